@@ -182,10 +182,11 @@ def parse_text(text: str, name: str) -> Document:
                 tbl_title = blocks.pop().text
             elif blocks and blocks[-1].kind == "paragraph":
                 tbl_title = _derived_title(blocks[-1].text)
-            rows, header_rows = _table_rows(table_lines)
+            rows, header_rows, row_lines = _table_rows(table_lines)
             blocks.append(Block(
                 kind="table", text="\n".join(l.text for l in table_lines), loc=loc(table_lines[0], table_lines[-1]),
                 section=tuple(section), page=page_now(), title=tbl_title, rows=rows, header_rows=header_rows,
+                row_lines=row_lines,
             ))
             continue
         h = heading_of(stripped)
@@ -275,10 +276,11 @@ def _is_header(cells: list[str]) -> bool:
     return bool(cells) and cells[0] == "序号"
 
 
-def _table_rows(table_lines: list[_Line]) -> tuple[tuple[tuple[str, ...], ...], int]:
+def _table_rows(table_lines: list[_Line]) -> tuple[tuple[tuple[str, ...], ...], int, tuple[tuple[int, int], ...]]:
     """Repair a table: two-line headers, headers repeated after a page break, cells wrapped onto the next line."""
     header: list[list[str]] = []
     data: list[list[str]] = []
+    spans: list[list[int]] = []
     in_header = False
     for ln in table_lines:
         cells = _cells(ln.text)
@@ -300,11 +302,13 @@ def _table_rows(table_lines: list[_Line]) -> tuple[tuple[tuple[str, ...], ...], 
             for k, c in enumerate(cells):
                 if c:
                     prev[k] = prev[k] + c
+            spans[-1][1] = ln.no
             continue
         data.append(cells)
+        spans.append([ln.no, ln.no])
     width = max((len(r) for r in header + data), default=0)
     rows = tuple(tuple(r + [""] * (width - len(r))) for r in header + data)
-    return rows, len(header)
+    return rows, len(header), tuple((a, b) for a, b in spans)
 
 
 def with_page(block: Block, page: int | None) -> Block:

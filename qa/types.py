@@ -32,6 +32,7 @@ class Block:
     title: str = ""                    # table title, e.g. "表2-1 …"
     rows: tuple[tuple[str, ...], ...] = ()   # table cells after repair (header rows first)
     header_rows: int = 0
+    row_lines: tuple[tuple[int, int], ...] = ()   # source line range of each data row
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Figure:
     section: tuple[str, ...]
     page: int | None
     lines: tuple[int, int]
+    lead: str = ""             # the paragraph's first sentence, which often names the field ("文化娱乐：…")
 
 
 @dataclass(frozen=True)

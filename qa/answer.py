@@ -1,0 +1,360 @@
+"""The one entry point: question (+ history) -> Answer with citations, or not_found."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+
+from .config import load_settings
+from .errors import BadQuestion
+from .figures import sentences
+from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, match_figures, match_rows,
+                     pick_columns, rows_of)
+from .types import Answer, Citation, Figure, Hit, TableRecord
+from .understand import Query, add_words, content_terms, normalise, resolve_followup, understand
+
+TABLE_MIN = 0.62          # below this a table row does not carry the question
+PROSE_MIN = 0.60          # below this a prose clause does not carry the question
+PASSAGE_MIN = 0.30        # below this even a passage answer would be a guess
+LEAD_CHARS = 90
+
+
+class Answerer:
+    """Answers questions over an opened index (records, figures and a retriever)."""
+
+    def __init__(self, index):
+        self.index = index
+        self.rows = rows_of(index.records)
+        texts = [c.text for c in index.chunks]
+        self.stats = TermStats(texts)
+        add_words(sorted({r.indicator for r in index.records} | {seg for r in index.records for seg in
+                                                                  r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
+        self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
+        self.years = {d["name"]: d.get("report_year") or 2023 for d in index.docs}
+
+    # ---- public -------------------------------------------------------------------------------
+
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        """Answer one question; history is the user's earlier questions, oldest first."""
+        started = time.perf_counter()
+        self._check(question)
+        report_year = max(self.years.values(), default=2023)
+        resolved = resolve_followup(question, list(history or []), report_year)
+        query = understand(resolved, report_year)
+        answer = self._answer(query)
+        resolved_info = {"question": resolved, "years": list(query.years), "base_years": list(query.base_years),
+                         "measures": list(query.measures), "units": list(query.units), "intent": query.intent}
+        if query.year_note:
+            resolved_info["year_note"] = query.year_note
+            if answer.kind != "not_found":
+                answer = replace(answer, answer=f"{answer.answer}\n（{query.year_note}）")
+        return replace(answer, question=question, resolved=resolved_info,
+                       latency_ms=(time.perf_counter() - started) * 1000)
+
+    # ---- routing ------------------------------------------------------------------------------
+
+    def _check(self, question: str) -> None:
+        limit = load_settings().max_question_chars
+        if not question or not normalise(question):
+            raise BadQuestion("请输入问题。")
+        if len(question) > limit:
+            raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
+        if not re.search(r"[\w\u4e00-\u9fff]", normalise(question)):
+            raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
+
+    def _answer(self, query: Query) -> Answer:
+        if not query.terms:
+            return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项。")
+        if query.intent == "section":
+            return self._section(query)
+        if query.intent == "compare":
+            computed = self._compare(query)
+            if computed is not None:
+                return computed
+        if query.intent in ("figure", "compare", "who") or query.years or query.measures:
+            figure = self._figure(query)
+            if figure is not None:
+                return figure
+            if query.intent in ("figure", "compare", "who"):
+                return self._refuse_figure(query)
+        return self._passage(query)
+
+    # ---- figures ------------------------------------------------------------------------------
+
+    def _figure(self, query: Query) -> Answer | None:
+        rows = match_rows(query, self.rows, self.stats)
+        figs = match_figures(query, self.index.figures, self.stats)
+        row = rows[0] if rows else None
+        fig = figs[0] if figs else None
+        strict = query.intent == "passage"     # a passage question needs a clear figure to be answered with one
+        t_min, p_min = (TABLE_MIN + 0.15, PROSE_MIN + 0.2) if strict else (TABLE_MIN, PROSE_MIN)
+        if row and row.score >= t_min and (not fig or row.score >= fig.score - 0.05):
+            cells, note = pick_columns(query, row.records)
+            if cells and any(c.raw not in ("", "/") for c in cells):
+                return self._table_answer(query, row, cells)
+            if fig and fig.score >= p_min:
+                return self._prose_answer(query, fig, figs)
+            return self._not_found(query, note or self._empty_note(row, cells), row_citation(row.records[0], self))
+        if fig and fig.score >= p_min:
+            return self._prose_answer(query, fig, figs)
+        return None
+
+    def _empty_note(self, row: RowMatch, cells: list[TableRecord]) -> str:
+        shown = "、".join(f"{c.column}为“{c.raw or '空'}”" for c in cells) or "相应栏目为空"
+        return f"表中“{row.indicator}”的{shown}，报告未给出该数据"
+
+    def _table_answer(self, query: Query, row: RowMatch, cells: list[TableRecord]) -> Answer:
+        cells = [c for c in cells if c.raw]
+        lead = "；".join(f"{c.raw}（{c.column}）" for c in cells)
+        r0 = cells[0]
+        text = f"{lead} —— {r0.table}，“{r0.indicator}”"
+        cites = [row_citation(r0, self)]
+        cites += self._restatements(r0, cells)
+        cites += self._hit_citations(query, exclude={c.text for c in cites})
+        return Answer(question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]))
+
+    def _restatements(self, r0: TableRecord, cells: list[TableRecord]) -> list[Citation]:
+        """Prose sentences that print the same figures as the row (for a fuller quote)."""
+        core = re.sub(r"(下降|降至|率)$", "", r0.indicator)
+        out = []
+        for f in self.index.figures:
+            if any(f.raw.startswith(c.raw.lstrip("-")) for c in cells if c.value is not None) and core[:6] in f.sentence:
+                c = figure_citation(f, self)
+                if c.text not in {o.text for o in out}:
+                    out.append(c)
+        return out[:2]
+
+    def _prose_answer(self, query: Query, best: FigureMatch, ranked: list[FigureMatch]) -> Answer:
+        f0 = best.figures[0]
+        chosen = [best]
+        covered = set(best.found)
+        # Add other clauses of the same sentence that carry question terms the first one lacks.
+        for m in ranked[1:]:
+            g = m.figures[0]
+            if g.sentence == f0.sentence and g.lines == f0.lines and (m.found - covered):
+                chosen.append(m)
+                covered |= m.found
+        order = {c: i for i, c in enumerate(clauses_in(f0.sentence))}
+        chosen.sort(key=lambda m: order.get(m.figures[0].clause, 99))
+        figs = [f for m in chosen for f in m.figures]
+        if query.units:
+            wanted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units]
+            figs = wanted or figs
+        lead_figs = "、".join(dict.fromkeys(f.raw for f in figs))
+        quote = "".join(m.figures[0].clause for m in chosen).rstrip("，；。：")
+        text = f"{lead_figs} —— {quote}"
+        others = self._also(best, ranked)
+        if others:
+            text += "\n另见：" + "；".join(others)
+        cites = [figure_citation(f0, self)]
+        cites += self._hit_citations(query, exclude={cites[0].text})
+        return Answer(question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]),
+                      also=tuple(others))
+
+    def _also(self, best: FigureMatch, ranked: list[FigureMatch]) -> list[str]:
+        """The same quantity printed differently elsewhere (另见…), so no figure is picked silently."""
+        f0 = best.figures[0]
+        units = {base_unit(f.unit) for f in best.figures}
+        out = []
+        for m in ranked[1:8]:
+            g = m.figures[0]
+            if g.sentence == f0.sentence or m.score < 0.9 * best.score:
+                continue
+            if not units & {base_unit(f.unit) for f in m.figures}:
+                continue
+            if set(f.raw for f in m.figures) & set(f.raw for f in best.figures):
+                continue
+            out.append(f"{g.clause.rstrip('，；。')}（{' > '.join(g.section[-2:])}，第{g.lines[0]}行）")
+        return out[:2]
+
+    def _refuse_figure(self, query: Query) -> Answer:
+        rows = match_rows(query, self.rows, self.stats)
+        figs = match_figures(query, self.index.figures, self.stats)
+        if rows and rows[0].score >= TABLE_MIN - 0.1:
+            recs = rows[0].records
+            years = sorted({r.year for r in recs if r.year})
+            have = "、".join(f"{y}年" for y in years)
+            note = f"报告表格中“{recs[0].indicator}”只有{have}的数据" if years else f"报告表格中“{recs[0].indicator}”没有对应数据"
+            return self._not_found(query, note, row_citation(recs[0], self))
+        hits = self.index.search(query.text, 3)
+        near = hits[0].chunk if hits else None
+        if near is not None:
+            where = " > ".join(near.section[-2:])
+            return self._not_found(query, f"报告中没有这一数字；相关内容见“{where}”", chunk_citation(near, self))
+        return self._not_found(query, "报告中没有这一数字")
+
+    # ---- comparisons --------------------------------------------------------------------------
+
+    def _compare(self, query: Query) -> Answer | None:
+        op = "sum" if re.search(r"加起来|合计|之和|总和|一共", query.text) else (
+            "pct" if re.search(r"百分之|百分比|%|幅度", query.text) else (
+                "more" if re.search(r"哪个(多|少|高|低|大)", query.text) else (
+                    "reach" if re.search(r"达到|达标", query.text) else "diff")))
+        if op == "reach":
+            return self._reach(query)
+        years = list(query.years) + [y for y in query.base_years if y not in query.years]
+        if len(years) >= 2:
+            return self._compare_years(query, years[0], years[1], op)
+        if len(query.parts) >= 2:
+            return self._compare_parts(query, op)
+        return None
+
+    def _operand_row(self, row: RowMatch, year: int) -> TableRecord | None:
+        for measure in ("actual", "base"):
+            for r in row.records:
+                if r.year == year and r.measure == measure and r.value is not None:
+                    return r
+        return None
+
+    def _compare_years(self, query: Query, y1: int, y2: int, op: str) -> Answer | None:
+        rows = match_rows(query, self.rows, self.stats)
+        if rows and rows[0].score >= TABLE_MIN:
+            a, b = self._operand_row(rows[0], y1), self._operand_row(rows[0], y2)
+            if a and b:
+                comp = compute(op, (f"{y1}年", a.raw, a.value, a.unit), (f"{y2}年", b.raw, b.value, b.unit))
+                text = f"{comp.text} —— {a.table}，“{a.indicator}”"
+                cites = [row_citation(a, self)] + self._restatements(a, [a, b])
+                return Answer(question=query.original, answer=text, kind="computed", citations=tuple(cites[:5]),
+                              working=comp.formula)
+        fa = match_figures(query, self.index.figures, self.stats, year=y1)
+        fb = match_figures(query, self.index.figures, self.stats, year=y2)
+        if fa and fb and fa[0].score >= PROSE_MIN and fb[0].score >= PROSE_MIN:
+            ga, gb = self._same_unit(query, fa[0].figures, fb[0].figures)
+            if ga and gb and ga.sentence != gb.sentence or (ga and gb and ga.raw != gb.raw):
+                comp = compute(op, (f"{y1}年", ga.raw, ga.value, ga.unit), (f"{y2}年", gb.raw, gb.value, gb.unit))
+                cites = [figure_citation(ga, self), figure_citation(gb, self)]
+                return Answer(question=query.original, answer=comp.text, kind="computed", citations=tuple(cites),
+                              working=comp.formula)
+        return None
+
+    def _same_unit(self, query: Query, fa: list[Figure], fb: list[Figure]) -> tuple[Figure | None, Figure | None]:
+        for a in fa:
+            for b in fb:
+                if base_unit(a.unit) == base_unit(b.unit) and (not query.units or base_unit(a.unit) in query.units):
+                    return a, b
+        return None, None
+
+    def _compare_parts(self, query: Query, op: str) -> Answer | None:
+        part_terms = [content_terms(p) for p in query.parts[:2]]
+        operands = []
+        for i, terms in enumerate(part_terms):
+            others = set().union(*(set(t) for j, t in enumerate(part_terms) if j != i))
+            shared = tuple(t for t in query.terms if t not in others or t in terms)
+            terms_i = tuple(dict.fromkeys(terms + shared))
+            rows = match_rows(query, self.rows, self.stats, terms=terms_i)
+            figs = match_figures(query, self.index.figures, self.stats, terms=terms_i)
+            row = rows[0] if rows else None
+            fig = figs[0] if figs else None
+            if row and row.score >= TABLE_MIN and (not fig or row.score >= fig.score):
+                rec = self._operand_row(row, query.years[0]) if query.years else next(
+                    (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None)
+                if rec is None:
+                    return None
+                operands.append((rec.indicator, rec.raw, rec.value, rec.unit, row_citation(rec, self)))
+            elif fig and fig.score >= PROSE_MIN:
+                f = next((g for g in fig.figures if not query.units or base_unit(g.unit) in query.units), fig.figures[0])
+                label = re.sub(r"^.*?(一期|二期|三期)", r"\1", f.subject)[-12:] or f.subject[-12:]
+                operands.append((label, f.raw, f.value, f.unit, figure_citation(f, self)))
+            else:
+                return None
+        if len(operands) < 2 or operands[0][1] == operands[1][1] and operands[0][4].text == operands[1][4].text:
+            return None
+        a, b = operands[0], operands[1]
+        comp = compute(op, a[:4], b[:4])
+        return Answer(question=query.original, answer=comp.text, kind="computed", citations=(a[4], b[4]),
+                      working=comp.formula)
+
+    def _reach(self, query: Query) -> Answer | None:
+        rows = match_rows(query, self.rows, self.stats)
+        if not rows or rows[0].score < TABLE_MIN:
+            return None
+        recs = rows[0].records
+        year = query.years[0] if query.years else max((r.year for r in recs if r.year), default=None)
+        actual = next((r for r in recs if r.year == year and r.measure == "actual"), None)
+        target = next((r for r in recs if r.measure == "target"), None)
+        if not actual or not target:
+            return None
+        text = (f"{year}年实际数{actual.raw}，规划目标{target.raw}（{actual.indicator}）"
+                f"—— 报告评价：见“{' > '.join(actual.section)}”；按序时进度判断请结合指标方向（下降/降至）")
+        if actual.value is not None and target.value is not None and actual.indicator.endswith("降至"):
+            verdict = "已达到" if actual.value <= target.value else "未达到"
+            text = f"{verdict}：{year}年实际数{actual.raw}，规划目标为降至{target.raw}（{actual.indicator}）"
+        return Answer(question=query.original, answer=text, kind="computed",
+                      citations=(row_citation(actual, self),), working=f"{actual.raw} ≤ {target.raw}")
+
+    # ---- passages and sections ----------------------------------------------------------------
+
+    def _passage(self, query: Query) -> Answer:
+        hits = self.index.search(query.text, 5)
+        if not hits:
+            return self._not_found(query, "报告中没有找到相关内容")
+        best_cov = max(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.6)], self.stats)[0]
+                       for h in hits[:3])
+        if best_cov < PASSAGE_MIN:
+            return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
+        top = hits[0].chunk
+        where = " > ".join(top.section)
+        body = "\n\n".join(h.chunk.text for h in hits[:2])
+        text = f"{best_sentence(query, top.text)}\n\n（出处：{where}）\n\n{body}"
+        return Answer(question=query.original, answer=text, kind="passage",
+                      citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
+
+    def _section(self, query: Query) -> Answer:
+        hits = self.index.search(query.text, 8)
+        if not hits:
+            return self._not_found(query, "报告中没有找到相关章节")
+        seen, lines = [], []
+        for h in hits:
+            path = " > ".join(h.chunk.section)
+            if path and path not in seen:
+                seen.append(path)
+                page = f"（第{h.chunk.page}页）" if h.chunk.page else ""
+                lines.append(f"{path}{page}")
+            if len(seen) == 3:
+                break
+        tables = {h.chunk.text.split(" 第", 1)[0] for h in hits[:3] if h.chunk.kind == "table_row"}
+        lead = "；".join(sorted(tables)) + "，位于 " if tables else ""
+        text = f"{lead}{lines[0]}" + ("\n其他相关位置：" + "；".join(lines[1:]) if len(lines) > 1 else "")
+        return Answer(question=query.original, answer=text, kind="passage",
+                      citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _hit_citations(self, query: Query, exclude: set[str]) -> list[Citation]:
+        out = []
+        for h in self.index.search(query.text, 5):
+            c = chunk_citation(h.chunk, self)
+            if c.text not in exclude:
+                out.append(c)
+        return out
+
+    def _not_found(self, query: Query, note: str, citation: Citation | None = None) -> Answer:
+        text = f"报告中未找到该问题的答案：{note}。"
+        return Answer(question=query.original, answer=text, kind="not_found",
+                      citations=(citation,) if citation else ())
+
+
+def clauses_in(sentence: str) -> list[str]:
+    from .figures import clauses
+    return clauses(sentence)
+
+
+def best_sentence(query: Query, text: str) -> str:
+    """The sentence of a passage that carries most of the question."""
+    sents = sentences(text) or [text]
+    return max(sents, key=lambda s: sum(1 for t in query.terms if t in s))
+
+
+def row_citation(rec: TableRecord, answerer: Answerer) -> Citation:
+    return Citation(text=rec.context, doc=rec.doc, section=" > ".join(rec.section), page=rec.page,
+                    lines=rec.lines, title=answerer.titles.get(rec.doc, rec.doc))
+
+
+def figure_citation(f: Figure, answerer: Answerer) -> Citation:
+    return Citation(text=f.sentence, doc=f.doc, section=" > ".join(f.section), page=f.page,
+                    lines=f.lines, title=answerer.titles.get(f.doc, f.doc))
+
+
+def chunk_citation(chunk, answerer: Answerer) -> Citation:
+    return Citation(text=chunk.text, doc=chunk.doc, section=" > ".join(chunk.section), page=chunk.page,
+                    lines=chunk.lines, title=answerer.titles.get(chunk.doc, chunk.doc))

@@ -1,0 +1,69 @@
+"""Keyword index: BM25 (rank_bm25's BM25Okapi) over jieba search-mode tokens plus CJK character bigrams.
+
+rank_bm25 is used directly rather than through LangChain's BM25Retriever, which wraps the same
+BM25Okapi but builds a langchain Document per chunk and returns no scores: on this report it was
+slower to build and to query (see benchmarks/retrieval_recall.py --timing) and the fusion needs ranks
+with ids. The tokens are stored with the index and BM25 is rebuilt from them at load time, which
+takes a few milliseconds and needs no pickle of library objects.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+import jieba
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+jieba.setLogLevel(logging.WARNING)
+
+WORD = re.compile(r"[\w.%]+")          # a token must hold a letter, digit or CJK character
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Question words and particles: they say what is asked, not what is asked about.
+STOPWORDS = frozenset("""的 了 是 在 和 与 及 吗 呢 吧 啊 哪 几 多少 哪些 什么 怎么 如何 怎样 哪个 哪里 哪儿 是否
+    有 有没有 一共 共 为 对 把 被 都 也 还 请问 请 这 那 这个 那个 之 其 啥""".split())
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> jieba.Tokenizer:
+    """A tokenizer of our own: words other modules teach the global one must not shift index tokens."""
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+def tokenize(text: str, bigrams: bool = True) -> list[str]:
+    """jieba search-mode words without punctuation or question words, plus bigrams of CJK runs."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    words = [w for w in _jieba().lcut_for_search(text) if WORD.fullmatch(w) and w not in STOPWORDS]
+    if bigrams:
+        for run in CJK_RUN.findall(text):
+            words.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return words
+
+
+class KeywordIndex:
+    """BM25 over pre-tokenised chunks, searched by chunk id."""
+
+    def __init__(self, ids: list[str], tokens: list[list[str]], bigrams: bool = True):
+        self.ids = list(ids)
+        self.tokens = tokens
+        self.bigrams = bigrams
+        # BM25Okapi divides by the corpus size, so an empty index gets no model at all.
+        self._bm25 = BM25Okapi(tokens) if tokens else None
+
+    @classmethod
+    def build(cls, items: list[tuple[str, str]], bigrams: bool = True) -> "KeywordIndex":
+        """Tokenise (id, text) pairs and index them."""
+        return cls([i for i, _ in items], [tokenize(t, bigrams) for _, t in items], bigrams)
+
+    def search(self, query: str, k: int = 50) -> list[tuple[str, float]]:
+        """Top-k (id, score) pairs with a positive score, best first."""
+        terms = tokenize(query, self.bigrams)
+        if self._bm25 is None or not terms:
+            return []
+        scores = self._bm25.get_scores(terms)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]

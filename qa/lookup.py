@@ -1,0 +1,235 @@
+"""Exact figure lookup over table records and prose figures, and arithmetic over what was looked up.
+
+Candidates are scored by how much of the question's meaning (IDF-weighted content terms, with the
+domain synonyms) they carry, then checked against the year, unit and place asked for. A candidate that
+does not carry the question is not offered: the caller refuses instead of giving a nearby number.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .types import Figure, TableRecord
+from .understand import Query, content_terms, synonyms_of
+
+UNIT_PREFIX = re.compile(r"^[万亿千]?[余多]?")
+
+
+def base_unit(unit: str) -> str:
+    """'万余件' -> '件', '万元' -> '元', '%' stays."""
+    return UNIT_PREFIX.sub("", unit) or unit
+
+
+class TermStats:
+    """Document frequencies of terms over the report's sentences, for IDF weights."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = [t.lower() for t in texts]
+        self.n = max(1, len(self.texts))
+        self._cache: dict[str, float] = {}
+
+    def idf(self, term: str) -> float:
+        if term not in self._cache:
+            forms = [f.lower() for f in synonyms_of(term)]
+            df = sum(1 for t in self.texts if any(f in t for f in forms))
+            self._cache[term] = math.log((self.n + 1) / (df + 0.5))
+        return self._cache[term]
+
+    def known(self, term: str) -> bool:
+        return self.idf(term) < math.log((self.n + 1) / 0.5) - 1e-9
+
+
+def present(term: str, text: str) -> bool:
+    """True if the term or one of its synonyms occurs in the text."""
+    low = text.lower()
+    return any(f.lower() in low for f in synonyms_of(term))
+
+
+def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: TermStats) -> tuple[float, set[str]]:
+    """IDF-weighted share of the terms found in the candidate; each layer counts with its weight."""
+    total = sum(stats.idf(t) for t in terms)
+    if total <= 0:
+        return 0.0, set()
+    got, found = 0.0, set()
+    for t in terms:
+        w = max((weight for text, weight in layers if present(t, text)), default=0.0)
+        if w:
+            found.add(t)
+        got += stats.idf(t) * w
+    return got / total, found
+
+
+@dataclass
+class RowMatch:
+    """A table row matched to a question."""
+
+    score: float
+    records: list[TableRecord]
+    found: set[str] = field(default_factory=set)
+
+    @property
+    def indicator(self) -> str:
+        return self.records[0].indicator
+
+
+@dataclass
+class FigureMatch:
+    """A prose clause matched to a question, with the figures it holds."""
+
+    score: float
+    figures: list[Figure]
+    found: set[str] = field(default_factory=set)
+
+
+def _year_ok(query: Query, text: str) -> float:
+    """Multiplier for how well a sentence's years fit the years asked."""
+    if not query.years:
+        return 1.0
+    if any(str(y) in text for y in query.years):
+        return 1.05
+    if re.search(r"(19|20)\d{2}", text):
+        return 0.55
+    return 0.8
+
+
+def _unit_ok(query: Query, unit: str) -> float:
+    if not query.units:
+        return 1.0
+    return 1.1 if base_unit(unit) in query.units or unit in query.units else 0.6
+
+
+def _places_ok(query: Query, text: str) -> bool:
+    return all(p in text for p in query.places)
+
+
+def rows_of(records: list[TableRecord]) -> dict[tuple, list[TableRecord]]:
+    """Group cell records by their table row."""
+    rows: dict[tuple, list[TableRecord]] = defaultdict(list)
+    for r in records:
+        rows[(r.doc, r.table, r.row, r.lines)].append(r)
+    return rows
+
+
+def match_rows(query: Query, rows: dict[tuple, list[TableRecord]], stats: TermStats, terms=None) -> list[RowMatch]:
+    """Table rows ranked by how well their indicator carries the question."""
+    terms = terms if terms is not None else query.terms
+    out = []
+    for recs in rows.values():
+        r0 = recs[0]
+        context_path = r0.context.split("：", 1)[-1].split("；", 1)[0]
+        layers = [(r0.indicator, 1.0), (context_path, 0.85), (r0.table, 0.7),
+                  (" ".join(r.column for r in recs), 0.6), (" ".join(r0.section), 0.45)]
+        cov, found = coverage(terms, layers, stats)
+        ind_terms = content_terms(re.sub(r"(下降|降至)$", "", r0.indicator))
+        ind_total = sum(stats.idf(t) for t in ind_terms) or 1.0
+        precision = sum(stats.idf(t) for t in ind_terms if present(t, query.text)) / ind_total
+        score = 0.75 * cov + 0.25 * precision
+        if not _places_ok(query, r0.context):
+            score *= 0.3
+        out.append(RowMatch(score, recs, found))
+    return sorted(out, key=lambda m: -m.score)
+
+
+def match_figures(query: Query, figures: list[Figure], stats: TermStats, terms=None, year=None) -> list[FigureMatch]:
+    """Prose clauses holding figures, ranked by how well they carry the question."""
+    terms = terms if terms is not None else query.terms
+    by_clause: dict[tuple, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_clause[(f.doc, f.lines, f.sentence, f.clause)].append(f)
+    out = []
+    for figs in by_clause.values():
+        f0 = figs[0]
+        layers = [(f0.clause, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (" ".join(f0.section), 0.5)]
+        cov, found = coverage(terms, layers, stats)
+        if cov <= 0:
+            continue
+        if year is not None:
+            mult = 1.05 if str(year) in f0.sentence else 0.3
+        else:
+            mult = _year_ok(query, f0.sentence)
+        mult *= max(_unit_ok(query, f.unit) for f in figs)
+        if not _places_ok(query, f0.sentence + f0.lead):
+            mult *= 0.3
+        out.append(FigureMatch(cov * mult, figs, found))
+    return sorted(out, key=lambda m: -m.score)
+
+
+def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[list[TableRecord], str]:
+    """The cells of a row the question asks for; '' or a note saying what the row lacks."""
+    years = [year] if year else list(query.years)
+    measures = list(query.measures)
+    if not measures and not years:
+        return [r for r in records if r.raw], ""
+    chosen: list[TableRecord] = []
+    note = ""
+    row_years = sorted({r.year for r in records if r.year})
+    if years:
+        for y in years:
+            cells = [r for r in records if r.year == y and (not measures or r.measure in measures
+                                                           or (r.measure in ("actual", "base") and "target" not in measures))]
+            if not cells:
+                kinds = "、".join(f"{ry}年" for ry in row_years)
+                note = f"表中该指标只有{kinds}的数据，没有{y}年的数据" if row_years else f"表中没有{y}年的数据"
+                return [], note
+            if not measures:
+                cells = [r for r in cells if r.measure in ("actual", "base")] or cells
+            chosen.extend(cells)
+        chosen.extend(r for r in records if r.measure == "target" and "target" in measures and r not in chosen)
+    else:
+        chosen = [r for r in records if r.measure in measures]
+        if "change" in measures:
+            chosen = [r for r in records if r.measure in measures or r.measure == "actual"]
+    return chosen, note
+
+
+def format_number(value: float) -> str:
+    """A computed number without trailing zeros: 0.40 -> 0.4, 50.00 -> 50."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def decimals(raw: str) -> int:
+    m = re.search(r"\.(\d+)", raw)
+    return len(m.group(1)) if m else 0
+
+
+@dataclass
+class Computation:
+    """An arithmetic result with its inputs, for a 'computed' answer."""
+
+    text: str
+    formula: str
+    result: str
+
+
+def compute(op: str, a: tuple[str, str, float, str], b: tuple[str, str, float, str]) -> Computation:
+    """Difference, sum, ratio or percentage change of two looked-up figures (label, raw, value, unit)."""
+    (la, ra, va, ua), (lb, rb, vb, ub) = a, b
+    unit = base_unit(ua) if base_unit(ua) == base_unit(ub) else ""
+    scale = ua[:1] if ua[:1] in "万亿千" and ua[:1] == ub[:1] else ""
+    places = max(decimals(ra), decimals(rb))
+    if op == "sum":
+        total = round(va + vb, places)
+        res = f"{format_number(total)}{scale}{unit}"
+        return Computation(f"{la}{ra}{ua if not ua.startswith(('万', '亿')) or not scale else ''}＋{lb}{rb}＝{res}",
+                           f"{ra} + {rb} = {format_number(total)}", res)
+    diff = round(va - vb, places)
+    pct = (va - vb) / vb * 100 if vb else None
+    pct_text = f"{format_number(round(pct, 2))}%" if pct is not None else "—"
+    if op == "pct":
+        word = "下降" if diff < 0 else "增长"
+        res = f"{word}{format_number(abs(round(pct, 2)))}%" if pct is not None else "无法计算（基数为0）"
+        return Computation(f"{res}（{la}{ra}，{lb}{rb}；({ra}−{rb})÷{rb}＝{pct_text}）",
+                           f"({ra} - {rb}) / {rb} × 100% = {pct_text}", res)
+    if op == "more":
+        big, small = (a, b) if va >= vb else (b, a)
+        res = f"{format_number(abs(diff))}{scale}{unit}"
+        return Computation(f"{big[0]}（{big[1]}）比{small[0]}（{small[1]}）多{res}",
+                           f"{big[1]} - {small[1]} = {format_number(abs(diff))}", res)
+    word = "减少" if diff < 0 else ("增加" if diff > 0 else "持平，变化")
+    res = f"{format_number(abs(diff))}{scale}{unit}"
+    return Computation(f"{la}{ra}，{lb}{rb}，{word}{res}（{pct_text}）",
+                       f"{ra} - {rb} = {format_number(diff)}；({ra} - {rb}) / {rb} = {pct_text}", res)

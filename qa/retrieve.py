@@ -1,0 +1,100 @@
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) rankings fused by weighted reciprocal rank fusion.
+
+`Retriever.as_langchain()` exposes the same search as a LangChain BaseRetriever; LangChain Documents
+are made only there, so the rest of the package sees Chunks and Hits.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .errors import BadQuestion
+from .keyword import KeywordIndex
+from .types import Chunk, Hit
+
+RRF_K = 60
+DEPTH = 50                         # candidates taken from each ranking before fusion
+WEIGHTS = {"dense": 1.0, "keyword": 1.0}
+MODES = ("hybrid", "dense", "keyword")
+
+
+def rrf(rankings: dict[str, list[str]], weights: dict[str, float], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion: score(id) = sum of weight / (k + rank), rank from 1."""
+    scores: dict[str, float] = {}
+    for name, ids in rankings.items():
+        w = weights.get(name, 1.0)
+        for rank, cid in enumerate(ids, start=1):
+            scores[cid] = scores.get(cid, 0.0) + w / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class Retriever:
+    """Search chunks by meaning and by words at once."""
+
+    def __init__(self, chunks: list[Chunk], keyword: KeywordIndex, store, embedder: Callable[[], Any],
+                 weights: dict[str, float] | None = None, depth: int = DEPTH, rrf_k: int = RRF_K):
+        self.chunks = {c.id: c for c in chunks}
+        self.keyword = keyword
+        self.store = store
+        self._embedder_factory = embedder     # called once, on the first search
+        self._embedder = None
+        self.weights = dict(WEIGHTS if weights is None else weights)
+        self.depth = depth
+        self.rrf_k = rrf_k
+
+    @property
+    def embedder(self):
+        """The query embedder, loaded on first use."""
+        if self._embedder is None:
+            self._embedder = self._embedder_factory()
+        return self._embedder
+
+    def rankings(self, query: str, modes: tuple[str, ...] = ("dense", "keyword")) -> dict[str, list[str]]:
+        """Chunk ids best first from each ranking; the query is embedded once."""
+        out: dict[str, list[str]] = {}
+        if "dense" in modes:
+            vector = np.asarray(self.embedder.embed_queries([query]), dtype=np.float32)[0]
+            out["dense"] = [cid for cid, _ in self.store.query(vector, self.depth) if cid in self.chunks]
+        if "keyword" in modes:
+            out["keyword"] = [cid for cid, _ in self.keyword.search(query, self.depth) if cid in self.chunks]
+        return out
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """Top-k chunks for a query: fused (hybrid), or one ranking alone (dense, keyword)."""
+        query = query.strip()
+        if not query:
+            raise BadQuestion("问题为空 (empty question)")
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
+        modes = ("dense", "keyword") if mode == "hybrid" else (mode,)
+        fused = rrf(self.rankings(query, modes), self.weights, self.rrf_k)
+        return [Hit(chunk=self.chunks[cid], score=score) for cid, score in fused[:k]]
+
+    def as_langchain(self, k: int = 5) -> BaseRetriever:
+        """This retriever behind LangChain's BaseRetriever interface."""
+        return LangChainRetriever(retriever=self, k=k)
+
+
+def to_langchain(hit: Hit) -> LCDocument:
+    """A Hit as a LangChain Document, its location in the metadata."""
+    c = hit.chunk
+    return LCDocument(page_content=c.text, id=c.id, metadata={
+        "id": c.id, "doc": c.doc, "section": " > ".join(c.section), "page": c.page,
+        "line_start": c.lines[0], "line_end": c.lines[1], "kind": c.kind, "score": hit.score,
+    })
+
+
+class LangChainRetriever(BaseRetriever):
+    """LangChain adapter over Retriever.search."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    retriever: Any
+    k: int = 5
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
+        return [to_langchain(h) for h in self.retriever.search(query, self.k)]
