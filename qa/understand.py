@@ -22,7 +22,7 @@ REWRITES: tuple[tuple[str, str], ...] = (
     (r"死了", "死亡"),
     (r"罚了?多少钱|罚款多少|罚了?多少", "处罚金额是多少"),
     (r"(?:投|投入|投资|花|花费)了?多少钱", "投入资金是多少"),
-    (r"多少钱", "金额是多少"),
+    (r"多少钱", "多少元"),
     (r"出了?多少起事故|发生了?多少起", "事故起数是多少"),
     (r"注册了?多少家", "注册多少家"),
 )
@@ -63,7 +63,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 STOPWORDS = set("""的 了 是 多少 几 几个 什么 哪些 哪 哪个 呢 吗 么 全市 全 市 昆山 昆山市 本市 我市 报告 一共 总共 共 共计
 累计 有 个 各 和 与 及 在 中 里 这 那 其 过 一下 具体 请问 情况 怎么 怎样 如何 到底 目前 现在 一些 给 把 被 对 为
 啥 要 还 也 都 就 又 吧 啊 呀 跟 同 比 较 年 年度 数 数量 多 大 长 能 可以 帮 我 查 问 说 讲 告诉 请 下 上 其中
-那个 这个 哪一 个数 是否 没有 有没有 达到 如何 怎么样 多长 多大 几名 几座 几支 几家 几项 几次 意思 指 含义 分别
+那个 这个 哪一 个数 是否 实际 实际数 规划 目标 规划目标 目标值 基数 降幅 增幅 起来 加起来 家数 次数 件数 个数
+增加 减少 下降 提高 降低 上升 增长 变化 多了 少了 降了 升 降 比较 相比 合计 总计 一节 章节 部分 哪里 内容 哪部分 讲 写 提到
+单位 多多少 各是 各为 长度 数量 多少元 没有 有没有 达到 如何 怎么样 多长 多大 几名 几座 几支 几家 几项 几次 意思 指 含义 分别
 """.split())
 
 UNIT_WORDS = {
@@ -138,10 +140,12 @@ def tokenize(text: str) -> list[str]:
     return [t.lower() for t in _jieba().lcut(text) if t.strip() and re.search(r"[\w\u4e00-\u9fff]", t)]
 
 
+@lru_cache(maxsize=4096)
 def synonyms_of(term: str) -> tuple[str, ...]:
     """The term and every word of its synonym group."""
+    low = term.lower()
     for group in SYNONYMS:
-        if term in group:
+        if low in (g.lower() for g in group):
             return group
     return (term,)
 
@@ -150,7 +154,8 @@ def content_terms(text: str) -> tuple[str, ...]:
     """Terms that carry meaning: no stopwords, years, bare numbers, units or single characters."""
     out = []
     for t in tokenize(text):
-        if t in STOPWORDS or re.fullmatch(r"\d+(\.\d+)?|(19|20)\d{2}年?|\d+年", t):
+        t = re.sub(r"^(是|为)|(是|为|了)$", "", t)
+        if not t or t in STOPWORDS or re.fullmatch(r"\d+(\.\d+)?|(19|20)\d{2}年?|\d+年", t):
             continue
         if len(t) == 1 and re.match(r"[\u4e00-\u9fff]", t):
             continue
@@ -204,10 +209,10 @@ def understand(question: str, report_year: int = REPORT_YEAR) -> Query:
     if bases and "change" not in measures and all(b == 2020 for b in bases) and not COMPARE.search(rewritten):
         measures.append("change")
     implied = re.search(r"(次数|人数|家数|起数|金额|面积|长度)", rewritten)
-    if implied and not units:
+    if implied:
         units.extend({"次数": ("次",), "人数": ("人", "名"), "家数": ("家",), "起数": ("起",), "金额": ("元",),
                       "面积": ("平方米", "亩"), "长度": ("公里", "km", "米")}[implied.group(1)])
-    places = tuple(p for p in dict.fromkeys(w for w, f in jieba.posseg.lcut(rewritten) if f == "ns" and len(w) >= 2)
+    places = tuple(p for p in dict.fromkeys(w for w, f in jieba.posseg.lcut(rewritten) if f == "ns" and len(w) >= 3 and w[-1] in "市县省区镇州")
                    if not any(o in p for o in OWN_PLACES))
     vs_base = bases and all(b == 2020 for b in bases) and len(years) <= 1 and not re.search(
         r"哪个|加起来|合计|之和|达到|差多少", rewritten)
@@ -222,7 +227,7 @@ def understand(question: str, report_year: int = REPORT_YEAR) -> Query:
     elif COMPARE.search(rewritten) or (len(years) >= 2 and re.search(r"比|相比|变化|增|减|多了|少了", rewritten)
                                         and not re.search(r"各是|分别|各多少", rewritten)):
         intent = "compare"
-    elif re.search(r"多少|几[个名座支家项次条人处栋台件份起户场]|几|数量|多长|多大|多高|比例|占比|是多少|百分之|哪一?年", rewritten):
+    elif re.search(r"多少|几[个名座支家项次条人处栋台件份起户场]|几|数量|多长|多大|多高|比例|占比|是多少|百分之|哪一?年", rewritten) or implied:
         intent = "figure"
     elif re.search(r"是谁|谁是|哪位|姓名|叫什么名字", rewritten):
         intent = "who"

