@@ -132,6 +132,7 @@ class Answerer:
         f0 = best.figures[0]
         chosen = [best]
         units_seen = {base_unit(f.unit) for f in best.figures}
+        covered = {t for t in query.terms if present(t, f0.clause)}
         sentence_clauses = clauses_in(f0.sentence)
         # Add clauses of the same sentence that answer another part of the question: a figure in another
         # asked measure word, an elaboration right after (涉及…/其中…), or a same-unit neighbour on the same terms.
@@ -142,11 +143,14 @@ class Answerer:
             m_units = {base_unit(f.unit) for f in m.figures}
             own_terms = {t for t in query.terms if present(t, g.clause)}
             adjacent = abs(index_of(sentence_clauses, g.clause) - index_of(sentence_clauses, f0.clause)) == 1
+            new_terms = own_terms - covered
             if (query.units and (m_units - units_seen) & set(query.units)) \
+                    or (multi_ask(query) and new_terms) \
                     or (adjacent and re.match(r"^(涉及|其中|包括|占|合计|共)", g.clause)) \
                     or (adjacent and m_units & units_seen and own_terms):
                 chosen.append(m)
                 units_seen |= m_units
+                covered |= own_terms
         order = {c: i for i, c in enumerate(clauses_in(f0.sentence))}
         chosen.sort(key=lambda m: order.get(m.figures[0].clause, 99))
         figs = [f for m in chosen for f in m.figures]
@@ -308,7 +312,11 @@ class Answerer:
     # ---- passages and sections ----------------------------------------------------------------
 
     def _passage(self, query: Query) -> Answer:
-        hits = self.index.search(query.text, 5)
+        hits = self._literal_hits(query) + self.index.search(query.text, 5)
+        headed = self._heading_matches(query)
+        if headed and headed[0][0] >= 0.75:
+            hits = [Hit(c, 1.0) for c in self._first_chunks([headed[0][1]])] + hits
+        hits = dedupe_hits(hits)
         if not hits:
             return self._not_found(query, "报告中没有找到相关内容")
         best_cov = max(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.6)], self.stats)[0]
@@ -324,22 +332,50 @@ class Answerer:
 
     def _section(self, query: Query) -> Answer:
         hits = self.index.search(query.text, 8)
-        if not hits:
+        headed = self._heading_matches(query)
+        paths: list[tuple[tuple[str, ...], int | None]] = []
+        for path, page in [(p, pg) for _, p, pg in headed] + [(h.chunk.section, h.chunk.page) for h in hits]:
+            if path and path not in [p for p, _ in paths]:
+                paths.append((path, page))
+        if not paths:
             return self._not_found(query, "报告中没有找到相关章节")
-        seen, lines = [], []
-        for h in hits:
-            path = " > ".join(h.chunk.section)
-            if path and path not in seen:
-                seen.append(path)
-                page = f"（第{h.chunk.page}页）" if h.chunk.page else ""
-                lines.append(f"{path}{page}")
-            if len(seen) == 3:
-                break
+        lines = [" > ".join(p) + (f"（第{pg}页）" if pg else "") for p, pg in paths[:3]]
         tables = {h.chunk.text.split(" 第", 1)[0] for h in hits[:3] if h.chunk.kind == "table_row"}
         lead = "；".join(sorted(tables)) + "，位于 " if tables else ""
         text = f"{lead}{lines[0]}" + ("\n其他相关位置：" + "；".join(lines[1:]) if len(lines) > 1 else "")
-        return Answer(question=query.original, answer=text, kind="passage",
-                      citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
+        cites = [heading_citation(c, self) for c in self._first_chunks([p for p, _ in paths[:3]])]
+        cites += [chunk_citation(h.chunk, self) for h in hits if chunk_citation(h.chunk, self) not in cites]
+        return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
+
+    def _heading_matches(self, query: Query) -> list[tuple[float, tuple[str, ...], int | None]]:
+        """Section paths whose own heading carries the question, best first."""
+        seen: dict[tuple[str, ...], int | None] = {}
+        for c in self.index.chunks:
+            for depth in range(1, len(c.section) + 1):
+                seen.setdefault(c.section[:depth], c.page)
+        scored = []
+        for path, page in seen.items():
+            cov, _ = coverage(query.terms, [(path[-1], 1.0), (" ".join(path[:-1]), 0.5)], self.stats)
+            if cov >= 0.5:
+                scored.append((cov, path, page))
+        return sorted(scored, key=lambda x: (-x[0], -len(x[1])))[:3]
+
+    def _first_chunks(self, paths: list[tuple[str, ...]]) -> list:
+        out = []
+        for path in paths:
+            chunk = next((c for c in self.index.chunks if c.section == path and c.kind != "table_row"), None)
+            if chunk is not None:
+                out.append(chunk)
+        return out
+
+    def _literal_hits(self, query: Query) -> list[Hit]:
+        """Chunks holding a quoted title or document number from the question verbatim."""
+        spans = re.findall(r"《([^》]{2,})》|“([^”]{2,})”|\"([^\"]{2,})\"|([\u4e00-\u9fff]{1,6}〔\d{4}〕\d+号)", query.original)
+        literals = [next(x for x in grp if x) for grp in spans]
+        out = []
+        for lit in literals:
+            out += [Hit(c, 2.0) for c in self.index.chunks if lit in c.text][:2]
+        return out
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -355,6 +391,20 @@ class Answerer:
         text = f"报告中未找到该问题的答案：{note}。"
         return Answer(question=query.original, answer=text, kind="not_found",
                       citations=(citation,) if citation else ())
+
+
+def dedupe_hits(hits: list[Hit]) -> list[Hit]:
+    seen, out = set(), []
+    for h in hits:
+        if h.chunk.id not in seen:
+            seen.add(h.chunk.id)
+            out.append(h)
+    return out
+
+
+def multi_ask(query: Query) -> bool:
+    """The question asks for several figures at once ('…各多少', '多少…，多少…')."""
+    return len(re.findall(r"多少|几|多大|多长|多高", query.original)) >= 2 or bool(re.search(r"各|分别", query.original))
 
 
 def index_of(items: list[str], item: str) -> int:
@@ -380,6 +430,12 @@ def row_citation(rec: TableRecord, answerer: Answerer) -> Citation:
 def figure_citation(f: Figure, answerer: Answerer) -> Citation:
     return Citation(text=f.sentence, doc=f.doc, section=" > ".join(f.section), page=f.page,
                     lines=f.lines, title=answerer.titles.get(f.doc, f.doc))
+
+
+def heading_citation(chunk, answerer: Answerer) -> Citation:
+    """A section's heading with its opening text, for 'where is it discussed' answers."""
+    return Citation(text=f"{chunk.section[-1]}\n{chunk.text}", doc=chunk.doc, section=" > ".join(chunk.section),
+                    page=chunk.page, lines=chunk.lines, title=answerer.titles.get(chunk.doc, chunk.doc))
 
 
 def chunk_citation(chunk, answerer: Answerer) -> Citation:
