@@ -5,6 +5,8 @@ import re
 import time
 from dataclasses import replace
 
+from rapidfuzz import fuzz
+
 from .config import load_settings
 from .errors import BadQuestion
 from .figures import sentences
@@ -242,8 +244,9 @@ class Answerer:
                     continue
                 ga, gb = self._same_unit(query, ma.figures, mb.figures)
                 if ga and gb and ga is not gb:
-                    # Figures from one paragraph are the same series; prefer them as a pair.
-                    pairs.append((ma.score + mb.score + (0.3 if ga.lines == gb.lines else 0), ga, gb))
+                    # A yearly series is printed in one paragraph, in sentences of parallel shape.
+                    shape = fuzz.ratio(re.sub(r"[\d.]+", "", ga.sentence), re.sub(r"[\d.]+", "", gb.sentence)) / 100
+                    pairs.append((ma.score + mb.score + (0.3 if ga.lines == gb.lines else 0) + 0.6 * shape, ga, gb))
         if pairs:
             _, ga, gb = max(pairs, key=lambda p: p[0])
             comp = compute(op, (f"{y1}年", ga.raw, ga.value, ga.unit), (f"{y2}年", gb.raw, gb.value, gb.unit))

@@ -1,0 +1,382 @@
+"""报告问答 web app: a thin Gradio shell over qa.answer — one respond(message, history), no retrieval here.
+
+Source text and questions are always html-escaped before they reach the page; the only markup the app
+adds is its own (layout, <mark> around the answer's figures, copy buttons).
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+import gradio as gr
+
+from qa.answer import Answerer
+from qa.config import Settings, load_settings
+from qa.errors import BadQuestion, IndexBusy, IndexMissing, QAError
+from qa.index import build_index, open_index, tqdm_progress
+
+log = logging.getLogger("qa.app")
+
+EXAMPLES = ["2022年生产安全事故死亡人数", "去年执法罚了多少钱", "城镇燃气安全方面做了哪些工作",
+            "应急预案修编情况在哪一节"]
+KIND_LABELS = {"figure": "数字", "computed": "计算", "passage": "段落", "not_found": "未找到"}
+CITE_HEADINGS = {"computed": "算式中各数的出处", "not_found": "报告中相近的内容"}
+STAGES = {"parse": "解析文档", "embed": "计算向量", "store": "写入向量库"}
+RECORD_HEADERS = ["表", "序号", "指标", "栏目", "原文数值", "单位", "来源行"]
+BUSY = "正在重新建立索引，请稍候再提问。"
+NOT_READY = "索引尚未就绪，请稍后再试。"
+FAILED = "处理问题时出错，请换一种问法或稍后再试（详情已写入日志）。"
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+CSS = """
+.qa-lead { font-size: 1.08em; font-weight: 600; }
+.qa-kind { font-size: .75em; padding: 0 .4em; border-radius: .3em; background: #e8eef7; margin-right: .4em; }
+.qa-cite { border-left: 3px solid #c9d3e0; padding: .2em .6em; margin: .5em 0; }
+.qa-cite-head { font-size: .85em; color: #555; }
+.qa-quote { white-space: pre-wrap; margin: .3em 0; }
+.qa-quote mark { background: #ffe27a; padding: 0 .1em; }
+.qa-copy { font-size: .8em; margin-left: .5em; cursor: pointer; border: 1px solid #bbb; border-radius: .3em;
+           padding: 0 .4em; background: #fff; }
+.qa-error { color: #a33; }
+"""
+# One delegated listener: chat messages are re-rendered often, so buttons carry their text in data-copy.
+COPY_JS = """<script>
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest(".qa-copy");
+  if (!b) return;
+  e.preventDefault();
+  var text = b.getAttribute("data-copy") || "";
+  function done() { var t = b.textContent; b.textContent = "已复制"; setTimeout(function () { b.textContent = t; }, 1500); }
+  function fallback() {
+    var area = document.createElement("textarea");
+    area.value = text; area.style.position = "fixed"; area.style.opacity = "0";
+    document.body.appendChild(area); area.select(); document.execCommand("copy"); area.remove(); done();
+  }
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+  else fallback();
+});
+</script>"""
+
+
+@dataclass
+class Service:
+    """The serving index and its answerer, swapped whole after a rebuild."""
+
+    settings: Settings
+    index: object = None
+    answerer: object = None
+    rebuilding: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self) -> None:
+        index = open_index(self.settings)
+        self.index, self.answerer = index, Answerer(index)
+
+
+_service: Service | None = None
+
+
+# ---- answers ----------------------------------------------------------------------------------
+
+def ask(question: str, history: list[str]):
+    """The library's Answer for a question, or a QAError whose message can be shown as it is."""
+    service = _service
+    if service is None or service.answerer is None:
+        raise QAError(NOT_READY)
+    if service.rebuilding:
+        raise IndexBusy(BUSY)
+    limit = service.settings.max_question_chars
+    if not question or not question.strip():
+        raise BadQuestion("请输入问题。")
+    if len(question) > limit:
+        raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
+    return service.answerer.ask(question, history)
+
+
+def user_message(err: QAError) -> str:
+    """What a person is told about a library error; the details go to the log."""
+    if isinstance(err, IndexBusy):
+        return BUSY
+    if isinstance(err, BadQuestion) or type(err) is QAError:
+        return str(err)
+    log.error("问题处理失败: %r", err)
+    return FAILED
+
+
+def respond(message: str, history: list) -> str:
+    """The chat reply (HTML) to a message, given the chat so far (messages or earlier questions)."""
+    try:
+        answer = ask(message, earlier_questions(history))
+    except QAError as err:
+        return f'<div class="qa-error">{text_html(user_message(err))}</div>'
+    return render_answer(answer)
+
+
+def earlier_questions(history: list) -> list[str]:
+    """The user's earlier questions, oldest first, leaving out those that only got an error."""
+    questions, pending = [], None
+    for item in history or []:
+        if isinstance(item, str):
+            questions.append(item)
+            continue
+        content = message_text(item.get("content", ""))
+        if item.get("role") == "user":
+            pending = plain_question(content)
+        elif pending is not None:
+            if "qa-error" not in content:
+                questions.append(pending)
+            pending = None
+    return questions
+
+
+def plain_question(content: str) -> str:
+    """A question back from its chat bubble (escaped text in the app's own wrapper, or plain text)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", content.replace("<br>", "\n")))
+
+
+def message_text(content) -> str:
+    """A chat message's text, whether given as a string or as a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    return "".join(message_text(part) for part in content or [])
+
+
+def text_html(text: str) -> str:
+    """Text shown as text: escaped, line breaks kept, no blank line (which would end an HTML block)."""
+    return html.escape(text.strip(), quote=False).replace("\n", "<br>")
+
+
+def answer_figures(answer) -> list[str]:
+    """The numbers an answer states (not years), to highlight in its quotes."""
+    if answer.kind not in ("figure", "computed"):
+        return []
+    lead = answer.answer.split("——", 1)[0] + " " + answer.working
+    found = [m.group() for m in NUMBER.finditer(lead) if not lead[m.end():m.end() + 1] == "年"]
+    return sorted(set(found), key=len, reverse=True)
+
+
+def highlight(quote: str, figures: list[str]) -> str:
+    """The quote escaped as text, each figure wrapped in <mark> where it stands as a whole number."""
+    escaped = text_html(quote)
+    if not figures:
+        return escaped
+    pattern = re.compile(r"(?<![\d.,])(" + "|".join(re.escape(f) for f in figures) + r")(?![\d]|[.,]\d)")
+    return pattern.sub(r"<mark>\1</mark>", escaped)
+
+
+def copy_text(cite) -> str:
+    """A citation as it is pasted into a briefing."""
+    where = "，".join(x for x in (f"第{cite.page}页" if cite.page else "", cite.section) if x)
+    return f"据《{cite.title or cite.doc}》（{where}）：“{cite.text.strip()}”"
+
+
+def render_citation(n: int, cite, figures: list[str]) -> str:
+    a, b = cite.lines
+    lines = f"第{a}行" if a == b else f"第{a}–{b}行"
+    head = " · ".join(x for x in (f"《{cite.title or cite.doc}》", cite.section,
+                                  f"第{cite.page}页" if cite.page else "", lines) if x)
+    return (f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {html.escape(head, quote=False)}'
+            f'<button class="qa-copy" data-copy="{html.escape(copy_text(cite))}">复制引用</button></div>'
+            f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>')
+
+
+def render_answer(answer) -> str:
+    """One answer as HTML: the answer first, then working, 另见 and the citations."""
+    figures = answer_figures(answer)
+    parts = [f'<div class="qa-answer" data-kind="{answer.kind}">',
+             f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>'
+             f'{text_html(answer.answer)}</div>']
+    if answer.working:
+        parts.append(f'<div class="qa-working">算式：{text_html(answer.working)}</div>')
+    also = [a for a in answer.also if a not in answer.answer]
+    if also:
+        parts.append("<div class=\"qa-also\">另见：" + "；".join(text_html(a) for a in also) + "</div>")
+    if answer.citations:
+        parts.append(f'<div class="qa-cites-head">{CITE_HEADINGS.get(answer.kind, "出处")}：</div>')
+        parts += [render_citation(n, c, figures) for n, c in enumerate(answer.citations, start=1)]
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def chat(message: str, history: list) -> tuple[list, str]:
+    """Submit handler: the chat with the question and its reply appended, and an emptied textbox."""
+    history = list(history or [])
+    reply = respond(message, history)
+    history += [{"role": "user", "content": f'<div class="qa-q">{text_html(message or "")}</div>'},
+                {"role": "assistant", "content": reply}]
+    return history, ""
+
+
+def api_ask(question: str, history_json: str = "[]") -> dict:
+    """Answer one question; history_json is a JSON list of earlier questions. Returns `qa ask --json`."""
+    try:
+        history = json.loads(history_json or "[]")
+    except ValueError:
+        history = None
+    if not isinstance(history, list) or not all(isinstance(q, str) for q in history):
+        raise gr.Error("history_json 应为由问题字符串组成的 JSON 数组，例如 [\"2022年生产安全事故死亡人数\"]")
+    try:
+        return ask(question, history).to_dict()
+    except QAError as err:
+        raise gr.Error(user_message(err)) from None
+
+
+def record_feedback(history: list, data: gr.LikeData) -> None:
+    """Append a 👍/👎 on an answer, with its question, to feedback.jsonl in the index folder."""
+    index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+    question = ""
+    for item in reversed((history or [])[:index]):
+        if item.get("role") == "user":
+            question = plain_question(message_text(item.get("content", "")))
+            break
+    answer = html.unescape(re.sub(r"<[^>]+>", " ", message_text(data.value)))
+    entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": data.liked, "question": question,
+             "answer": re.sub(r"\s+", " ", answer).strip()}
+    path = _service.settings.index_dir / "feedback.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _service.lock, open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+# ---- 指标表 and 文档 tabs --------------------------------------------------------------------------
+
+def record_rows(query: str = "") -> list[list]:
+    """Every table record as a row, keeping those that contain all the words of the query."""
+    index = _service.index if _service else None
+    rows = [[r.table, r.row, r.indicator, r.column, r.raw, r.unit,
+             f"{r.lines[0]}–{r.lines[1]}" if r.lines[0] != r.lines[1] else str(r.lines[0])]
+            for r in (index.records if index else [])]
+    words = (query or "").split()
+    return [row for row in rows if all(any(w in str(cell) for cell in row) for w in words)]
+
+
+def docs_html() -> str:
+    """The documents indexed, their sections with pages, and when and with which model it was built."""
+    index = _service.index if _service else None
+    if index is None:
+        return f"<p>{NOT_READY}</p>"
+    out = [f"<p>索引建立于 {html.escape(str(index.built_at))}，嵌入模型 {html.escape(str(index.model))}，"
+           f"共 {len(index.docs)} 个文档。</p>"]
+    for doc in index.docs:
+        out.append(f"<h3>{html.escape(doc.get('title') or doc['name'])}</h3>"
+                   f"<p>{html.escape(doc['name'])}，{doc.get('chunks', 0)} 个片段</p><ul>")
+        for s in doc.get("sections", []):
+            page = f"（第{s['page']}页）" if s.get("page") else ""
+            indent = max(0, int(s.get("level") or 1) - 1) * 1.5
+            out.append(f'<li style="margin-left:{indent}em">{html.escape(s["title"])}{page}</li>')
+        out.append("</ul>")
+    return "".join(out)
+
+
+def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:
+    """Bring the index up to date (full=True re-embeds everything) and reload the answerer."""
+    service = _service
+    if service.rebuilding:
+        return "已有重建任务在进行。", docs_html(), record_rows()
+
+    def report(stage: str, done: int, total: int) -> None:
+        progress((done, max(total, 1)), desc=STAGES.get(stage, stage))
+
+    service.rebuilding = True
+    try:
+        result = build_index(service.settings, rebuild=full, progress=report)
+        service.load()
+        status = f"重建完成：{result.docs} 个文档，{result.chunks} 个片段，新计算向量 {result.embedded} 个，用时 {result.seconds:.1f} 秒。"
+    except QAError as err:
+        log.error("重建索引失败: %r", err)
+        status = "重建失败：" + (str(err) if isinstance(err, IndexBusy) else "详情见日志。")
+    finally:
+        service.rebuilding = False
+    return status, docs_html(), record_rows()
+
+
+# ---- layout and start-up ------------------------------------------------------------------------
+
+def build_demo() -> gr.Blocks:
+    """The three tabs wired to the functions above, plus the /ask API."""
+    with gr.Blocks(title="报告问答") as demo:
+        gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
+        with gr.Tab("问答"):
+            chatbot = gr.Chatbot(label="对话", height=560, latex_delimiters=[], feedback_options=("Like", "Dislike"))
+            with gr.Row():
+                box = gr.Textbox(placeholder="输入问题，按回车提问，例如：2022年生产安全事故死亡人数",
+                                 show_label=False, scale=8, autofocus=True)
+                send = gr.Button("提问", variant="primary", scale=1)
+            gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
+            gr.ClearButton([box, chatbot], value="清空对话")
+            for trigger in (box.submit, send.click):
+                trigger(chat, [box, chatbot], [chatbot, box], api_visibility="private")
+            chatbot.like(record_feedback, [chatbot], None, api_visibility="private")
+        with gr.Tab("指标表"):
+            search = gr.Textbox(label="搜索", placeholder="按表名、指标、栏目或数值筛选，空格分隔多个词")
+            table = gr.Dataframe(value=record_rows, headers=RECORD_HEADERS, interactive=False, wrap=True)
+            search.change(record_rows, [search], [table], api_visibility="private")
+        with gr.Tab("文档"):
+            docs = gr.HTML(docs_html)
+            full = gr.Checkbox(label="全部重新计算向量（较慢）", value=False)
+            again = gr.Button("重新索引")
+            status = gr.Markdown()
+            again.click(rebuild, [full], [status, docs, table], concurrency_limit=1, api_visibility="private")
+        gr.api(api_ask, api_name="ask")
+    return demo
+
+
+def parse_auth(text: str) -> list[tuple[str, str]] | None:
+    """QA_AUTH "user:pass,user2:pass2" as Gradio's list of pairs; None when login is off."""
+    pairs = [p.strip().split(":", 1) for p in text.split(",") if p.strip()]
+    if any(len(p) != 2 or not p[0] for p in pairs):
+        raise ValueError("QA_AUTH 格式应为 user:pass,user2:pass2")
+    return [(u, p) for u, p in pairs] or None
+
+
+def start(settings: Settings) -> Service:
+    """Open the index (building it, and the model, when missing or unreadable) and load the model."""
+    from qa.embed import get_embedder
+
+    service = Service(settings)
+    print(f"正在打开索引 {settings.index_dir} …", flush=True)
+    try:
+        service.load()
+    except IndexMissing as err:
+        print(f"索引不可用：{err}\n正在建立索引（首次使用会先构建离线模型，需要几分钟）…", flush=True)
+        result = build_index(settings, progress=tqdm_progress())
+        print(f"索引已建立：{result.docs} 个文档，{result.chunks} 个片段，用时 {result.seconds:.0f} 秒。", flush=True)
+        service.load()
+    print("正在加载嵌入模型 …", flush=True)
+    get_embedder(settings)
+    return service
+
+
+def main() -> int:
+    global _service
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    started = time.perf_counter()
+    try:
+        auth = parse_auth(settings.auth)
+    except ValueError as err:
+        print(f"无法启动报告问答：{err}", file=sys.stderr)
+        return 1
+    try:
+        _service = start(settings)
+    except QAError as err:
+        print(f"无法启动报告问答：{err}", file=sys.stderr)
+        return 1
+    print(f"准备就绪（{time.perf_counter() - started:.1f} 秒），服务地址 http://{settings.host}:{settings.port}", flush=True)
+    demo = build_demo()
+    demo.queue(default_concurrency_limit=settings.concurrency)
+    demo.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS, head=COPY_JS,
+                show_error=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Command line: `qa index | ask | eval | bench`. The only place (besides app.py) that turns errors into messages."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import ROOT, load_settings
+from .errors import BadQuestion, IndexMissing, QAError
+
+DEFAULT_GOLD = ROOT / "tests" / "gold" / "public.jsonl"
+
+
+def _quiet_libraries() -> None:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("chromadb").setLevel(logging.ERROR)
+
+
+def load_answerer(settings=None, build_if_missing: bool = True):
+    """Open the index (building it the first time, with progress) and return an Answerer."""
+    from .answer import Answerer
+    from .index import build_index, open_index, tqdm_progress
+
+    settings = settings or load_settings()
+    try:
+        index = open_index(settings)
+    except IndexMissing:
+        never_built = not (settings.index_dir / "CURRENT").exists()
+        if not (build_if_missing and never_built):
+            raise
+        print("首次使用：正在构建离线模型和索引…", file=sys.stderr)
+        build_index(settings, progress=tqdm_progress())
+        index = open_index(settings)
+    return Answerer(index)
+
+
+def cmd_index(args) -> int:
+    from .index import build_index, tqdm_progress
+
+    report = build_index(load_settings(), rebuild=args.rebuild, progress=tqdm_progress())
+    print(f"索引完成：{report.docs} 个文档，{report.chunks} 个片段，新嵌入 {report.embedded} 个，"
+          f"用时 {report.seconds:.1f} 秒（模型 {report.model}）")
+    for item in report.skipped:
+        print(f"已跳过：{item}", file=sys.stderr)
+    return 0
+
+
+def format_answer(a: dict) -> str:
+    """Readable text for one answer."""
+    out = [f"问：{a['question']}", f"答（{a['kind']}）：{a['answer']}"]
+    if a.get("working"):
+        out.append(f"计算：{a['working']}")
+    for i, c in enumerate(a["citations"], 1):
+        page = f"第{c['page']}页，" if c.get("page") else ""
+        out.append(f"  [{i}] 《{c.get('title') or c['doc']}》（{page}{c['section']}，行{c['lines'][0]}-{c['lines'][1]}）")
+        out.append(f"      “{c['text'][:200]}”")
+    return "\n".join(out)
+
+
+def cmd_ask(args) -> int:
+    answerer = load_answerer()
+    history: list[str] = []
+    code = 0
+    for question in args.questions:
+        try:
+            result = answerer.ask(question, history if args.chat else None).to_dict()
+        except BadQuestion as e:
+            result = {"question": question, "answer": str(e), "kind": "not_found", "citations": [],
+                      "latency_ms": 0.0, "error": "bad_question"}
+            code = 2
+        history.append(question)
+        print(json.dumps(result, ensure_ascii=False) if args.json else format_answer(result) + "\n", flush=True)
+    return code
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import load_gold, score_item, summarise
+
+    answerer = load_answerer()
+    gold = load_gold(Path(args.gold))
+    report_text = "\n".join(c.text for c in answerer.index.chunks)
+    corpus = load_settings().corpus_dir
+    report_text += "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(corpus.glob("*.txt")))
+    scored, rows = [], []
+    for item in gold:
+        result = answerer.ask(item["question"]).to_dict()
+        s = score_item(item, result, report_text)
+        scored.append(s)
+        rows.append({**result, "id": item["id"], "category": item["category"], "correct": s.correct,
+                     "evidence_hit": s.evidence, "ungrounded": s.ungrounded})
+    summary = summarise(scored)
+    if args.out:
+        Path(args.out).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    if args.verbose:
+        for r in rows:
+            if not r["correct"] or r["evidence_hit"] is False:
+                print(f"{r['id']} {r['category']} {r['kind']}: {r['question']} -> {r['answer'][:120]}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    return run_bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qa", description="报告问答：对报告提问，给出精确数字与出处。")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("index", help="建立或更新索引 (build or update the index)")
+    s.add_argument("--rebuild", action="store_true", help="重新嵌入全部内容 (re-embed everything)")
+    s.set_defaults(func=cmd_index)
+    s = sub.add_parser("ask", help="提问 (ask questions)")
+    s.add_argument("questions", nargs="+", metavar="问题")
+    s.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    s.add_argument("--chat", action="store_true", help="把前面的问题当作对话历史（追问）")
+    s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("eval", help="用金标问题集评测 (run a gold set)")
+    s.add_argument("--gold", default=str(DEFAULT_GOLD))
+    s.add_argument("--out", help="逐题结果写入 JSONL")
+    s.add_argument("-v", "--verbose", action="store_true", help="列出答错的问题")
+    s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("bench", help="性能与规模基准 (benchmarks)")
+    s.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
+    s.add_argument("--scale", default="1,10,100", help="合成语料规模 N 列表")
+    s.add_argument("--quick", action="store_true", help="只跑快速部分")
+    s.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _quiet_libraries()
+    try:
+        return args.func(args)
+    except QAError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
