@@ -45,13 +45,13 @@ CSS = """
            padding: 0 .4em; background: #fff; }
 .qa-error { color: #a33; }
 """
-# One delegated listener: chat messages are re-rendered often, so buttons carry their text in data-copy.
+# One delegated listener: chat messages are re-rendered often, so buttons carry their text in value (the sanitizer keeps it, not data-*).
 COPY_JS = """<script>
 document.addEventListener("click", function (e) {
   var b = e.target.closest && e.target.closest(".qa-copy");
   if (!b) return;
   e.preventDefault();
-  var text = b.getAttribute("data-copy") || "";
+  var text = b.getAttribute("value") || "";
   function done() { var t = b.textContent; b.textContent = "已复制"; setTimeout(function () { b.textContent = t; }, 1500); }
   function fallback() {
     var area = document.createElement("textarea");
@@ -168,7 +168,8 @@ def highlight(quote: str, figures: list[str]) -> str:
     escaped = text_html(quote)
     if not figures:
         return escaped
-    pattern = re.compile(r"(?<![\d.,])(" + "|".join(re.escape(f) for f in figures) + r")(?![\d]|[.,]\d)")
+    # Whole numbers only: not inside 2022 or 6.5, nor a heading's "6." or a table name's "2-1".
+    pattern = re.compile(r"(?<![A-Za-z\d.,-])(" + "|".join(re.escape(f) for f in figures) + r")(?![\d.．、]|[,-]\d)")
     return pattern.sub(r"<mark>\1</mark>", escaped)
 
 
@@ -184,7 +185,7 @@ def render_citation(n: int, cite, figures: list[str]) -> str:
     head = " · ".join(x for x in (f"《{cite.title or cite.doc}》", cite.section,
                                   f"第{cite.page}页" if cite.page else "", lines) if x)
     return (f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {html.escape(head, quote=False)}'
-            f'<button class="qa-copy" data-copy="{html.escape(copy_text(cite))}">复制引用</button></div>'
+            f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
             f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>')
 
 
@@ -302,7 +303,7 @@ def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:
 
 def build_demo() -> gr.Blocks:
     """The three tabs wired to the functions above, plus the /ask API."""
-    with gr.Blocks(title="报告问答") as demo:
+    with gr.Blocks(title="报告问答", analytics_enabled=False) as demo:
         gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
         with gr.Tab("问答"):
             chatbot = gr.Chatbot(label="对话", height=560, latex_delimiters=[], feedback_options=("Like", "Dislike"))
@@ -317,14 +318,15 @@ def build_demo() -> gr.Blocks:
             chatbot.like(record_feedback, [chatbot], None, api_visibility="private")
         with gr.Tab("指标表"):
             search = gr.Textbox(label="搜索", placeholder="按表名、指标、栏目或数值筛选，空格分隔多个词")
-            table = gr.Dataframe(value=record_rows, headers=RECORD_HEADERS, interactive=False, wrap=True)
+            table = gr.Dataframe(headers=RECORD_HEADERS, interactive=False, wrap=True)
             search.change(record_rows, [search], [table], api_visibility="private")
         with gr.Tab("文档"):
-            docs = gr.HTML(docs_html)
+            docs = gr.HTML()
             full = gr.Checkbox(label="全部重新计算向量（较慢）", value=False)
             again = gr.Button("重新索引")
             status = gr.Markdown()
             again.click(rebuild, [full], [status, docs, table], concurrency_limit=1, api_visibility="private")
+        demo.load(lambda: (docs_html(), record_rows()), None, [docs, table], api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return demo
 

