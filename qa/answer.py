@@ -33,6 +33,9 @@ class Answerer:
                                                                   r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
         self._searches: dict[tuple[str, str], list[Hit]] = {}
+        # Load the embedding model now, so the first question is not the one that waits for it.
+        self.index.search("报告", 1)
+        understand("2022年报告")        # and the tokenizer dictionaries
         self.years = {d["name"]: d.get("report_year") or 2023 for d in index.docs}
 
     # ---- public -------------------------------------------------------------------------------

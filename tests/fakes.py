@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
+from qa.errors import BadQuestion
 from qa.figures import extract_figures, sentences
 from qa.parse import parse_file
 from qa.tables import row_sentences, table_records
@@ -19,6 +20,7 @@ from qa.understand import tokenize
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "corpus" / "kunshan-safety-plan-midterm-evaluation-2023.txt"
 MAX_CHARS = 250
+MODES = ("hybrid", "dense", "keyword")      # as qa.retrieve.Retriever.search accepts
 
 
 def pack_sentences(text: str, max_chars: int = MAX_CHARS) -> list[str]:
@@ -56,8 +58,12 @@ class MemIndex:
         self.chunks.append(Chunk(id=f"c{len(self.chunks):04d}", doc=doc, text=text, section=section,
                                  page=page, lines=lines, kind=kind))
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The k best chunks by BM25; ties keep chunk order, so results are stable."""
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """The k best chunks by BM25 whatever the mode (there is no dense model); ties keep chunk order."""
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
+        if not query.strip():
+            raise BadQuestion("问题为空 (empty question)")
         scores = self._bm25.get_scores(tokenize(query))
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:k]
         return [Hit(self.chunks[i], float(scores[i])) for i in order]
