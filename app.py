@@ -318,7 +318,7 @@ def build_demo() -> gr.Blocks:
             chatbot.like(record_feedback, [chatbot], None, api_visibility="private")
         with gr.Tab("指标表"):
             search = gr.Textbox(label="搜索", placeholder="按表名、指标、栏目或数值筛选，空格分隔多个词")
-            table = gr.Dataframe(headers=RECORD_HEADERS, interactive=False, wrap=True)
+            table = gr.Dataframe(headers=RECORD_HEADERS, interactive=False, wrap=True, elem_id="qa-records")
             search.change(record_rows, [search], [table], api_visibility="private")
         with gr.Tab("文档"):
             docs = gr.HTML()

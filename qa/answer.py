@@ -33,6 +33,7 @@ class Answerer:
                                                                   r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
         self._searches: dict[tuple[str, str], list[Hit]] = {}
+        self._sentence_no = {s: i for i, s in enumerate(dict.fromkeys(f.sentence for f in index.figures))}
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
         understand("2022年报告")        # and the tokenizer dictionaries
@@ -250,7 +251,10 @@ class Answerer:
                 if ga and gb and ga is not gb:
                     # A yearly series is printed in one paragraph, in sentences of parallel shape.
                     shape = fuzz.ratio(re.sub(r"[\d.]+", "", ga.sentence), re.sub(r"[\d.]+", "", gb.sentence)) / 100
-                    pairs.append((ma.score + mb.score + (0.3 if ga.lines == gb.lines else 0) + 0.6 * shape, ga, gb))
+                    together = 0.3 if ga.lines == gb.lines else 0.0
+                    if together and abs(self._sentence_no[ga.sentence] - self._sentence_no[gb.sentence]) == 1:
+                        together += 0.3
+                    pairs.append((ma.score + mb.score + together + 0.6 * shape, ga, gb))
         if pairs:
             _, ga, gb = max(pairs, key=lambda p: p[0])
             comp = compute(op, (f"{y1}年", ga.raw, ga.value, ga.unit), (f"{y2}年", gb.raw, gb.value, gb.unit))

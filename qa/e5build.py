@@ -58,7 +58,7 @@ def _parse(buf: memoryview, path: Path) -> E5File:
         return values
 
     keys = ("version", "hidden", "layers", "heads", "ffn", "vocab", "max_pos", "type_vocab")
-    header: dict[str, float] = dict(zip(keys, take("I7i")))
+    header: dict[str, float] = dict(zip(keys, take("I7i"), strict=True))
     header["eps"], header["qk"], n_pieces = take("fii")
     header["bos"], header["eos"], header["pad"], header["unk"] = take("4i")
     (blob_len,) = take("Q")
@@ -205,7 +205,7 @@ def tokenizer(f: E5File):
     from tokenizers.models import Unigram
 
     unk, bos, eos, pad = (int(f.header[k]) for k in ("unk", "bos", "eos", "pad"))
-    tok = Tokenizer(Unigram([(p, float(s)) for p, s in zip(f.pieces, f.scores)], unk_id=unk))
+    tok = Tokenizer(Unigram([(p, float(s)) for p, s in zip(f.pieces, f.scores, strict=True)], unk_id=unk))
     tok.normalizer = normalizers.Sequence([
         normalizers.Precompiled(charsmap(f.norm)),
         normalizers.Replace(Regex(" {2,}"), " "),

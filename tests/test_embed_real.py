@@ -70,7 +70,8 @@ def engine_tokenize(tmp_path_factory):
     lib = ctypes.CDLL(str(work / "shim.so"))
     lib.e5_load.restype = ctypes.c_void_p
     lib.e5_load.argtypes = [ctypes.c_char_p]
-    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int),
+                                  ctypes.c_int]
     model = lib.e5_load(str(pkg / "e5-small-q4.bin").encode())
 
     def tokenize(text: str) -> list[int]:
@@ -151,24 +152,26 @@ def reference_embedding(weights: dict, ids: list[int]) -> np.ndarray:
 
     words = weights["embeddings.word_embeddings.weight"][ids]        # only the rows used
     w = {k: torch.from_numpy(v).double() for k, v in weights.items() if "word_embeddings" not in k}
-    norm = torch.nn.functional.layer_norm
     n = len(ids)
-    x = (torch.from_numpy(words).double() + w["embeddings.position_embeddings.weight"][:n]
-         + w["embeddings.token_type_embeddings.weight"][0])
-    x = norm(x, (384,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], 1e-12)
+
+    def linear(name, a):
+        return a @ w[name + ".weight"].T + w[name + ".bias"]
+
+    def norm(name, a):
+        return torch.nn.functional.layer_norm(a, (384,), w[name + ".weight"], w[name + ".bias"], 1e-12)
+
+    x = norm("embeddings.LayerNorm", torch.from_numpy(words).double()
+             + w["embeddings.position_embeddings.weight"][:n]
+             + w["embeddings.token_type_embeddings.weight"][0])
     for layer in range(12):
         p = f"encoder.layer.{layer}."
-
-        def linear(name, a):
-            return a @ w[p + name + ".weight"].T + w[p + name + ".bias"]
-        q, k, v = (linear(f"attention.self.{m}", x).view(n, 12, 32).transpose(0, 1)
+        q, k, v = (linear(f"{p}attention.self.{m}", x).view(n, 12, 32).transpose(0, 1)
                    for m in ("query", "key", "value"))
         attn = torch.softmax(q @ k.transpose(1, 2) / 32 ** 0.5, dim=-1) @ v
-        x = norm(x + linear("attention.output.dense", attn.transpose(0, 1).reshape(n, 384)), (384,),
-                 w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], 1e-12)
-        hidden = torch.nn.functional.gelu(linear("intermediate.dense", x))
-        x = norm(x + linear("output.dense", hidden), (384,),
-                 w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], 1e-12)
+        x = norm(p + "attention.output.LayerNorm",
+                 x + linear(p + "attention.output.dense", attn.transpose(0, 1).reshape(n, 384)))
+        hidden = torch.nn.functional.gelu(linear(p + "intermediate.dense", x))
+        x = norm(p + "output.LayerNorm", x + linear(p + "output.dense", hidden))
     pooled = x.mean(dim=0)
     return (pooled / pooled.norm()).numpy()
 

@@ -95,7 +95,8 @@ def test_every_figure_occurs_in_its_clause_and_sentence(figures):
 
 def test_lead_is_the_paragraphs_first_sentence(figures):
     f = only(figures, "5536条")
-    assert f.lead == "危险化学品：2022年市、区镇两级累计检查企业2218家次，查改隐患5536条，限期整改企业148家，责令暂停企业31家，受理办结举报投诉47件。"
+    assert f.lead == ("危险化学品：2022年市、区镇两级累计检查企业2218家次，查改隐患5536条，限期整改企业148家，"
+                      "责令暂停企业31家，受理办结举报投诉47件。")
     assert f.clause == "查改隐患5536条，"
     assert f.year == "2022"
 
@@ -145,8 +146,8 @@ def test_sentences_and_clauses_keep_their_punctuation():
     assert clauses("甲完成5项，乙完成6项：丙。") == ["甲完成5项，", "乙完成6项：", "丙。"]
 
 
-@pytest.mark.xfail(strict=False, reason="qa/figures.py CLAUSE_END splits only at full-width punctuation; line 611 of the "
-                   "report uses ASCII commas, so its whole sentence becomes one clause")
+@pytest.mark.xfail(strict=False, reason="qa/figures.py CLAUSE_END splits only at full-width punctuation; line 611 "
+                   "of the report uses ASCII commas, so its whole sentence becomes one clause")
 def test_clauses_split_at_ascii_commas_between_words():
     assert clauses("基地占地46.5亩,建筑面积3.2万平方米,计划2023年底竣工验收。") == [
         "基地占地46.5亩,", "建筑面积3.2万平方米,", "计划2023年底竣工验收。"]

