@@ -20,6 +20,7 @@ from qa.answer import Answerer
 from qa.config import Settings, load_settings
 from qa.errors import BadQuestion, IndexBusy, IndexMissing, QAError
 from qa.index import build_index, open_index, tqdm_progress
+from qa.types import Answer, Citation
 
 log = logging.getLogger("qa.app")
 
@@ -33,6 +34,7 @@ BUSY = "正在重新建立索引，请稍候再提问。"
 NOT_READY = "索引尚未就绪，请稍后再试。"
 FAILED = "处理问题时出错，请换一种问法或稍后再试（详情已写入日志）。"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+LEAD = re.compile(r'data-kind="(\w+)"><div class="qa-lead"><span class="qa-kind">[^<]*</span>(.*?)</div>')
 
 CSS = """
 .qa-lead { font-size: 1.08em; font-weight: 600; }
@@ -72,7 +74,7 @@ class Service:
     index: object = None
     answerer: object = None
     rebuilding: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    feedback_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def load(self) -> None:
         index = open_index(self.settings)
@@ -84,7 +86,7 @@ _service: Service | None = None
 
 # ---- answers ----------------------------------------------------------------------------------
 
-def ask(question: str, history: list[str]):
+def ask(question: str, history: list[str]) -> Answer:
     """The library's Answer for a question, or a QAError whose message can be shown as it is."""
     service = _service
     if service is None or service.answerer is None:
@@ -127,16 +129,16 @@ def earlier_questions(history: list) -> list[str]:
             continue
         content = message_text(item.get("content", ""))
         if item.get("role") == "user":
-            pending = plain_question(content)
+            pending = plain_text(content)
         elif pending is not None:
-            if "qa-error" not in content:
+            if not content.startswith('<div class="qa-error">'):
                 questions.append(pending)
             pending = None
     return questions
 
 
-def plain_question(content: str) -> str:
-    """A question back from its chat bubble (escaped text in the app's own wrapper, or plain text)."""
+def plain_text(content: str) -> str:
+    """Text back from the app's own markup (a question's bubble, an answer's lead)."""
     return html.unescape(re.sub(r"<[^>]*>", "", content.replace("<br>", "\n")))
 
 
@@ -154,7 +156,7 @@ def text_html(text: str) -> str:
     return html.escape(text.strip(), quote=False).replace("\n", "<br>")
 
 
-def answer_figures(answer) -> list[str]:
+def answer_figures(answer: Answer) -> list[str]:
     """The numbers an answer states (not years), to highlight in its quotes."""
     if answer.kind not in ("figure", "computed"):
         return []
@@ -173,13 +175,13 @@ def highlight(quote: str, figures: list[str]) -> str:
     return pattern.sub(r"<mark>\1</mark>", escaped)
 
 
-def copy_text(cite) -> str:
+def copy_text(cite: Citation) -> str:
     """A citation as it is pasted into a briefing."""
     where = "，".join(x for x in (f"第{cite.page}页" if cite.page else "", cite.section) if x)
     return f"据《{cite.title or cite.doc}》（{where}）：“{cite.text.strip()}”"
 
 
-def render_citation(n: int, cite, figures: list[str]) -> str:
+def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
     a, b = cite.lines
     lines = f"第{a}行" if a == b else f"第{a}–{b}行"
     head = " · ".join(x for x in (f"《{cite.title or cite.doc}》", cite.section,
@@ -189,7 +191,7 @@ def render_citation(n: int, cite, figures: list[str]) -> str:
             f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>')
 
 
-def render_answer(answer) -> str:
+def render_answer(answer: Answer) -> str:
     """One answer as HTML: the answer first, then working, 另见 and the citations."""
     figures = answer_figures(answer)
     parts = [f'<div class="qa-answer" data-kind="{answer.kind}">',
@@ -202,7 +204,12 @@ def render_answer(answer) -> str:
         parts.append("<div class=\"qa-also\">另见：" + "；".join(text_html(a) for a in also) + "</div>")
     if answer.citations:
         parts.append(f'<div class="qa-cites-head">{CITE_HEADINGS.get(answer.kind, "出处")}：</div>')
-        parts += [render_citation(n, c, figures) for n, c in enumerate(answer.citations, start=1)]
+        cites = [render_citation(n, c, figures) for n, c in enumerate(answer.citations, start=1)]
+        shown = len(cites) if answer.kind == "computed" else 1      # every input of a computation stays in view
+        parts += cites[:shown]
+        if cites[shown:]:
+            more = "".join(cites[shown:])
+            parts.append(f"<details><summary>更多出处（{len(cites) - shown}）</summary>{more}</details>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -236,14 +243,16 @@ def record_feedback(history: list, data: gr.LikeData) -> None:
     question = ""
     for item in reversed((history or [])[:index]):
         if item.get("role") == "user":
-            question = plain_question(message_text(item.get("content", "")))
+            question = plain_text(message_text(item.get("content", "")))
             break
-    answer = html.unescape(re.sub(r"<[^>]+>", " ", message_text(data.value)))
+    reply = message_text(data.value)
+    lead = LEAD.search(reply)
+    kind, answer = (lead.group(1), lead.group(2)) if lead else ("message", reply)
     entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": data.liked, "question": question,
-             "answer": re.sub(r"\s+", " ", answer).strip()}
+             "kind": kind, "answer": plain_text(answer)}
     path = _service.settings.index_dir / "feedback.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _service.lock, open(path, "a", encoding="utf-8") as fh:
+    with _service.feedback_lock, open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
@@ -306,7 +315,7 @@ def build_demo() -> gr.Blocks:
     with gr.Blocks(title="报告问答", analytics_enabled=False) as demo:
         gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
         with gr.Tab("问答"):
-            chatbot = gr.Chatbot(label="对话", height=560, latex_delimiters=[], feedback_options=("Like", "Dislike"))
+            chatbot = gr.Chatbot(label="对话", height="65vh", min_height=420, latex_delimiters=[], feedback_options=("Like", "Dislike"))
             with gr.Row():
                 box = gr.Textbox(placeholder="输入问题，按回车提问，例如：2022年生产安全事故死亡人数",
                                  show_label=False, scale=8, autofocus=True)
@@ -321,10 +330,11 @@ def build_demo() -> gr.Blocks:
             table = gr.Dataframe(headers=RECORD_HEADERS, interactive=False, wrap=True, elem_id="qa-records")
             search.change(record_rows, [search], [table], api_visibility="private")
         with gr.Tab("文档"):
-            docs = gr.HTML()
-            full = gr.Checkbox(label="全部重新计算向量（较慢）", value=False)
-            again = gr.Button("重新索引")
+            with gr.Row():
+                again = gr.Button("重新索引", scale=1)
+                full = gr.Checkbox(label="全部重新计算向量（较慢）", value=False, scale=3)
             status = gr.Markdown()
+            docs = gr.HTML()
             again.click(rebuild, [full], [status, docs, table], concurrency_limit=1, api_visibility="private")
         demo.load(lambda: (docs_html(), record_rows()), None, [docs, table], api_visibility="private")
         gr.api(api_ask, api_name="ask")

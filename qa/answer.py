@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from .config import load_settings
 from .errors import BadQuestion
-from .figures import sentences
+from .figures import sentences, years_in
 from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, match_figures, match_rows,
                      pick_columns, present, rows_of)
 from .types import Answer, Citation, Figure, Hit, TableRecord
@@ -33,6 +33,7 @@ class Answerer:
                                                                   r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
         self._searches: dict[tuple[str, str], list[Hit]] = {}
+        self._position = {c.id: i for i, c in enumerate(index.chunks)}
         self._sentence_no = {s: i for i, s in enumerate(dict.fromkeys(f.sentence for f in index.figures))}
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
@@ -98,12 +99,14 @@ class Answerer:
         # A table row is preferred when it is about as good: it is structured and has every column.
         # Columns only a table has (目标, 基数, 降幅) or a question naming a table settle it for the table.
         table_asked = bool(set(query.measures) & {"target", "base", "change"}) or "表" in query.text
-        margin = 1.0 if table_asked else 0.05
+        margin = 1.0 if table_asked else 0.1
         if row and row.score >= t_min and (not fig or row.score >= fig.score - margin):
             cells, note = pick_columns(query, row.records)
             if cells and any(c.raw not in ("", "/") for c in cells):
                 return self._table_answer(query, row, cells)
-            if fig and fig.score >= p_min:
+            # The row is the quantity asked but lacks the year: only prose printed for that year may answer.
+            if fig and fig.score >= p_min and (not query.years or any(str(y) in years_in(fig.figures[0].sentence)
+                                                                      for y in query.years)):
                 return self._prose_answer(query, fig, figs)
             return self._not_found(query, note or self._empty_note(row, cells), row_citation(row.records[0], self))
         if fig and fig.score >= p_min:
@@ -164,6 +167,9 @@ class Answerer:
         if query.units:
             wanted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units]
             figs = wanted or figs
+        # In an enumeration (…、26.13公里航道、…) keep the items the question names.
+        named = [f for f in figs if any(present(t, list_item(f)) for t in query.terms)]
+        figs = named or figs
         lead_figs = "、".join(list(dict.fromkeys(f.raw for f in figs))[:4])
         quote = "".join(m.figures[0].clause for m in chosen).rstrip("，；。：")
         text = f"{lead_figs} —— {quote}"
@@ -187,6 +193,8 @@ class Answerer:
             if not units & {base_unit(f.unit) for f in m.figures}:
                 continue
             if set(f.raw for f in m.figures) & set(f.raw for f in best.figures):
+                continue
+            if narrower_or_broader(f0.subject, g.subject):
                 continue
             out.append(f"{g.clause.rstrip('，；。')}（{' > '.join(g.section[-2:])}）")
         return out[:2]
@@ -323,11 +331,20 @@ class Answerer:
     # ---- passages and sections ----------------------------------------------------------------
 
     def _passage(self, query: Query) -> Answer:
-        hits = self._literal_hits(query) + self._search(query.text)
+        literal = self._literal_hits(query)
+        searched = self._search(query.text)
         headed = self._heading_matches(query)
-        if headed and headed[0][0] >= 0.6:
-            hits = [Hit(c, 1.0) for c in self._first_chunks([headed[0][1]])] + hits
-        hits = dedupe_hits(hits)
+        section = [Hit(c, 0.0) for c in self._section_chunks(headed[0][1], 12)] if headed and headed[0][0] >= 0.6 else []
+        # Rerank the union by how much of the question each chunk carries; quoted titles and search rank help.
+        prior = {h.chunk.id: 0.5 for h in literal}
+        for rank, h in enumerate(searched):
+            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.25 / (1 + rank)
+        for h in section:
+            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.15
+        pool = dedupe_hits(literal + searched + section)
+        scored = [(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.5)], self.stats)[0]
+                   + prior.get(h.chunk.id, 0.0), h) for h in pool]
+        hits = [h for _, h in sorted(scored, key=lambda x: -x[0])]
         if not hits:
             return self._not_found(query, "报告中没有找到相关内容")
         best_cov = max(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.8)], self.stats)[0]
@@ -336,7 +353,7 @@ class Answerer:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         where = " > ".join(top.section)
-        body = "\n\n".join(h.chunk.text for h in hits[:3])
+        body = "\n\n".join(c.text for c in sorted((h.chunk for h in hits[:3]), key=lambda c: self._position[c.id]))
         text = f"{best_sentence(query, top.text)}\n\n（出处：{where}）\n\n{body}"
         return Answer(question=query.original, answer=text, kind="passage",
                       citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
@@ -370,6 +387,11 @@ class Answerer:
             if cov >= 0.5:
                 scored.append((cov, path, page))
         return sorted(scored, key=lambda x: (-x[0], -len(x[1])))[:3]
+
+    def _section_chunks(self, path: tuple[str, ...], n: int) -> list:
+        """The first n text chunks of one section, in reading order."""
+        return [c for c in self.index.chunks if c.section == path and c.kind != "table_row"
+                and not is_heading_chunk(c)][:n]
 
     def _first_chunks(self, paths: list[tuple[str, ...]]) -> list:
         out = []
@@ -417,6 +439,31 @@ class Answerer:
         text = f"报告中未找到该问题的答案：{note}。"
         return Answer(question=query.original, answer=text, kind="not_found",
                       citations=(citation,) if citation else ())
+
+
+def list_item(f: Figure) -> str:
+    """The 、-separated item of its clause that holds the figure."""
+    start = f.clause.find(f.raw)
+    if start < 0:
+        return f.clause
+    left = max(f.clause.rfind(sep, 0, start) for sep in "、，,")
+    rights = [i for i in (f.clause.find(sep, start) for sep in "、，,。；") if i >= 0]
+    return f.clause[left + 1: min(rights) if rights else len(f.clause)]
+
+
+def noun_phrase(subject: str) -> str:
+    """The words right before a number, without years and counting words ('2022年各类X' -> 'X')."""
+    tail = re.split(r"[，。；：、,]", subject)[-1]
+    tail = re.sub(r"(?:19|20)\d{2}年(?:底|末|度)?|各类|全市|累计|共计|共|总计", "", tail)
+    return tail.strip()
+
+
+def narrower_or_broader(a: str, b: str) -> bool:
+    """True when one quantity is a sub-category of the other (特种设备…死亡人数 vs …死亡人数)."""
+    na, nb = noun_phrase(a), noun_phrase(b)
+    if not na or not nb or na == nb:
+        return False
+    return (nb.endswith(na) or na.endswith(nb)) and min(len(na), len(nb)) >= 3
 
 
 def is_heading_chunk(chunk) -> bool:

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from .parse import Document
 from .types import Block, Chunk
 
-MAX_CHARS = 250
+MAX_CHARS = 200            # measured: 150…400 tried, 200 gave the best fused evidence recall
 # Closing quotes and brackets stay with the sentence they close.
 SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）)]*|$)")
 
@@ -148,8 +148,11 @@ def chunk_document(doc: Document, source: str | None = None, max_chars: int = MA
     return text_chunks(doc, source, max_chars, seen=seen) + table_chunks(doc, seen=seen)
 
 
-def embed_text(chunk: Chunk) -> str:
-    """What the embedding model and the keyword index see: the chunk under its nearest heading."""
-    if chunk.kind == "heading" or not chunk.section:
-        return " ".join(chunk.section[-2:]) if chunk.kind == "heading" else chunk.text
-    return f"{chunk.section[-1]}：{chunk.text}"
+def keyword_text(chunk: Chunk) -> str:
+    """What the keyword index sees: the chunk under its nearest heading (a heading under its parent).
+
+    The embedding model sees the bare chunk text: measured, the heading helps BM25 and hurts e5.
+    """
+    if chunk.kind == "heading":
+        return " ".join(chunk.section[-2:])
+    return f"{chunk.section[-1]}：{chunk.text}" if chunk.section else chunk.text

@@ -16,9 +16,10 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 def norm(text: str) -> str:
     """NFKC, no whitespace, no thousands separators between digits."""
+    # Thousands separators go before NFKC, which would turn a Chinese comma into an ASCII one.
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", "", text)
-    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return re.sub(r"\s+", "", text)
 
 
 def contains(haystack: str, needle: str) -> bool:

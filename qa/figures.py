@@ -22,7 +22,7 @@ FIGURE = re.compile(
 # A number with no measure word still counts when the sentence states it as a value ("死亡率为0.0012").
 BARE_FIGURE = re.compile(r"(?<=[为是达至到])(\d+\.\d+|\d+)(?![\d.]|\s?[年月日号%％])")
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
-CLAUSE_END = re.compile(r"(?<=[，。；：！？])")
+CLAUSE_END = re.compile(r"(?<=[，。；：！？])|(?<=[^\d],)")
 # A year after 较/比 is the comparison base, not the year the figure belongs to.
 YEAR = re.compile(r"(?<![较比])(?:19|20)\d{2}(?:年|-|—|～|~)")
 SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
@@ -39,7 +39,8 @@ def clauses(sentence: str) -> list[str]:
 
 
 def years_in(text: str) -> list[str]:
-    """Years named in a text, as printed digits ('2021', '2022')."""
+    """Years a text is about, as printed digits; bracketed asides ('（2020年基数15人）') do not count."""
+    text = re.sub(r"（[^）]*）|\([^)]*\)", "", text)
     return [m.group(0)[:4] for m in YEAR.finditer(text)]
 
 

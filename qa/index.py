@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import records, store
-from .chunk import chunk_document, embed_text
+from .chunk import chunk_document, keyword_text
 from .config import Settings, load_settings
 from .embeddings_cache import EmbeddingCache
 from .errors import CorpusError, IndexBusy, IndexMissing, StoreUnavailable
@@ -151,7 +151,7 @@ def _load_doc(path: Path) -> _Doc:
 
 def _load_corpus(corpus_dir: Path, progress: Progress | None) -> tuple[list[_Doc], list[str]]:
     if not corpus_dir.is_dir():
-        raise CorpusError(f"语料目录不存在 (corpus directory missing): {corpus_dir}")
+        raise CorpusError(f"语料目录不存在 (the corpus directory is missing): {corpus_dir}")
     files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     docs, skipped = [], []
     for n, path in enumerate(files, start=1):
@@ -163,15 +163,16 @@ def _load_corpus(corpus_dir: Path, progress: Progress | None) -> tuple[list[_Doc
         if progress:
             progress("parse", n, len(files))
     if not docs:
-        raise CorpusError(f"语料目录中没有可读的文档 (no readable .txt/.md in {corpus_dir})")
+        raise CorpusError(f"语料目录中没有可读的文档 (no readable .txt/.md file in the corpus directory {corpus_dir})")
     return docs, skipped
 
 
 def _embed(chunks: list[Chunk], embedder, cache: EmbeddingCache, rebuild: bool,
            progress: Progress | None) -> tuple[list, int]:
     """Vectors for every chunk, embedding only those the cache does not hold."""
-    texts = [embed_text(c) for c in chunks]
+    texts = [c.text for c in chunks]
     found = {} if rebuild else cache.get(embedder.name, texts)
+    embedded = sum(1 for t in texts if t not in found)
     todo = [t for t in dict.fromkeys(texts) if t not in found]
     for i in range(0, len(todo), EMBED_BATCH):
         batch = todo[i:i + EMBED_BATCH]
@@ -180,7 +181,7 @@ def _embed(chunks: list[Chunk], embedder, cache: EmbeddingCache, rebuild: bool,
         found.update(zip(batch, vectors))
         if progress:
             progress("embed", min(i + EMBED_BATCH, len(todo)), len(todo))
-    return [found[t] for t in texts], len(todo)
+    return [found[t] for t in texts], embedded
 
 
 def _collection_prefix(settings: Settings, model: str) -> str:
@@ -254,57 +255,68 @@ def _prune(settings: Settings, keep: set[str], prefix: str) -> None:
 def build_index(settings: Settings | None = None, rebuild: bool = False,
                 progress: Progress | None = None) -> BuildReport:
     """Build (or bring up to date) the index for the corpus; rebuild=True re-embeds everything."""
-    from .embed import get_embedder
-
     settings = settings or load_settings()
     started = time.perf_counter()
     index_dir = settings.index_dir
     with _lock(index_dir):
-        for leftover in index_dir.glob(".build-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        before = _previous_docs(index_dir)
-        docs, skipped = _load_corpus(settings.corpus_dir, progress)
-        embedder = get_embedder(settings)
-        chunks = [c for d in docs for c in d.chunks]
-        with EmbeddingCache(index_dir / "embeddings.sqlite") as cache:
-            vectors, embedded = _embed(chunks, embedder, cache, rebuild, progress)
-            cache.prune(embedder.name, [embed_text(c) for c in chunks])
-
-        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+        for leftover in [*index_dir.glob(".build-*"), *index_dir.glob(".CURRENT-*")]:
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
         tmp = index_dir / f".build-{os.getpid()}"
-        tmp.mkdir(parents=True)
-        prefix = _collection_prefix(settings, embedder.name)
-        name = f"{prefix}-{build_id}" if settings.chroma_server else prefix
-        store_info = _write_store(settings, tmp, name, chunks, vectors, progress)
-        records.write(tmp / "records.sqlite", chunks, [tokenize(embed_text(c)) for c in chunks],
-                      [r for d in docs for r in d.records], [f for d in docs for f in d.figures])
-        manifest = {
-            "format": INDEX_FORMAT, "schema": records.SCHEMA, "build_id": build_id,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": settings.embed_model,
-            "embedder": embedder.name, "store": store_info,
-            "docs": [{"name": d.name, "title": d.title, "sha256": d.sha256, "chunks": len(d.chunks),
-                      "chunk_ids": [c.id for c in d.chunks], "sections": d.sections} for d in docs],
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
-
+        tmp.mkdir()
+        if settings.chroma_server:
+            store.connect(settings)          # a server that is down fails the build before any work
+        before = _previous_docs(index_dir)
+        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+        docs, skipped, model, embedded = _build_into(tmp, settings, build_id, rebuild, progress)
         (index_dir / "builds").mkdir(exist_ok=True)
         os.rename(tmp, index_dir / "builds" / build_id)
         previous = _current_id(index_dir)
         pointer = index_dir / f".CURRENT-{os.getpid()}"
         pointer.write_text(build_id, "utf-8")
         os.replace(pointer, index_dir / "CURRENT")
-        _prune(settings, {build_id, previous or build_id}, prefix)
+        _prune(settings, {build_id, previous or build_id}, _collection_prefix(settings, model))
 
     now = {d.name: d.sha256 for d in docs}
     return BuildReport(
-        build_id=build_id, path=index_dir / "builds" / build_id, model=embedder.name, docs=len(docs),
-        chunks=len(chunks), embedded=embedded,
+        build_id=build_id, path=index_dir / "builds" / build_id, model=model, docs=len(docs),
+        chunks=sum(len(d.chunks) for d in docs), embedded=embedded,
         added=tuple(n for n in now if n not in before),
         changed=tuple(n for n in now if n in before and before[n] != now[n]),
         unchanged=tuple(n for n in now if before.get(n) == now[n]),
         removed=tuple(n for n in before if n not in now),
         skipped=tuple(skipped), seconds=time.perf_counter() - started,
     )
+
+
+def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
+                progress: Progress | None) -> tuple[list[_Doc], list[str], str, int]:
+    """Write one complete build into tmp; returns (docs, skipped files, model name, chunks embedded)."""
+    from .embed import get_embedder
+
+    docs, skipped = _load_corpus(settings.corpus_dir, progress)
+    embedder = get_embedder(settings)
+    chunks = [c for d in docs for c in d.chunks]
+    with EmbeddingCache(settings.index_dir / "embeddings.sqlite") as cache:
+        vectors, embedded = _embed(chunks, embedder, cache, rebuild, progress)
+        cache.prune(embedder.name, [c.text for c in chunks])
+    prefix = _collection_prefix(settings, embedder.name)
+    name = f"{prefix}-{build_id}" if settings.chroma_server else prefix
+    store_info = _write_store(settings, tmp, name, chunks, vectors, progress)
+    records.write(tmp / "records.sqlite", chunks, [tokenize(keyword_text(c)) for c in chunks],
+                  [r for d in docs for r in d.records], [f for d in docs for f in d.figures])
+    manifest = {
+        "format": INDEX_FORMAT, "schema": records.SCHEMA, "build_id": build_id,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": settings.embed_model,
+        "embedder": embedder.name, "store": store_info,
+        "docs": [{"name": d.name, "title": d.title, "sha256": d.sha256, "chunks": len(d.chunks),
+                  "chunk_ids": [c.id for c in d.chunks], "sections": d.sections} for d in docs],
+    }
+    # Written last: a build directory without a manifest is never mistaken for a finished one.
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    return docs, skipped, embedder.name, embedded
 
 
 def _embedder_for(settings: Settings, expected: str) -> Callable:

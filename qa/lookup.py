@@ -92,7 +92,7 @@ def _year_ok(query: Query, text: str) -> float:
     named = years_in(text)        # years after 较/比 are comparison bases and do not count
     if any(str(y) in named for y in query.years):
         return 1.05
-    return 0.55 if named else 0.8
+    return 0.35 if named else 0.8
 
 
 def _unit_ok(query: Query, unit: str) -> float:
@@ -114,6 +114,14 @@ def rows_of(records: list[TableRecord]) -> dict[tuple, list[TableRecord]]:
     return rows
 
 
+def indicator_precision(indicator: str, question: str, stats: TermStats) -> float:
+    """IDF-weighted share of the indicator's terms that the question names (a prefix like 投保 for 投保率 counts)."""
+    terms = content_terms(re.sub(r"(下降|降至)$", "", indicator))
+    total = sum(stats.idf(t) for t in terms) or 1.0
+    hit = sum(stats.idf(t) for t in terms if present(t, question) or (len(t) >= 3 and t[:2] in question))
+    return hit / total
+
+
 def match_rows(query: Query, rows: dict[tuple, list[TableRecord]], stats: TermStats, terms=None) -> list[RowMatch]:
     """Table rows ranked by how well their indicator carries the question."""
     terms = terms if terms is not None else query.terms
@@ -125,10 +133,16 @@ def match_rows(query: Query, rows: dict[tuple, list[TableRecord]], stats: TermSt
         layers = [(r0.indicator, 1.0), (context_path, 0.85), (cell_text, 0.8), (r0.table, 0.7),
                   (" ".join(r.column for r in recs), 0.6), (" ".join(r0.section), 0.45)]
         cov, found = coverage(terms, layers, stats)
-        ind_terms = content_terms(re.sub(r"(下降|降至)$", "", r0.indicator))
-        ind_total = sum(stats.idf(t) for t in ind_terms) or 1.0
-        precision = sum(stats.idf(t) for t in ind_terms if present(t, query.text)) / ind_total
+        precision = indicator_precision(r0.indicator, query.text, stats)
         score = 0.75 * cov + 0.25 * precision
+        ind_terms = content_terms(re.sub(r"(下降|降至)$", "", r0.indicator))
+        if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and len(ind_terms) > 1:
+            # The question names only a modifier of the indicator ("地区生产总值" of "亿元地区生产总值…死亡率").
+            score *= 0.6
+        units = {base_unit(r.unit) for r in recs if r.unit and r.value is not None
+                 and r.measure in ("count", "actual", "base")}
+        if query.units and units:
+            score *= _unit_ok(query, next(iter(units)))
         if not _places_ok(query, r0.context):
             score *= 0.3
         out.append(RowMatch(score, recs, found))
@@ -153,6 +167,8 @@ def match_figures(query: Query, figures: list[Figure], stats: TermStats, terms=N
         if ctx_cov <= 0 or local_cov <= 0:
             continue
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
+        if not any(names_the_figure(terms, f) for f in figs):
+            cov *= 0.5
         if year is not None:
             mult = 1.05 if str(year) in years_in(f0.sentence) else 0.3
         else:
@@ -177,6 +193,20 @@ def previous_clause(sentence: str, clause: str) -> str:
         if c == clause:
             return parts[i - 1] if i else ""
     return ""
+
+
+def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
+    """A question term names what the figure counts: it ends the words before it or follows its unit."""
+    before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", f.subject)
+    before = re.split(r"[，。；：、,（(]", before)[-1]
+    start = f.clause.find(f.raw)
+    after = f.clause[start + len(f.raw): start + len(f.raw) + 10] if start >= 0 else ""
+    for t in terms:
+        for form in synonyms_of(t):
+            if before.endswith(form) or (before and form in before[-len(form) - 4:]) or after.startswith(form) \
+                    or (form in after[:8]):
+                return True
+    return False
 
 
 def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[list[TableRecord], str]:

@@ -1,5 +1,10 @@
 """Hybrid retrieval: dense (Chroma) and keyword (BM25) rankings fused by weighted reciprocal rank fusion.
 
+Settings measured with benchmarks/retrieval_recall.py (evidence hit@5 on the public questions):
+plain RRF (k=60, equal weights) lost names and document numbers that only BM25 ranks high; keyword
+weight 1.5 with k=20 kept them. Rows of one table crowded prose out of the top five (every census row
+looks alike to e5), so at most ROWS_PER_SECTION table rows of one section are returned.
+
 `Retriever.as_langchain()` exposes the same search as a LangChain BaseRetriever; LangChain Documents
 are made only there, so the rest of the package sees Chunks and Hits.
 """
@@ -17,9 +22,10 @@ from .errors import BadQuestion
 from .keyword import KeywordIndex
 from .types import Chunk, Hit
 
-RRF_K = 60
+RRF_K = 20
 DEPTH = 50                         # candidates taken from each ranking before fusion
-WEIGHTS = {"dense": 1.0, "keyword": 1.0}
+WEIGHTS = {"dense": 1.0, "keyword": 1.5}
+ROWS_PER_SECTION = 3
 MODES = ("hybrid", "dense", "keyword")
 
 
@@ -31,6 +37,22 @@ def rrf(rankings: dict[str, list[str]], weights: dict[str, float], k: int = RRF_
         for rank, cid in enumerate(ids, start=1):
             scores[cid] = scores.get(cid, 0.0) + w / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def diversify(hits: list[Hit], k: int, rows_per_section: int = ROWS_PER_SECTION) -> list[Hit]:
+    """The first k hits, skipping table rows beyond rows_per_section from one section."""
+    out: list[Hit] = []
+    rows: dict[tuple[str, tuple[str, ...]], int] = {}
+    for hit in hits:
+        if hit.chunk.kind == "table_row":
+            key = (hit.chunk.doc, hit.chunk.section)
+            rows[key] = rows.get(key, 0) + 1
+            if rows[key] > rows_per_section:
+                continue
+        out.append(hit)
+        if len(out) == k:
+            break
+    return out
 
 
 class Retriever:
@@ -73,7 +95,7 @@ class Retriever:
             raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
         modes = ("dense", "keyword") if mode == "hybrid" else (mode,)
         fused = rrf(self.rankings(query, modes), self.weights, self.rrf_k)
-        return [Hit(chunk=self.chunks[cid], score=score) for cid, score in fused[:k]]
+        return diversify([Hit(chunk=self.chunks[cid], score=score) for cid, score in fused], k)
 
     def as_langchain(self, k: int = 5) -> BaseRetriever:
         """This retriever behind LangChain's BaseRetriever interface."""

@@ -20,7 +20,7 @@ REPORT_YEAR = 2023      # fallback when a document does not print its own date
 REWRITES: tuple[tuple[str, str], ...] = (
     (r"死了?多少人|死亡多少人|死了?几个人|死多少人", "死亡人数是多少"),
     (r"死了", "死亡"),
-    (r"罚了?多少钱|罚款多少|罚了?多少", "处罚金额是多少"),
+    (r"(?<!处)罚了?多少钱|罚款多少|(?<!处)罚了?多少(?![起次家人件])", "处罚金额是多少"),
     (r"(?:投|投入|投资|花|花费)了?多少钱", "投入资金是多少"),
     (r"多少钱", "多少元"),
     (r"出了?(?:多少|几)起事故|发生了?(?:多少|几)起", "事故起数是多少"),
@@ -155,7 +155,7 @@ def content_terms(text: str) -> tuple[str, ...]:
     out = []
     for t in tokenize(text):
         t = re.sub(r"^(是|为)|(是|为|了)$", "", t)
-        if not t or t in STOPWORDS or re.fullmatch(r"\d+(\.\d+)?|(19|20)\d{2}年?|\d+年", t):
+        if not t or t in STOPWORDS or re.match(r"^(几|多少)", t) or re.fullmatch(r"\d+(\.\d+)?|(19|20)\d{2}年?|\d+年", t):
             continue
         if len(t) == 1 and re.match(r"[\u4e00-\u9fff]", t):
             continue
@@ -235,6 +235,7 @@ def understand(question: str, report_year: int = REPORT_YEAR) -> Query:
         intent = "passage"
     year_free = re.sub(r"(?:19|20)\d{2}\s*年(?:度|底|末|初)?|\d{2}年", " ", rewritten)
     parts = tuple(p for p in re.split(r"[和与跟及、]|以及", year_free) if content_terms(p)) if intent == "compare" else ()
+    units = list(dict.fromkeys(units))
     return Query(
         original=question, text=rewritten, terms=content_terms(year_free), years=tuple(years),
         base_years=tuple(bases), year_note=note, measures=tuple(measures), units=tuple(units),

@@ -112,6 +112,13 @@ def test_computed_answer_shows_working_and_each_input(service):
     assert '<div class="qa-working">算式：12 − 6 = 6</div>' in out
     assert "算式中各数的出处" in out and "第130–131行" in out
     assert "2021年死亡人数<mark>12</mark>人。" in out and "2022年死亡人数<mark>6</mark>人。" in out
+    assert "<details>" not in out
+
+
+def test_further_citations_are_folded(service):
+    service.answerer = FakeAnswerer(replace(FIGURE, citations=(cite(), cite("第二处"), cite("第三处"))))
+    out = app.respond("死亡人数", [])
+    assert out.index(FIGURE_QUOTE[:10]) < out.index("<details><summary>更多出处（2）</summary>") < out.index("第二处")
 
 
 def test_not_found_and_also_are_shown(service):
@@ -168,7 +175,11 @@ def test_feedback_is_appended_as_json_lines(service):
     entries = [json.loads(line) for line in lines]
     assert [e["liked"] for e in entries] == [True, False]
     assert entries[0]["question"] == "<b>2022年</b>死亡人数"
-    assert entries[0]["answer"].startswith("数字 6人 —— 2022年各类生产安全事故死亡人数6人")
+    assert entries[0]["kind"] == "figure" and entries[0]["answer"] == "6人 —— 2022年各类生产安全事故死亡人数6人"
+    history, _ = app.chat("", history)
+    app.record_feedback(history, gr.LikeData(None, {"index": 3, "value": history[3]["content"], "liked": False}))
+    last = json.loads((Path(service.settings.index_dir) / "feedback.jsonl").read_text("utf-8").splitlines()[-1])
+    assert last == {**last, "question": "", "kind": "message", "answer": "请输入问题。"}
 
 
 def test_api_returns_the_json_shape(service):

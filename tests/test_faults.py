@@ -21,7 +21,7 @@ import pytest
 from qa import cli, embed, index
 from qa.answer import Answerer
 from qa.config import DEFAULT_MODEL, load_settings
-from qa.errors import BadQuestion, IndexMissing, ModelUnavailable, StoreUnavailable
+from qa.errors import BadQuestion, CorpusError, IndexBusy, IndexMissing, ModelUnavailable, StoreUnavailable
 from qa.evaluate import contains
 from qa.synth import generate
 from qa.types import Answer
@@ -62,6 +62,7 @@ def _subprocess_env() -> dict:
 # ---- builds ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_the_previous_index_serving(env):
     settings = load_settings()
     first = index.build_index(settings)
@@ -92,32 +93,55 @@ def test_killed_build_leaves_the_previous_index_serving(env):
     assert len(index.open_index(settings).docs) == 9
 
 
-@pytest.mark.parametrize("damage", ["garbage manifest", "records deleted", "older format", "chroma deleted"])
-def test_damaged_index_asks_for_a_rebuild(env, damage):
-    settings = load_settings()
-    index.build_index(settings)
-    build = _serving_build(settings)
-    if damage == "garbage manifest":
+def _damage(build: Path, how: str) -> None:
+    if how == "garbage manifest":
         (build / "manifest.json").write_bytes(b"\x00{not json")
-    elif damage == "records deleted":
+    elif how == "records deleted":
         (build / "records.sqlite").unlink()
-    elif damage == "older format":
+    elif how == "records garbage":
+        (build / "records.sqlite").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
+    elif how == "older format":
         manifest = json.loads((build / "manifest.json").read_text("utf-8"))
         manifest["format"] = index.INDEX_FORMAT - 1
         (build / "manifest.json").write_text(json.dumps(manifest), "utf-8")
-    else:
+    elif how == "chroma deleted":
         shutil.rmtree(build / "chroma")
+
+
+def test_second_build_while_one_runs_is_refused(env):
+    settings = load_settings()
+    with index._lock(settings.index_dir):
+        with pytest.raises(IndexBusy):
+            index.build_index(settings)
+    assert index.build_index(settings).docs == 1
+
+
+@pytest.mark.parametrize("damage", ["garbage manifest", "records deleted", "records garbage", "older format",
+                                    "chroma deleted"])
+def test_damaged_index_asks_for_a_rebuild(env, damage, capsys):
+    settings = load_settings()
+    index.build_index(settings)
+    _damage(_serving_build(settings), damage)
     with pytest.raises(IndexMissing, match=REBUILD):
         index.open_index(settings)
+    assert cli.main(["ask", DEATHS]) == 2
+    shown = capsys.readouterr()
+    assert REBUILD in shown.err
+    assert "Traceback" not in shown.err + shown.out
 
+    index.build_index(settings, rebuild=True)
+    _answers_deaths(settings)
+
+
+def test_qa_ask_on_a_damaged_index_prints_the_message_without_a_traceback(env):
+    settings = load_settings()
+    index.build_index(settings)
+    _damage(_serving_build(settings), "garbage manifest")
     done = subprocess.run([sys.executable, "-m", "qa.cli", "ask", DEATHS], env=_subprocess_env(), cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
     assert REBUILD in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
-
-    index.build_index(settings, rebuild=True)
-    _answers_deaths(settings)
 
 
 def test_index_never_built_names_the_command(env):
@@ -292,8 +316,6 @@ def test_unreadable_corpus_files_are_skipped_by_name(env, caplog):
 
 
 def test_corpus_with_nothing_readable_is_an_error(env):
-    from qa.errors import CorpusError
-
     settings = load_settings()
     (settings.corpus_dir / REPORT.name).write_bytes(b"\x00\x01binary")
     with pytest.raises(CorpusError, match="corpus"):
