@@ -47,14 +47,19 @@ CSS = """
            padding: 0 .4em; background: #fff; }
 .qa-error { color: #a33; }
 """
-# One delegated listener: chat messages are re-rendered often, so buttons carry their text in value (the sanitizer keeps it, not data-*).
+# One delegated listener, as chat messages are re-rendered often. The text rides in the button's value:
+# Gradio's sanitizer keeps value but drops data-* attributes. Plain http on a LAN is no secure context,
+# where navigator.clipboard is missing, hence the textarea fallback.
 COPY_JS = """<script>
 document.addEventListener("click", function (e) {
   var b = e.target.closest && e.target.closest(".qa-copy");
   if (!b) return;
   e.preventDefault();
   var text = b.getAttribute("value") || "";
-  function done() { var t = b.textContent; b.textContent = "已复制"; setTimeout(function () { b.textContent = t; }, 1500); }
+  function done() {
+    var t = b.textContent; b.textContent = "已复制";
+    setTimeout(function () { b.textContent = t; }, 1500);
+  }
   function fallback() {
     var area = document.createElement("textarea");
     area.value = text; area.style.position = "fixed"; area.style.opacity = "0";
@@ -315,7 +320,8 @@ def build_demo() -> gr.Blocks:
     with gr.Blocks(title="报告问答", analytics_enabled=False) as demo:
         gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
         with gr.Tab("问答"):
-            chatbot = gr.Chatbot(label="对话", height="65vh", min_height=420, latex_delimiters=[], feedback_options=("Like", "Dislike"))
+            chatbot = gr.Chatbot(label="对话", height="65vh", min_height=420, latex_delimiters=[],
+                                 feedback_options=("Like", "Dislike"))
             with gr.Row():
                 box = gr.Textbox(placeholder="输入问题，按回车提问，例如：2022年生产安全事故死亡人数",
                                  show_label=False, scale=8, autofocus=True)

@@ -334,13 +334,13 @@ class Answerer:
         literal = self._literal_hits(query)
         searched = self._search(query.text)
         headed = self._heading_matches(query)
-        section = [Hit(c, 0.0) for c in self._section_chunks(headed[0][1], 12)] if headed and headed[0][0] >= 0.6 else []
+        section = [Hit(c, 0.0) for c in self._section_chunks(headed[0][1], 12)] if headed else []
         # Rerank the union by how much of the question each chunk carries; quoted titles and search rank help.
         prior = {h.chunk.id: 0.5 for h in literal}
         for rank, h in enumerate(searched):
             prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.25 / (1 + rank)
         for h in section:
-            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.15
+            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.35 * headed[0][0]
         pool = dedupe_hits(literal + searched + section)
         scored = [(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.5)], self.stats)[0]
                    + prior.get(h.chunk.id, 0.0), h) for h in pool]
@@ -353,7 +353,10 @@ class Answerer:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         where = " > ".join(top.section)
-        body = "\n\n".join(c.text for c in sorted((h.chunk for h in hits[:3]), key=lambda c: self._position[c.id]))
+        whole = self._section_chunks(top.section, 5)
+        # A short section is quoted whole (the answer often spans its 一是…二是…); otherwise the best three chunks.
+        shown = whole if top in whole and sum(len(c.text) for c in whole) <= 900 else [h.chunk for h in hits[:3]]
+        body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
         text = f"{best_sentence(query, top.text)}\n\n（出处：{where}）\n\n{body}"
         return Answer(question=query.original, answer=text, kind="passage",
                       citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
