@@ -364,7 +364,8 @@ def start(settings: Settings) -> Service:
     try:
         service.load()
     except IndexMissing as err:
-        print(f"索引不可用：{err}\n正在建立索引（首次使用会先构建离线模型，需要几分钟）…", flush=True)
+        log.info("索引不可用，自动重建: %s", err)
+        print("没有可用的索引，正在自动建立（首次使用会先构建离线模型，需要几分钟）…", flush=True)
         result = build_index(settings, progress=tqdm_progress())
         print(f"索引已建立：{result.docs} 个文档，{result.chunks} 个片段，用时 {result.seconds:.0f} 秒。", flush=True)
         service.load()

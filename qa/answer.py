@@ -39,6 +39,8 @@ class Answerer:
         self.index.search("报告", 1)
         understand("2022年报告")        # and the tokenizer dictionaries
         self.years = {d["name"]: d.get("report_year") or 2023 for d in index.docs}
+        self._title_terms = {d["name"]: set(content_terms(normalise(self.titles[d["name"]]))) | set(
+            re.findall(r"(?:19|20)\d{2}", self.titles[d["name"]])) for d in index.docs}
 
     # ---- public -------------------------------------------------------------------------------
 
@@ -48,10 +50,11 @@ class Answerer:
         self._check(question)
         report_year = max(self.years.values(), default=2023)
         resolved = resolve_followup(question, list(history or []), report_year)
-        query = understand(resolved, report_year)
+        query = self._scope(understand(resolved, report_year))
         answer = self._answer(query)
         resolved_info = {"question": resolved, "years": list(query.years), "base_years": list(query.base_years),
-                         "measures": list(query.measures), "units": list(query.units), "intent": query.intent}
+                         "measures": list(query.measures), "units": list(query.units), "intent": query.intent,
+                         "docs": list(query.docs)}
         if query.year_note:
             resolved_info["year_note"] = query.year_note
             if answer.kind != "not_found":
@@ -60,6 +63,18 @@ class Answerer:
                        latency_ms=(time.perf_counter() - started) * 1000)
 
     # ---- routing ------------------------------------------------------------------------------
+
+    def _scope(self, query: Query) -> Query:
+        """Limit the question to the documents it names by words of their titles that others lack."""
+        if len(self._title_terms) < 2:
+            return query
+        shared = set.intersection(*self._title_terms.values())
+        named = {name for name, terms in self._title_terms.items()
+                 if any(t in query.original for t in terms - shared)}
+        if not named or len(named) == len(self._title_terms):
+            return query
+        own = set().union(*(self._title_terms[n] - shared for n in named))
+        return replace(query, docs=tuple(sorted(named)), terms=tuple(t for t in query.terms if t not in own))
 
     def _check(self, question: str) -> None:
         limit = load_settings().max_question_chars
@@ -208,7 +223,7 @@ class Answerer:
             have = "、".join(f"{y}年" for y in years)
             note = f"报告表格中“{recs[0].indicator}”只有{have}的数据" if years else f"报告表格中“{recs[0].indicator}”没有对应数据"
             return self._not_found(query, note, row_citation(recs[0], self))
-        hits = self._search(query.text, "keyword")
+        hits = self._search(query, "keyword")
         near = hits[0].chunk if hits else None
         if near is not None:
             where = " > ".join(near.section[-2:])
@@ -332,9 +347,9 @@ class Answerer:
 
     def _passage(self, query: Query) -> Answer:
         literal = self._literal_hits(query)
-        searched = self._search(query.text)
+        searched = self._search(query)
         headed = self._heading_matches(query)
-        section = [Hit(c, 0.0) for c in self._section_chunks(headed[0][1], 12)] if headed else []
+        section = [Hit(c, 0.0) for c in self._section_chunks(headed[0][1], headed[0][2], 12)] if headed else []
         # Rerank the union by how much of the question each chunk carries; quoted titles and search rank help.
         prior = {h.chunk.id: 0.5 for h in literal}
         for rank, h in enumerate(searched):
@@ -353,7 +368,7 @@ class Answerer:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         where = " > ".join(top.section)
-        whole = self._section_chunks(top.section, 5)
+        whole = self._section_chunks(top.doc, top.section, 5)
         # A short section is quoted whole (the answer often spans its 一是…二是…); otherwise the best three chunks.
         shown = whole if top in whole and sum(len(c.text) for c in whole) <= 900 else [h.chunk for h in hits[:3]]
         body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
@@ -362,59 +377,57 @@ class Answerer:
                       citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
 
     def _section(self, query: Query) -> Answer:
-        hits = self._search(query.text)
+        hits = self._search(query)
         headed = self._heading_matches(query)
-        paths: list[tuple[tuple[str, ...], int | None]] = []
-        for path, page in [(p, pg) for _, p, pg in headed] + [(h.chunk.section, h.chunk.page) for h in hits]:
-            if path and path not in [p for p, _ in paths]:
-                paths.append((path, page))
-        if not paths:
+        places: list[tuple[str, tuple[str, ...], int | None]] = []
+        for place in [(d, p, pg) for _, d, p, pg in headed] + [(h.chunk.doc, h.chunk.section, h.chunk.page) for h in hits]:
+            if place[1] and place[:2] not in [x[:2] for x in places]:
+                places.append(place)
+        if not places:
             return self._not_found(query, "报告中没有找到相关章节")
-        lines = [" > ".join(p) + (f"（第{pg}页）" if pg else "") for p, pg in paths[:3]]
+        several = len({d for d, _, _ in places[:3]}) > 1
+        lines = [(f"《{self.titles.get(d, d)}》" if several else "") + " > ".join(p) + (f"（第{pg}页）" if pg else "")
+                 for d, p, pg in places[:3]]
         tables = {h.chunk.text.split(" 第", 1)[0] for h in hits[:3] if h.chunk.kind == "table_row"}
         lead = "；".join(sorted(tables)) + "，位于 " if tables else ""
         text = f"{lead}{lines[0]}" + ("\n其他相关位置：" + "；".join(lines[1:]) if len(lines) > 1 else "")
-        cites = [heading_citation(c, self) for c in self._first_chunks([p for p, _ in paths[:3]])]
+        cites = [heading_citation(c, self) for d, p, _ in places[:3] for c in self._section_chunks(d, p, 1)]
         cites += [chunk_citation(h.chunk, self) for h in hits if chunk_citation(h.chunk, self) not in cites]
         return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
 
-    def _heading_matches(self, query: Query) -> list[tuple[float, tuple[str, ...], int | None]]:
-        """Section paths whose own heading carries the question, best first."""
-        seen: dict[tuple[str, ...], int | None] = {}
+    def _heading_matches(self, query: Query) -> list[tuple[float, str, tuple[str, ...], int | None]]:
+        """(score, doc, section path, page) whose own heading carries the question, best first."""
+        seen: dict[tuple[str, tuple[str, ...]], int | None] = {}
         for c in self.index.chunks:
+            if query.docs and c.doc not in query.docs:
+                continue
             for depth in range(1, len(c.section) + 1):
-                seen.setdefault(c.section[:depth], c.page)
-        scored = []
-        for path, page in seen.items():
-            cov, _ = coverage(query.terms, [(path[-1], 1.0), (" ".join(path[:-1]), 0.5)], self.stats)
-            if cov >= 0.5:
-                scored.append((cov, path, page))
-        return sorted(scored, key=lambda x: (-x[0], -len(x[1])))[:3]
+                seen.setdefault((c.doc, c.section[:depth]), c.page)
+        scored, by_path = [], {}
+        for (doc, path), page in seen.items():
+            if path not in by_path:
+                by_path[path] = coverage(query.terms, [(path[-1], 1.0), (" ".join(path[:-1]), 0.5)], self.stats)[0]
+            if by_path[path] >= 0.5:
+                scored.append((by_path[path], doc, path, page))
+        return sorted(scored, key=lambda x: (-x[0], -len(x[2])))[:3]
 
-    def _section_chunks(self, path: tuple[str, ...], n: int) -> list:
-        """The first n text chunks of one section, in reading order."""
-        return [c for c in self.index.chunks if c.section == path and c.kind != "table_row"
+    def _section_chunks(self, doc: str, path: tuple[str, ...], n: int) -> list:
+        """The first n text chunks of one section of one document, in reading order."""
+        return [c for c in self.index.chunks if c.doc == doc and c.section == path and c.kind != "table_row"
                 and not is_heading_chunk(c)][:n]
 
-    def _first_chunks(self, paths: list[tuple[str, ...]]) -> list:
-        out = []
-        for path in paths:
-            chunk = next((c for c in self.index.chunks if c.section == path and c.kind != "table_row"
-                          and not is_heading_chunk(c)), None)
-            if chunk is not None:
-                out.append(chunk)
-        return out
-
-    def _search(self, text: str, mode: str = "hybrid") -> list[Hit]:
+    def _search(self, query: Query, mode: str = "hybrid") -> list[Hit]:
         """Top-8 chunks, without heading-only chunks; cached so one question embeds its text once.
 
         Figure answers only need keyword hits for their extra citations, which keeps them off the model."""
-        key = (text, mode)
+        key = (query.text, mode, query.docs)
         if key not in self._searches:
             if len(self._searches) > 512:
                 self._searches.clear()
-            hits = self.index.search(text, 12, mode) if mode != "hybrid" else self.index.search(text, 12)
-            self._searches[key] = [h for h in hits if not is_heading_chunk(h.chunk)][:8]
+            depth = 12 if not query.docs else 40
+            hits = self.index.search(query.text, depth, mode) if mode != "hybrid" else self.index.search(query.text, depth)
+            self._searches[key] = [h for h in hits if not is_heading_chunk(h.chunk)
+                                   and (not query.docs or h.chunk.doc in query.docs)][:8]
         return self._searches[key]
 
     def _literal_hits(self, query: Query) -> list[Hit]:
@@ -423,7 +436,8 @@ class Answerer:
         literals = [next(x for x in grp if x) for grp in spans]
         out = []
         for lit in literals:
-            found = [c for c in self.index.chunks if lit in c.text and not is_heading_chunk(c)]
+            found = [c for c in self.index.chunks if lit in c.text and not is_heading_chunk(c)
+                     and (not query.docs or c.doc in query.docs)]
             found.sort(key=lambda c: -coverage(query.terms, [(c.text, 1.0)], self.stats)[0])
             out += [Hit(c, 2.0) for c in found[:2]]
         return out
@@ -432,7 +446,7 @@ class Answerer:
 
     def _hit_citations(self, query: Query, exclude: set[str]) -> list[Citation]:
         out = []
-        for h in self._search(query.text, "keyword")[:5]:
+        for h in self._search(query, "keyword")[:5]:
             c = chunk_citation(h.chunk, self)
             if c.text not in exclude:
                 out.append(c)

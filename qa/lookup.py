@@ -128,6 +128,8 @@ def match_rows(query: Query, rows: dict[tuple, list[TableRecord]], stats: TermSt
     out = []
     for recs in rows.values():
         r0 = recs[0]
+        if query.docs and r0.doc not in query.docs:
+            continue
         context_path = r0.context.split("：", 1)[-1].split("；", 1)[0]
         cell_text = " ".join(r.raw for r in recs if r.value is None and len(r.raw) > 4)
         layers = [(r0.indicator, 1.0), (context_path, 0.85), (cell_text, 0.8), (r0.table, 0.7),
@@ -154,7 +156,8 @@ def match_figures(query: Query, figures: list[Figure], stats: TermStats, terms=N
     terms = terms if terms is not None else query.terms
     by_clause: dict[tuple, list[Figure]] = defaultdict(list)
     for f in figures:
-        by_clause[(f.doc, f.lines, f.sentence, f.clause)].append(f)
+        if not query.docs or f.doc in query.docs:
+            by_clause[(f.doc, f.lines, f.sentence, f.clause)].append(f)
     out = []
     for figs in by_clause.values():
         f0 = figs[0]

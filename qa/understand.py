@@ -108,6 +108,7 @@ class Query:
     intent: str                      # figure | compare | section | passage | who
     places: tuple[str, ...]          # places other than the report's own city
     parts: tuple[str, ...] = ()      # sub-questions split at 和/与 for comparisons
+    docs: tuple[str, ...] = ()       # documents the question names by their title; () = all
 
 
 def normalise(text: str) -> str:

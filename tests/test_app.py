@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
 import pytest
 
-import app
+# app.py is a script at the repository root, not part of the installed qa package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import app  # noqa: E402
 from qa.config import load_settings
 from qa.errors import BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, StoreUnavailable
 from qa.types import Answer, Citation, TableRecord

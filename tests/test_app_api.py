@@ -73,7 +73,7 @@ def test_a_corrupt_index_is_rebuilt_at_start(index_dir, tmp_path):
         result = Client(url, verbose=False).predict("2022年生产安全事故死亡人数", "[]", api_name="/ask")
     assert result["answer"].startswith("6")
     log = (tmp_path / "app.log").read_text("utf-8")
-    assert "索引不可用" in log and "索引已建立" in log
+    assert "正在自动建立" in log and "索引已建立" in log
 
 
 def test_a_missing_model_exits_1_with_a_message(tmp_path):
