@@ -155,12 +155,13 @@ class Answerer:
 
     def _prose_answer(self, query: Query, best: FigureMatch, ranked: list[FigureMatch]) -> Answer:
         f0 = best.figures[0]
-        chosen = [best]
+        chosen, leading = [best], [best]
         units_seen = {base_unit(f.unit) for f in best.figures}
         covered = {t for t in query.terms if present(t, f0.clause)}
         sentence_clauses = clauses_in(f0.sentence)
-        # Add clauses of the same sentence that answer another part of the question: a figure in another
-        # asked measure word, an elaboration right after (涉及…/其中…), or a same-unit neighbour on the same terms.
+        # Add clauses of the same sentence that answer another part of the question (a figure in another
+        # asked measure word, or new terms of a question asking several things): they lead too. An
+        # elaboration right after (涉及…/其中…) or a same-unit neighbour on the same terms is quoted as context.
         for m in ranked[1:]:
             g = m.figures[0]
             if g.sentence != f0.sentence or g.lines != f0.lines or m in chosen:
@@ -168,17 +169,18 @@ class Answerer:
             m_units = {base_unit(f.unit) for f in m.figures}
             own_terms = {t for t in query.terms if present(t, g.clause)}
             adjacent = abs(index_of(sentence_clauses, g.clause) - index_of(sentence_clauses, f0.clause)) == 1
-            new_terms = own_terms - covered
-            if (query.units and (m_units - units_seen) & set(query.units)) \
-                    or (multi_ask(query) and new_terms) \
-                    or (adjacent and re.match(r"^(涉及|其中|包括|占|合计|共)", g.clause)) \
-                    or (adjacent and m_units & units_seen and own_terms):
+            answers_more = (query.units and (m_units - units_seen) & set(query.units)) \
+                or (multi_ask(query) and own_terms - covered)
+            context = adjacent and (re.match(r"^(涉及|其中|包括|占|合计|共)", g.clause) or (m_units & units_seen and own_terms))
+            if answers_more or context:
                 chosen.append(m)
+                if answers_more:
+                    leading.append(m)
                 units_seen |= m_units
                 covered |= own_terms
-        order = {c: i for i, c in enumerate(clauses_in(f0.sentence))}
+        order = {c: i for i, c in enumerate(sentence_clauses)}
         chosen.sort(key=lambda m: order.get(m.figures[0].clause, 99))
-        figs = [f for m in chosen for f in m.figures]
+        figs = [f for m in leading for f in m.figures]
         if query.units:
             wanted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units]
             figs = wanted or figs
@@ -186,7 +188,14 @@ class Answerer:
         named = [f for f in figs if any(present(t, list_item(f)) for t in query.terms)]
         figs = named or figs
         lead_figs = "、".join(list(dict.fromkeys(f.raw for f in figs))[:4])
-        quote = "".join(m.figures[0].clause for m in chosen).rstrip("，；。：")
+        pieces, last = [], None
+        for m in chosen:
+            at = order.get(m.figures[0].clause, -9)
+            if last is not None and at != last + 1:
+                pieces.append("……")
+            pieces.append(m.figures[0].clause)
+            last = at
+        quote = "".join(pieces).rstrip("，；。：")
         text = f"{lead_figs} —— {quote}"
         others = self._also(best, ranked)
         if others:

@@ -43,10 +43,20 @@ class TermStats:
         return self.idf(term) < math.log((self.n + 1) / 0.5) - 1e-9
 
 
+ASIDE = re.compile(r"（[^）]{1,12}）|\([^)]{1,12}\)")
+
+
+@lru_cache(maxsize=65536)
+def _forms(text: str) -> tuple[str, str]:
+    """The text lower-cased, and also without short bracketed asides ('化工（危化品）企业' -> '化工企业')."""
+    low = text.lower()
+    return low, ASIDE.sub("", low)
+
+
 def present(term: str, text: str) -> bool:
     """True if the term or one of its synonyms occurs in the text."""
-    low = text.lower()
-    return any(f.lower() in low for f in synonyms_of(term))
+    low, bare = _forms(text)
+    return any(f.lower() in low or f.lower() in bare for f in synonyms_of(term))
 
 
 def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: TermStats) -> tuple[float, set[str]]:
@@ -200,13 +210,13 @@ def previous_clause(sentence: str, clause: str) -> str:
 
 def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
     """A question term names what the figure counts: it ends the words before it or follows its unit."""
-    before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", f.subject)
-    before = re.split(r"[，。；：、,（(]", before)[-1]
+    before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
+    before = re.split(r"[，。；：、,]", before)[-1]
     start = f.clause.find(f.raw)
     after = f.clause[start + len(f.raw): start + len(f.raw) + 10] if start >= 0 else ""
     for t in terms:
         for form in synonyms_of(t):
-            if before.endswith(form) or (before and form in before[-len(form) - 4:]) or after.startswith(form) \
+            if before.endswith(form) or (before and form in before[-len(form) - 6:]) or after.startswith(form) \
                     or (form in after[:8]):
                 return True
     return False

@@ -34,6 +34,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("地区生产总值", "GDP", "生产总值"),
     ("安全生产责任险", "安责险", "安全生产责任保险", "安责"),
     ("危险化学品", "危化品", "危化"),
+    ("危险废物", "危废"),
+    ("车辆船舶", "车船", "车辆和船舶"),
+    ("降至", "降到", "下降至", "减少到", "减至"),
+    ("区镇", "镇区", "镇（区）", "乡镇"),
     ("昆山精细材料产业园", "化工园区", "精细材料产业园", "产业园", "园区"),
     ("事故起数", "起数", "事故数"),
     ("投入", "投资", "投入资金", "资金", "出资", "筹措"),
@@ -60,12 +64,15 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("普查", "风险普查", "调查"),
 )
 
+# Words of the domain jieba's general dictionary cuts wrongly.
+DOMAIN_WORDS = ("区镇", "两级", "违法行为", "家次", "人次", "隐患点位", "网格员", "安责险", "瓶改", "群租厂房", "涉爆粉尘")
+
 STOPWORDS = set("""的 了 是 多少 几 几个 什么 哪些 哪 哪个 呢 吗 么 全市 全 市 昆山 昆山市 本市 我市 报告 一共 总共 共 共计
 累计 有 个 各 和 与 及 在 中 里 这 那 其 过 一下 具体 请问 情况 怎么 怎样 如何 到底 目前 现在 一些 给 把 被 对 为
 啥 要 还 也 都 就 又 吧 啊 呀 跟 同 比 较 年 年度 数 数量 多 大 长 能 可以 帮 我 查 问 说 讲 告诉 请 下 上 其中
 那个 这个 哪一 个数 是否 实际 实际数 规划 目标 规划目标 目标值 基数 降幅 增幅 起来 加起来 家数 次数 件数 个数
 增加 减少 下降 提高 降低 上升 增长 变化 多了 少了 降了 升 降 比较 相比 合计 总计 一节 章节 部分 哪里 内容 哪部分 讲 写 提到
-单位 多多少 各是 各为 这次 本次 此次 长度 数量 多少元 去年 前年 今年 当年 上一年 没有 有没有 达到 如何 怎么样 多长 多大 几名 几座 几支 几家 几项 几次 意思 指 含义 分别
+单位 多多少 各是 各为 数是 数为 领域 方面 行业 市区 这次 本次 此次 长度 数量 多少元 去年 前年 今年 当年 上一年 没有 有没有 达到 如何 怎么样 多长 多大 几名 几座 几支 几家 几项 几次 意思 指 含义 分别
 """.split())
 
 UNIT_WORDS = {
@@ -125,6 +132,8 @@ def _jieba() -> jieba.Tokenizer:
     for group in SYNONYMS:
         for word in group:
             tok.add_word(word, freq=2000)
+    for word in DOMAIN_WORDS:
+        tok.add_word(word, freq=2000)
     return tok
 
 
@@ -155,7 +164,8 @@ def content_terms(text: str) -> tuple[str, ...]:
     """Terms that carry meaning: no stopwords, years, bare numbers, units or single characters."""
     out = []
     for t in tokenize(text):
-        t = re.sub(r"^(是|为)|(是|为|了)$", "", t)
+        if len(t) >= 3:
+            t = re.sub(r"(是|了)$", "", t)      # jieba glues a trailing 是/了 onto some words ("数是")
         if not t or t in STOPWORDS or re.match(r"^(几|多少)", t) or re.fullmatch(r"\d+(\.\d+)?|(19|20)\d{2}年?|\d+年", t):
             continue
         if len(t) == 1 and re.match(r"[\u4e00-\u9fff]", t):
