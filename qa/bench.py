@@ -299,13 +299,14 @@ def _serve_synth(answerer, questions: list[dict], budget_s: float) -> dict:
         result, ms = _timed_ask(answerer, q["question"])
         times.append(ms)
         docs = [c["doc"] for c in result["citations"]]
-        first += bool(docs) and docs[0] == q["doc"]
+        right = bool(docs) and docs[0] == q["doc"]
+        first += right
         anywhere += q["doc"] in docs
-        correct += result["kind"] != "not_found" and contains(result["answer"][:100], q["expected"]) \
-            and bool(docs) and docs[0] == q["doc"]
+        correct += right and result["kind"] != "not_found" and contains(result["answer"][:100], q["expected"])
     n = max(len(times), 1)
-    return {"asked": len(times), "of": len(questions), "latency_ms": _percentiles(times), "cites_right_doc": round(first / n, 3),
-            "right_doc_in_citations": round(anywhere / n, 3), "answer_correct": round(correct / n, 3)}
+    return {"asked": len(times), "of": len(questions), "latency_ms": _percentiles(times),
+            "cites_right_doc": round(first / n, 3), "right_doc_in_citations": round(anywhere / n, 3),
+            "answer_correct": round(correct / n, 3)}
 
 
 def _work_baseline(params: dict) -> dict:

@@ -16,10 +16,10 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 def norm(text: str) -> str:
     """NFKC, no whitespace, no thousands separators between digits."""
-    # Thousands separators go before NFKC, which would turn a Chinese comma into an ASCII one.
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", text)
+    # A separator counts as a thousands separator only before exactly three digits ("10，2021年" stays apart).
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
 
 
 def contains(haystack: str, needle: str) -> bool:

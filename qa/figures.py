@@ -39,8 +39,8 @@ def clauses(sentence: str) -> list[str]:
 
 
 def years_in(text: str) -> list[str]:
-    """Years a text is about, as printed digits; bracketed asides ('（2020年基数15人）') do not count."""
-    text = re.sub(r"（[^）]*）|\([^)]*\)", "", text)
+    """Years a text is about, as printed digits; asides naming a base ('（2020年基数15人）') do not count."""
+    text = re.sub(r"（[^）]*基数[^）]*）|\([^)]*基数[^)]*\)", "", text)
     return [m.group(0)[:4] for m in YEAR.finditer(text)]
 
 

@@ -14,6 +14,8 @@ import jieba
 import jieba.posseg
 import zhconv
 
+from .figures import UNITS as MEASURE_UNITS
+
 REPORT_YEAR = 2023      # fallback when a document does not print its own date
 
 # Colloquial phrasing -> the report's wording (regex, replacement).
@@ -164,8 +166,11 @@ def content_terms(text: str) -> tuple[str, ...]:
     """Terms that carry meaning: no stopwords, years, bare numbers, units or single characters."""
     out = []
     for t in tokenize(text):
+        t = re.sub(r"了$", "", t)
         if len(t) >= 3:
-            t = re.sub(r"(是|了)$", "", t)      # jieba glues a trailing 是/了 onto some words ("数是")
+            t = re.sub(r"是$", "", t)      # jieba glues a trailing 是/了 onto some words ("数是", "发了")
+        if re.sub(r"^[万亿千]", "", t) in MEASURE_UNITS:
+            continue
         if not t or t in STOPWORDS or re.match(r"^(几|多少)", t) or re.fullmatch(r"\d+(\.\d+)?|(19|20)\d{2}年?|\d+年", t):
             continue
         if len(t) == 1 and re.match(r"[\u4e00-\u9fff]", t):
