@@ -34,6 +34,7 @@ class Answerer:
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
         self._searches: dict[tuple[str, str], list[Hit]] = {}
         self._position = {c.id: i for i, c in enumerate(index.chunks)}
+        self._untracked = untracked_indicators(index.records, index.chunks)
         self._sentence_no = {s: i for i, s in enumerate(dict.fromkeys(f.sentence for f in index.figures))}
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
@@ -134,10 +135,21 @@ class Answerer:
 
     def _table_answer(self, query: Query, row: RowMatch, cells: list[TableRecord]) -> Answer:
         cells = [c for c in cells if c.raw]
+        said = self._untracked.get((cells[0].doc, cells[0].indicator))
+        if said is not None and all(c.value is None for c in cells if c.measure != "target") \
+                and any(c.measure != "target" for c in cells):
+            # The table only repeats a threshold (">15%") and the text says the figure is not collected.
+            shown = "、".join(f"{c.column}“{c.raw}”" for c in cells)
+            return Answer(question=query.original, kind="not_found",
+                          answer=f"报告中未找到该问题的答案：报告称该指标尚未统计（表中{shown}只是目标值写法，不是统计数）。",
+                          citations=(chunk_citation(said, self), row_citation(cells[0], self)))
         lead = "；".join(f"{c.raw}（{c.column}）" for c in cells)
         r0 = cells[0]
         text = f"{lead} —— {r0.table}，“{r0.indicator}”"
         cites = [row_citation(r0, self)]
+        if said is not None and any(c.measure != "target" for c in cells):
+            text += "\n注意：报告另称该指标尚未统计，见所附出处。"
+            cites.append(chunk_citation(said, self))
         cites += self._restatements(r0, cells)
         cites += self._hit_citations(query, exclude={c.text for c in cites})
         return Answer(question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]))
@@ -465,6 +477,19 @@ class Answerer:
         text = f"报告中未找到该问题的答案：{note}。"
         return Answer(question=query.original, answer=text, kind="not_found",
                       citations=(citation,) if citation else ())
+
+
+def untracked_indicators(records: list[TableRecord], chunks: list) -> dict[tuple[str, str], object]:
+    """Table indicators the text says are not collected (…等规划指标尚未统计), with the chunk that says so."""
+    notes = [c for c in chunks if re.search(r"尚未统计|未纳入统计|暂无统计|无法统计", c.text)]
+    out = {}
+    for r in records:
+        core = re.sub(r"(下降|降至)$", "", r.indicator)
+        for c in notes:
+            if c.doc == r.doc and len(core) >= 4 and fuzz.partial_ratio(core, c.text) >= 88:
+                out[(r.doc, r.indicator)] = c
+                break
+    return out
 
 
 def list_item(f: Figure) -> str:

@@ -36,6 +36,7 @@ class Document:
     title: str
     blocks: tuple[Block, ...]
     toc: tuple[tuple[tuple[str, ...], str, int], ...]   # (numbering key, title, printed page)
+    report_year: int | None = None     # from the date on the title page ("2023年6月"), for 去年/今年
 
 
 @dataclass
@@ -149,6 +150,8 @@ def parse_text(text: str, name: str) -> Document:
     """Parse decoded report text into a Document."""
     lines = _split_lines(text)
     title, body_start, toc_entries = _title_and_toc_end(lines)
+    front = "\n".join(ln.text for ln in lines[:body_start])
+    dated = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月", front)
     toc = _toc_keys(toc_entries)
     pages = {key: page for key, _, page in toc}
     toc_titles = {re.sub(r"\s", "", t): key for key, t, _ in toc}
@@ -225,7 +228,8 @@ def parse_text(text: str, name: str) -> Document:
         joined = "".join(parts).replace("**", "")
         blocks.append(Block(kind="paragraph", text=joined, loc=loc(first, last),
                             section=tuple(s for s in section if s), page=page_now()))
-    return Document(name=name, title=title, blocks=tuple(blocks), toc=tuple(toc))
+    return Document(name=name, title=title, blocks=tuple(blocks), toc=tuple(toc),
+                    report_year=int(dated.group(1)) if dated else None)
 
 
 def _next_nonblank(lines: list[_Line], i: int) -> int | None:
