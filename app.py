@@ -389,11 +389,16 @@ def main() -> int:
     except QAError as err:
         print(f"无法启动报告问答：{err}", file=sys.stderr)
         return 1
-    print(f"准备就绪（{time.perf_counter() - started:.1f} 秒），服务地址 http://{settings.host}:{settings.port}", flush=True)
+    print(f"索引与模型已就绪（{time.perf_counter() - started:.1f} 秒），启动网页服务 http://{settings.host}:{settings.port}",
+          flush=True)
     demo = build_demo()
     demo.queue(default_concurrency_limit=settings.concurrency)
-    demo.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS, head=COPY_JS,
-                show_error=False)
+    try:
+        demo.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS, head=COPY_JS,
+                    show_error=False)
+    except OSError as err:          # the port is taken or the address is not this machine's
+        print(f"无法在 {settings.host}:{settings.port} 上提供服务：{err}（可用 QA_PORT 换一个端口）", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,10 +9,12 @@ import hashlib
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+BATCH = 32
 
 
 def _key(text: str) -> str:
@@ -63,6 +65,21 @@ class EmbeddingCache:
         with self._con:
             self._con.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                   [(model, _key(t), v.tobytes()) for t, v in zip(texts, vectors)])
+
+    def embed(self, embedder, texts: list[str], rebuild: bool = False,
+              progress: Callable[[str, int, int], None] | None = None) -> tuple[list, int]:
+        """Vectors for all texts, embedding only what the cache lacks; also how many texts that was."""
+        found = {} if rebuild else self.get(embedder.name, texts)
+        embedded = sum(1 for t in texts if t not in found)
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        for i in range(0, len(todo), BATCH):
+            batch = todo[i:i + BATCH]
+            vectors = embedder.embed_passages(batch)
+            self.put(embedder.name, batch, vectors)
+            found.update(zip(batch, np.asarray(vectors, dtype=np.float32)))
+            if progress:
+                progress("embed", min(i + BATCH, len(todo)), len(todo))
+        return [found[t] for t in texts], embedded
 
     def prune(self, model: str, keep: list[str]) -> int:
         """Forget this model's vectors for texts no longer in the corpus; returns how many went."""

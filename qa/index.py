@@ -3,7 +3,7 @@
 Layout under settings.index_dir:
     CURRENT             the serving build's id, replaced atomically (os.replace) at the end of a build
     builds/<id>/        manifest.json, records.sqlite, chroma/ (embedded mode): one build, never edited
-    .build-<pid>/       a build in progress, renamed into builds/ only when complete
+    .build-<pid>-<id>/  a build in progress, renamed into builds/<id> only when complete
     embeddings.sqlite   vectors by (model, sha1 of the embedded text), shared by all builds
     .lock               held (flock) while a build runs
 A pointer file rather than a symlink, so the swap also works where symlinks need privileges. A killed
@@ -49,7 +49,6 @@ except ImportError:
 log = logging.getLogger(__name__)
 INDEX_FORMAT = 1
 SUFFIXES = (".txt", ".md")
-EMBED_BATCH = 32
 REBUILD_HINT = "请运行 `qa index --rebuild` 重建索引 (run `qa index --rebuild`)"
 Progress = Callable[[str, int, int], None]
 
@@ -88,6 +87,10 @@ class Index:
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
         """Top-k chunks for a question."""
         return self.retriever.search(query, k, mode)
+
+    def close(self) -> None:
+        """Release the embedded store's files (a long-running process reopening after a rebuild)."""
+        store.close(self.retriever.store.client)
 
 
 @dataclass(frozen=True)
@@ -167,48 +170,10 @@ def _load_corpus(corpus_dir: Path, progress: Progress | None) -> tuple[list[_Doc
     return docs, skipped
 
 
-def _embed(chunks: list[Chunk], embedder, cache: EmbeddingCache, rebuild: bool,
-           progress: Progress | None) -> tuple[list, int]:
-    """Vectors for every chunk, embedding only those the cache does not hold."""
-    texts = [c.text for c in chunks]
-    found = {} if rebuild else cache.get(embedder.name, texts)
-    embedded = sum(1 for t in texts if t not in found)
-    todo = [t for t in dict.fromkeys(texts) if t not in found]
-    for i in range(0, len(todo), EMBED_BATCH):
-        batch = todo[i:i + EMBED_BATCH]
-        vectors = embedder.embed_passages(batch)
-        cache.put(embedder.name, batch, vectors)
-        found.update(zip(batch, vectors))
-        if progress:
-            progress("embed", min(i + EMBED_BATCH, len(todo)), len(todo))
-    return [found[t] for t in texts], embedded
-
-
 def _collection_prefix(settings: Settings, model: str) -> str:
     """Per model and per index directory, so two indexes sharing a server never touch each other."""
     where = hashlib.sha1(str(settings.index_dir.resolve()).encode()).hexdigest()[:6]
     return store.collection_name(model, where)
-
-
-def _write_store(settings: Settings, build_dir: Path, name: str, chunks: list[Chunk], vectors,
-                 progress: Progress | None) -> dict:
-    client = store.connect(settings, build_dir / "chroma")
-    try:
-        st = store.Store(client, name, create=True)
-        ids = [c.id for c in chunks]
-        metas = [{"doc": c.doc, "kind": c.kind} for c in chunks]
-        for i in range(0, len(ids), store.BATCH):
-            st.upsert(ids[i:i + store.BATCH], vectors[i:i + store.BATCH], metas[i:i + store.BATCH])
-            if progress:
-                progress("store", min(i + store.BATCH, len(ids)), len(ids))
-        stale = st.ids() - set(ids)
-        st.delete(sorted(stale))
-    finally:
-        if not settings.chroma_server:
-            store.close(client)
-    if settings.chroma_server:
-        return {"mode": "server", "collection": name}
-    return {"mode": "embedded", "path": "chroma", "collection": name}
 
 
 def _current_id(index_dir: Path) -> str | None:
@@ -264,12 +229,12 @@ def build_index(settings: Settings | None = None, rebuild: bool = False,
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
-        tmp = index_dir / f".build-{os.getpid()}"
+        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+        tmp = index_dir / f".build-{os.getpid()}-{build_id}"
         tmp.mkdir()
         if settings.chroma_server:
             store.connect(settings)          # a server that is down fails the build before any work
         before = _previous_docs(index_dir)
-        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
         docs, skipped, model, embedded = _build_into(tmp, settings, build_id, rebuild, progress)
         (index_dir / "builds").mkdir(exist_ok=True)
         os.rename(tmp, index_dir / "builds" / build_id)
@@ -299,12 +264,16 @@ def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
     docs, skipped = _load_corpus(settings.corpus_dir, progress)
     embedder = get_embedder(settings)
     chunks = [c for d in docs for c in d.chunks]
+    texts = [c.text for c in chunks]
     with EmbeddingCache(settings.index_dir / "embeddings.sqlite") as cache:
-        vectors, embedded = _embed(chunks, embedder, cache, rebuild, progress)
-        cache.prune(embedder.name, [c.text for c in chunks])
+        vectors, embedded = cache.embed(embedder, texts, rebuild, progress)
+        cache.prune(embedder.name, texts)
     prefix = _collection_prefix(settings, embedder.name)
     name = f"{prefix}-{build_id}" if settings.chroma_server else prefix
-    store_info = _write_store(settings, tmp, name, chunks, vectors, progress)
+    store.write_collection(settings, tmp / "chroma", name, [c.id for c in chunks], vectors,
+                           [{"doc": c.doc, "kind": c.kind} for c in chunks], progress)
+    store_info = ({"mode": "server", "collection": name} if settings.chroma_server
+                  else {"mode": "embedded", "path": "chroma", "collection": name})
     records.write(tmp / "records.sqlite", chunks, [tokenize(keyword_text(c)) for c in chunks],
                   [r for d in docs for r in d.records], [f for d in docs for f in d.figures])
     manifest = {

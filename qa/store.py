@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Callable
 
 import chromadb
 import httpx
@@ -116,6 +117,21 @@ class Store:
             return fn()
         except SERVER_ERRORS as e:
             raise StoreUnavailable(f"Chroma 调用失败 (store call failed): {e}") from e
+
+
+def write_collection(settings: Settings, path: Path, name: str, ids: list[str], vectors,
+                     metadatas: list[dict], progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Create a collection (a server's, or an embedded one at `path`) holding these vectors."""
+    client = connect(settings, path)
+    try:
+        st = Store(client, name, create=True)
+        for i in range(0, len(ids), BATCH):
+            st.upsert(ids[i:i + BATCH], vectors[i:i + BATCH], metadatas[i:i + BATCH])
+            if progress:
+                progress("store", min(i + BATCH, len(ids)), len(ids))
+    finally:
+        if not settings.chroma_server:
+            close(client)          # so the finished build directory can be renamed
 
 
 def drop_collection(client, name: str) -> None:
