@@ -238,7 +238,8 @@ class Answerer:
     def _refuse_figure(self, query: Query) -> Answer:
         rows = match_rows(query, self.rows, self.stats)
         figs = match_figures(query, self.index.figures, self.stats)
-        if rows and rows[0].score >= TABLE_MIN - 0.1:
+        # Name the table row only when it is the quantity asked and the year is what is missing.
+        if rows and rows[0].score >= TABLE_MIN and query.years:
             recs = rows[0].records
             years = sorted({r.year for r in recs if r.year})
             have = "、".join(f"{y}年" for y in years)
