@@ -1,7 +1,9 @@
 """Evidence hit@5 of retrieval alone: BM25, dense and fused, on the gold questions and our paraphrases.
 
     .venv/bin/python benchmarks/retrieval_recall.py            # builds/updates the index in QA_INDEX_DIR first
-    .venv/bin/python benchmarks/retrieval_recall.py --misses   # also list the questions missed by fusion
+    .venv/bin/python benchmarks/retrieval_recall.py --misses   # also list the questions each mode missed
+    .venv/bin/python benchmarks/retrieval_recall.py --rrf-k 60 --keyword-weight 1 --rows-per-section 99
+                                                               # plain RRF, for comparison
 
 A hit: one of the top five chunk texts holds ≥60% of an evidence string as one contiguous run, after
 NFKC, whitespace and thousands-separator normalisation (qa.evaluate.evidence_hit, the scoring rule of
@@ -55,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the questions each mode missed")
     parser.add_argument("-k", type=int, default=5)
+    parser.add_argument("--rrf-k", type=int, help="override the fusion constant")
+    parser.add_argument("--keyword-weight", type=float, help="override the BM25 weight (dense is 1)")
+    parser.add_argument("--rows-per-section", type=int, help="override the cap on table rows per section")
     args = parser.parse_args(argv)
 
     settings = load_settings()
@@ -63,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"index: {report.chunks} chunks, {report.embedded} embedded, {time.perf_counter() - started:.1f}s "
           f"({settings.embed_model})")
     index = open_index(settings)
+    r = index.retriever
+    if args.rrf_k is not None:
+        r.rrf_k = args.rrf_k
+    if args.keyword_weight is not None:
+        r.weights["keyword"] = args.keyword_weight
+    if args.rows_per_section is not None:
+        r.rows_per_section = args.rows_per_section
+    print(f"fusion: rrf k={r.rrf_k}, weights {r.weights}, table rows per section {r.rows_per_section}")
     index.search("预热", 1)                      # load the model before timing
     for name, path in SETS.items():
         items = load(path)

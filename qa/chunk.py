@@ -13,16 +13,13 @@ import re
 from bisect import bisect_right
 
 from .parse import Document
+from .tables import row_sentences
 from .types import Block, Chunk
 
 MAX_CHARS = 200            # measured: 150…400 tried, 200 gave the best fused evidence recall
 # Closing quotes and brackets stay with the sentence they close.
 SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）)]*|$)")
 
-try:
-    from .tables import row_sentences
-except ImportError:          # the typed-table module is optional; rows are then rendered here
-    row_sentences = None
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -110,36 +107,12 @@ def text_chunks(doc: Document, source: str | None = None, max_chars: int = MAX_C
     return out
 
 
-def _render_rows(doc: Document) -> list[tuple[Block, tuple[int, int], str]]:
-    """Table rows as '表名 第n行：指标；列 值；…' when qa.tables is not there to do it."""
-    out = []
-    for block in doc.blocks:
-        if block.kind != "table" or not block.rows:
-            continue
-        header = block.rows[: block.header_rows]
-        labels = []
-        for k in range(len(block.rows[0])):
-            parts = [re.sub(r"\s+", "", h[k]) for h in header if k < len(h) and h[k]]
-            labels.append(parts[-1] if parts else "")
-        name = block.title or "表格"
-        for row in block.rows[block.header_rows:]:
-            cells = [c for c in row[1:] if c]
-            if not cells:
-                continue
-            pairs = [f"{labels[k]} {c}" if labels[k] and k > 1 else c
-                     for k, c in enumerate(row) if c and k > 0]
-            text = f"{name} 第{row[0] or '?'}行：" + "；".join(pairs) + "。"
-            out.append((block, (block.loc.line_start, block.loc.line_end), text))
-    return out
-
-
 def table_chunks(doc: Document, seen: set[str] | None = None) -> list[Chunk]:
-    """One chunk per table row, rendered as a readable sentence."""
+    """One chunk per table row, rendered as a readable sentence by qa.tables."""
     seen = set() if seen is None else seen
-    rows = row_sentences(doc) if row_sentences is not None else _render_rows(doc)
     return [Chunk(id=chunk_id(doc.name, block.section, text, seen), doc=doc.name, text=text,
                   section=block.section, page=block.page, lines=tuple(lines), kind="table_row")
-            for block, lines, text in rows]
+            for block, lines, text in row_sentences(doc)]
 
 
 def chunk_document(doc: Document, source: str | None = None, max_chars: int = MAX_CHARS) -> list[Chunk]:

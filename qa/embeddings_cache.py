@@ -66,16 +66,17 @@ class EmbeddingCache:
             self._con.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                   [(model, _key(t), v.tobytes()) for t, v in zip(texts, vectors)])
 
-    def embed(self, embedder, texts: list[str], rebuild: bool = False,
+    def embed(self, model: str, load: Callable[[], object], texts: list[str], rebuild: bool = False,
               progress: Callable[[str, int, int], None] | None = None) -> tuple[list, int]:
-        """Vectors for all texts, embedding only what the cache lacks; also how many texts that was."""
-        found = {} if rebuild else self.get(embedder.name, texts)
+        """Vectors for all texts, embedding only what the cache lacks (load() gives the embedder, only then)."""
+        found = {} if rebuild else self.get(model, texts)
         embedded = sum(1 for t in texts if t not in found)
         todo = [t for t in dict.fromkeys(texts) if t not in found]
+        embedder = load() if todo else None
         for i in range(0, len(todo), BATCH):
             batch = todo[i:i + BATCH]
             vectors = embedder.embed_passages(batch)
-            self.put(embedder.name, batch, vectors)
+            self.put(model, batch, vectors)
             found.update(zip(batch, np.asarray(vectors, dtype=np.float32)))
             if progress:
                 progress("embed", min(i + BATCH, len(todo)), len(todo))

@@ -12,7 +12,6 @@ serving build and the one before it are kept, so a process still reading the old
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -27,24 +26,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+try:
+    import fcntl
+except ImportError:          # Windows
+    fcntl = None
+    import msvcrt
+
 from . import records, store
 from .chunk import chunk_document, keyword_text
 from .config import Settings, load_settings
 from .embeddings_cache import EmbeddingCache
 from .errors import CorpusError, IndexBusy, IndexMissing, StoreUnavailable
+from .figures import extract_figures
 from .keyword import KeywordIndex, tokenize
 from .parse import parse_text, read_text
 from .retrieve import Retriever
+from .tables import table_records
 from .types import Chunk, Figure, Hit, TableRecord
 
-try:
-    from .tables import table_records
-except ImportError:          # typed tables are optional for retrieval
-    table_records = None
-try:
-    from .figures import extract_figures
-except ImportError:
-    extract_figures = None
 
 log = logging.getLogger(__name__)
 INDEX_FORMAT = 1
@@ -124,16 +123,17 @@ def tqdm_progress() -> Progress:
 
 @contextmanager
 def _lock(index_dir: Path):
+    """Hold index_dir/.lock for one build; released by the OS even if the process is killed."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "a+") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as e:
+            if fcntl is not None:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError as e:
             raise IndexBusy(f"索引正在重建 (another build holds {index_dir / '.lock'})") from e
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+        yield
 
 
 def _sections(doc) -> list[dict]:
@@ -147,8 +147,7 @@ def _load_doc(path: Path) -> _Doc:
     return _Doc(
         name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), title=doc.title,
         sections=_sections(doc), chunks=chunk_document(doc, text),
-        records=table_records(doc) if table_records else [],
-        figures=extract_figures(doc) if extract_figures else [],
+        records=table_records(doc), figures=extract_figures(doc),
     )
 
 
@@ -259,16 +258,15 @@ def build_index(settings: Settings | None = None, rebuild: bool = False,
 def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
                 progress: Progress | None) -> tuple[list[_Doc], list[str], str, int]:
     """Write one complete build into tmp; returns (docs, skipped files, model name, chunks embedded)."""
-    from .embed import get_embedder
-
     docs, skipped = _load_corpus(settings.corpus_dir, progress)
-    embedder = get_embedder(settings)
+    # The model is loaded only when something needs embedding: an unchanged corpus rebuilds in seconds.
+    model = settings.embed_model
     chunks = [c for d in docs for c in d.chunks]
     texts = [c.text for c in chunks]
     with EmbeddingCache(settings.index_dir / "embeddings.sqlite") as cache:
-        vectors, embedded = cache.embed(embedder, texts, rebuild, progress)
-        cache.prune(embedder.name, texts)
-    prefix = _collection_prefix(settings, embedder.name)
+        vectors, embedded = cache.embed(model, _embedder_loader(settings), texts, rebuild, progress)
+        cache.prune(model, texts)
+    prefix = _collection_prefix(settings, model)
     name = f"{prefix}-{build_id}" if settings.chroma_server else prefix
     store.write_collection(settings, tmp / "chroma", name, [c.id for c in chunks], vectors,
                            [{"doc": c.doc, "kind": c.kind} for c in chunks], progress)
@@ -279,23 +277,21 @@ def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
     manifest = {
         "format": INDEX_FORMAT, "schema": records.SCHEMA, "build_id": build_id,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": settings.embed_model,
-        "embedder": embedder.name, "store": store_info,
+        "embedder": model, "store": store_info,
         "docs": [{"name": d.name, "title": d.title, "sha256": d.sha256, "chunks": len(d.chunks),
                   "chunk_ids": [c.id for c in d.chunks], "sections": d.sections} for d in docs],
     }
     # Written last: a build directory without a manifest is never mistaken for a finished one.
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
-    return docs, skipped, embedder.name, embedded
+    return docs, skipped, model, embedded
 
 
-def _embedder_for(settings: Settings, expected: str) -> Callable:
+def _embedder_loader(settings: Settings) -> Callable:
+    """Load the configured embedder when first needed (qa.embed caches it per process)."""
     def load():
         from .embed import get_embedder
 
-        embedder = get_embedder(settings)
-        if embedder.name != expected:
-            raise IndexMissing(f"索引由模型 {expected} 构建，当前模型为 {embedder.name}。{REBUILD_HINT}")
-        return embedder
+        return get_embedder(settings)
 
     return load
 
@@ -340,6 +336,6 @@ def open_index(settings: Settings | None = None) -> Index:
     except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as e:
         raise IndexMissing(f"索引已损坏 ({type(e).__name__}: {e})。{REBUILD_HINT}") from e
     keyword = KeywordIndex([c.id for c in chunks], tokens)
-    retriever = Retriever(chunks, keyword, st, _embedder_for(settings, manifest["embedder"]))
+    retriever = Retriever(chunks, keyword, st, _embedder_loader(settings))
     return Index(path=build_dir, model=manifest["embedder"], built_at=manifest["built_at"], docs=docs,
                  chunks=chunks, records=recs, figures=figs, retriever=retriever)

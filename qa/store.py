@@ -20,7 +20,8 @@ from .config import Settings
 from .errors import StoreUnavailable
 
 BATCH = 256
-# Network and server failures as the HTTP client raises them.
+# Failures as chromadb raises them: httpx errors, its own ChromaError, and ValueError, which its
+# client raises for "Could not connect to a Chroma server" and for rejected requests.
 SERVER_ERRORS = (httpx.HTTPError, OSError, ChromaError, ValueError)
 
 
@@ -60,7 +61,7 @@ def connect(settings: Settings, path: Path | None = None):
         path = settings.index_dir / "chroma"
     try:
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
-    except (ChromaError, OSError, ValueError, RuntimeError) as e:
+    except (*SERVER_ERRORS, RuntimeError) as e:     # RuntimeError: the Rust bindings' own failures
         raise StoreUnavailable(f"Chroma 数据目录 {path} 无法打开 (cannot open: {e})") from e
 
 
