@@ -373,9 +373,9 @@ class Answerer:
         headed = self._heading_matches(query)
         section = [Hit(c, 0.0) for c in self._section_chunks(headed[0][1], headed[0][2], 12)] if headed else []
         # Rerank the union by how much of the question each chunk carries; quoted titles and search rank help.
-        prior = {h.chunk.id: 0.5 for h in literal}
+        prior = {h.chunk.id: 0.8 for h in literal}
         for rank, h in enumerate(searched):
-            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.25 / (1 + rank)
+            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.8 / (1 + rank)
         for h in section:
             prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.35 * headed[0][0]
         pool = dedupe_hits(literal + searched + section)
@@ -390,9 +390,12 @@ class Answerer:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         where = " > ".join(top.section)
-        whole = self._section_chunks(top.doc, top.section, 5)
-        # A short section is quoted whole (the answer often spans its 一是…二是…); otherwise the best three chunks.
-        shown = whole if top in whole and sum(len(c.text) for c in whole) <= 900 else [h.chunk for h in hits[:3]]
+        whole = self._section_chunks(top.doc, top.section, 12)
+        # A short section is quoted whole (the answer often spans its 一是…二是…, or a list asked for with
+        # 哪些/哪几); otherwise the best three chunks.
+        listing = bool(re.search(r"哪些|哪几|包括|分别", query.original))
+        limit, n = (1600, 5) if listing else (900, 3)
+        shown = whole if top in whole and sum(len(c.text) for c in whole) <= limit else [h.chunk for h in hits[:n]]
         body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
         text = f"{best_sentence(query, top.text)}\n\n（出处：{where}）\n\n{body}"
         return Answer(question=query.original, answer=text, kind="passage",
@@ -461,7 +464,7 @@ class Answerer:
             found = [c for c in self.index.chunks if lit in c.text and not is_heading_chunk(c)
                      and (not query.docs or c.doc in query.docs)]
             found.sort(key=lambda c: -coverage(query.terms, [(c.text, 1.0)], self.stats)[0])
-            out += [Hit(c, 2.0) for c in found[:2]]
+            out += [Hit(c, 2.0) for c in found[:3]]
         return out
 
     # ---- helpers ------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from .figures import extract_figures, find_figures
 from .parse import TOC_ENTRY, heading_of, parse_text
 
@@ -30,6 +32,7 @@ YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?=\s?年|\s?[-—～~至�
 LEVEL2_NUMBER = re.compile(r"^(\s*(?:\*\*)?\s*[（(]\s*)([一二三四五六七八九十]+)(\s*[)）])")
 QUESTIONS_PER_DOC = 3
 MIN_SUBJECT_HANZI = 8
+SAME_WORDS = 70                 # rapidfuzz ratio above which two questions would read alike
 
 
 def generate(source_text: str, n: int, out_dir: Path, seed: int) -> list[dict]:
@@ -194,12 +197,16 @@ def _questions(doc, place: str, unique: set[str], rng: random.Random) -> list[di
     """Questions about figures printed once in this document and nowhere else, asked by place and year."""
     figures = extract_figures(doc)
     asked = [_asking(f) for f in figures]
-    times = Counter(a[1] for a in asked)
+    keys = [key for _, key in asked]
     candidates = []
-    for f, (subject, key) in zip(figures, asked):
+    for k, (f, (subject, key)) in enumerate(zip(figures, asked)):
         number = re.match(r"\d+(?:\.\d+)?", f.raw).group(0)
-        if (f.value == 0 or number not in unique or times[key] != 1 or len(key) < MIN_SUBJECT_HANZI
+        if (f.value == 0 or number not in unique or len(re.sub(r"\d", "", key)) < MIN_SUBJECT_HANZI
                 or re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", subject))):
+            continue
+        # another figure asked about in nearly the same words would make the question ambiguous
+        scores = process.cdist([key], keys, scorer=fuzz.ratio)[0]
+        if sum(score >= SAME_WORDS for i, score in enumerate(scores) if i != k):
             continue
         unit = re.sub("[余多]", "", f.unit)
         ask = "是多少？" if unit in ("", "%", "％") else f"多少{unit}？"
@@ -211,7 +218,7 @@ def _questions(doc, place: str, unique: set[str], rng: random.Random) -> list[di
 
 def _asking(figure) -> tuple[str, str]:
     """The words a question would use for a figure (its year put in front when the clause omits it), and their hanzi."""
-    subject = re.sub(r"^(其中|同时|此外|另外|并且|共)", "", figure.subject)
+    subject = re.sub(r"^(其中|同时|此外|另外|并且|共|累计|涉及)", "", figure.subject)
     years = figure.year.split(",") if figure.year else []
     if len(years) == 1 and years[0] not in subject:
         subject = f"{years[0]}年{subject}"
