@@ -54,7 +54,7 @@ def mentioned(option: str, text: str) -> bool:
 
 @pytest.mark.parametrize("command", [
     "index", "ask", "eval",
-    pytest.param("bench", marks=pytest.mark.xfail(strict=False, reason="README.md does not mention qa bench --scale")),
+    "bench",
 ])
 def test_readme_mentions_each_option(command):
     """Each option of a subcommand appears in README.md under one of its spellings (-v or --verbose)."""

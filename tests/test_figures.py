@@ -101,8 +101,6 @@ def test_lead_is_the_paragraphs_first_sentence(figures):
     assert f.year == "2022"
 
 
-@pytest.mark.xfail(strict=False, reason="qa/figures.py extract_figures: a base year inside brackets "
-                   "('较2020年（2020年基数15人）下降20%') is taken as the change's own year; the sentence's year is 2021")
 def test_change_in_a_sentence_with_a_bracketed_base_belongs_to_the_sentence_year(figures):
     f = only(figures, "20%", "2020年基数15人")
     assert f.year == "2021"
@@ -146,8 +144,6 @@ def test_sentences_and_clauses_keep_their_punctuation():
     assert clauses("甲完成5项，乙完成6项：丙。") == ["甲完成5项，", "乙完成6项：", "丙。"]
 
 
-@pytest.mark.xfail(strict=False, reason="qa/figures.py CLAUSE_END splits only at full-width punctuation; line 611 "
-                   "of the report uses ASCII commas, so its whole sentence becomes one clause")
 def test_clauses_split_at_ascii_commas_between_words():
     assert clauses("基地占地46.5亩,建筑面积3.2万平方米,计划2023年底竣工验收。") == [
         "基地占地46.5亩,", "建筑面积3.2万平方米,", "计划2023年底竣工验收。"]
