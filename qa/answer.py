@@ -13,7 +13,7 @@ from .figures import sentences, years_in
 from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, match_figures, match_rows,
                      pick_columns, present, rows_of)
 from .types import Answer, Citation, Figure, Hit, TableRecord
-from .understand import Query, add_words, content_terms, normalise, resolve_followup, understand
+from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 
 TABLE_MIN = 0.62          # below this a table row does not carry the question
 PROSE_MIN = 0.60          # below this a prose clause does not carry the question
@@ -39,7 +39,7 @@ class Answerer:
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
         understand("2022年报告")        # and the tokenizer dictionaries
-        self.years = {d["name"]: d.get("report_year") or 2023 for d in index.docs}
+        self.years = {d["name"]: d.get("report_year") or REPORT_YEAR for d in index.docs}
         self._title_terms = {d["name"]: set(content_terms(normalise(self.titles[d["name"]]))) | set(
             re.findall(r"(?:19|20)\d{2}", self.titles[d["name"]])) for d in index.docs}
 
@@ -49,9 +49,14 @@ class Answerer:
         """Answer one question; history is the user's earlier questions, oldest first."""
         started = time.perf_counter()
         self._check(question)
-        report_year = max(self.years.values(), default=2023)
+        report_year = max(self.years.values(), default=REPORT_YEAR)
         resolved = resolve_followup(question, list(history or []), report_year)
         query = self._scope(understand(resolved, report_year))
+        own_years = {self.years[d] for d in query.docs}
+        if len(own_years) == 1 and report_year not in own_years:
+            # 去年/今年 are read against the date of the document the question names.
+            report_year = own_years.pop()
+            query = self._scope(understand(resolve_followup(question, list(history or []), report_year), report_year))
         answer = self._answer(query)
         resolved_info = {"question": resolved, "years": list(query.years), "base_years": list(query.base_years),
                          "measures": list(query.measures), "units": list(query.units), "intent": query.intent,
