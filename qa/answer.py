@@ -72,6 +72,11 @@ class Answerer:
 
     def _scope(self, query: Query) -> Query:
         """Limit the question to the documents it names by words of their titles that others lack."""
+        # A place named in a title (昆山市…报告) is the documents' own place, not another city to refuse.
+        own = [p for p in query.places if any(p.rstrip("市县区省镇") in t for t in self.titles.values())]
+        if own:
+            query = replace(query, places=tuple(p for p in query.places if p not in own),
+                            terms=tuple(t for t in query.terms if not any(t in p or p in t for p in own)))
         if len(self._title_terms) < 2:
             return query
         shared = set.intersection(*self._title_terms.values())

@@ -98,7 +98,7 @@ MEASURE_WORDS = (
 COMPARE = re.compile(r"(?<![占对])比(?!例|重).{0,12}(?:多|少|高|低|增|减|降|升|变化)|相比|差多少|差了|加起来|合计|之和|总和|哪个多|哪个少|哪个高|"
                      r"变化(?:了)?多少|增加了?多少|减少了?多少|达到.{0,8}(?:没有|了吗|吗)|是否达到|有没有达到")
 SECTION = re.compile(r"(?<!存)在(?:报告)?(?:的)?哪(?!些)|哪些(?:章节|章|节|部分)|写在|哪一?[节章部段篇]|哪个(?:章节|部分|小节|地方)|第几[个章节部]|位于|哪里(?:讲|写|提|说)|看哪")
-OWN_PLACES = ("昆山", "全市", "本市", "我市", "城市", "县市", "市区", "园区", "社区", "开发区", "高新区", "城区", "辖区", "地区",
+OWN_PLACES = ("全市", "本市", "我市", "城市", "县市", "市区", "园区", "社区", "开发区", "高新区", "城区", "辖区", "地区",
               "示范区", "控制区", "景区", "小区", "片区", "厂区", "库区", "港区", "风险区", "功能区", "度假区", "镇区", "区镇", "街区")
 
 
@@ -137,6 +137,12 @@ def _jieba() -> jieba.Tokenizer:
     for word in DOMAIN_WORDS:
         tok.add_word(word, freq=2000)
     return tok
+
+
+@lru_cache(maxsize=1)
+def _pos() -> jieba.posseg.POSTokenizer:
+    """Part-of-speech tagging on the same tokenizer, so jieba's dictionary is loaded once."""
+    return jieba.posseg.POSTokenizer(_jieba())
 
 
 def add_words(words: list[str]) -> None:
@@ -228,7 +234,8 @@ def understand(question: str, report_year: int = REPORT_YEAR) -> Query:
     if implied:
         units.extend({"次数": ("次",), "人数": ("人", "名"), "家数": ("家",), "起数": ("起",), "金额": ("元",),
                       "面积": ("平方米", "亩"), "长度": ("公里", "km", "米")}[implied.group(1)])
-    places = tuple(p for p in dict.fromkeys(w for w, f in jieba.posseg.lcut(rewritten) if f == "ns" and len(w) >= 3 and w[-1] in "市县省区镇州")
+    places = tuple(p for p in dict.fromkeys(w for w, f in _pos().lcut(rewritten) if f == "ns" and len(w) >= 3
+                                            and w[-1] in "市县省区镇州")
                    if not any(o in p for o in OWN_PLACES))
     vs_base = bases and all(b == 2020 for b in bases) and len(years) <= 1 and not re.search(
         r"哪个|加起来|合计|之和|达到|差多少", rewritten)

@@ -326,3 +326,10 @@ def test_paraphrased_figure_question_still_failing(answerer, question, figure):
     a = answerer.ask(question)
     assert a.kind == "figure"
     assert leads_with(a.answer, figure), a.answer[:80]
+
+
+def test_the_reports_own_city_is_not_another_place(answerer):
+    a = answerer.ask("昆山市2022年生产安全事故死亡人数")
+    assert a.kind == "figure"
+    assert leads_with(a.answer, "6"), a.answer[:80]
+    assert answerer.ask("苏州市2022年生产安全事故死亡人数").kind == "not_found"
