@@ -10,8 +10,8 @@ from rapidfuzz import fuzz
 from .config import load_settings
 from .errors import BadQuestion
 from .figures import sentences, years_in
-from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, match_figures, match_rows,
-                     pick_columns, present, rows_of)
+from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, figure_candidates,
+                     match_figures, match_rows, pick_columns, present, row_candidates, rows_of)
 from .types import Answer, Citation, Figure, Hit, TableRecord
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 
@@ -26,7 +26,18 @@ class Answerer:
 
     def __init__(self, index):
         self.index = index
-        self.rows = rows_of(index.records)
+        self.rows = row_candidates(rows_of(index.records))
+        self.figures = figure_candidates(index.figures)
+        self._figs_by_doc: dict[str, list[Figure]] = {}
+        for f in index.figures:
+            self._figs_by_doc.setdefault(f.doc, []).append(f)
+        self._paths: dict[tuple[str, tuple[str, ...]], int | None] = {}
+        for c in index.chunks:
+            for depth in range(1, len(c.section) + 1):
+                self._paths.setdefault((c.doc, c.section[:depth]), c.page)
+        self._chunks_by_section: dict[tuple, list] = {}
+        for c in index.chunks:
+            self._chunks_by_section.setdefault((c.doc, c.section), []).append(c)
         texts = [c.text for c in index.chunks]
         self.stats = TermStats(texts)
         add_words(sorted({r.indicator for r in index.records} | {seg for r in index.records for seg in
@@ -117,7 +128,7 @@ class Answerer:
 
     def _figure(self, query: Query) -> Answer | None:
         rows = match_rows(query, self.rows, self.stats)
-        figs = match_figures(query, self.index.figures, self.stats)
+        figs = match_figures(query, self.figures, self.stats)
         row = rows[0] if rows else None
         fig = figs[0] if figs else None
         strict = query.intent == "passage"     # a passage question needs a clear figure to be answered with one
@@ -168,7 +179,7 @@ class Answerer:
         """Prose sentences that print the same figures as the row (for a fuller quote)."""
         core = re.sub(r"(下降|降至|率)$", "", r0.indicator)
         out = []
-        for f in self.index.figures:
+        for f in self._figs_by_doc.get(r0.doc, []):
             if any(f.raw.startswith(c.raw.lstrip("-")) for c in cells if c.value is not None) and core[:6] in f.sentence:
                 c = figure_citation(f, self)
                 if c.text not in {o.text for o in out}:
@@ -247,7 +258,7 @@ class Answerer:
 
     def _refuse_figure(self, query: Query) -> Answer:
         rows = match_rows(query, self.rows, self.stats)
-        figs = match_figures(query, self.index.figures, self.stats)
+        figs = match_figures(query, self.figures, self.stats)
         # Name the table row only when it is the quantity asked and the year is what is missing.
         if rows and rows[0].score >= TABLE_MIN and query.years:
             recs = rows[0].records
@@ -295,8 +306,8 @@ class Answerer:
                 cites = [row_citation(a, self)] + self._restatements(a, [a, b])
                 return Answer(question=query.original, answer=text, kind="computed", citations=tuple(cites[:5]),
                               working=comp.formula)
-        fa = match_figures(query, self.index.figures, self.stats, year=y1)[:6]
-        fb = match_figures(query, self.index.figures, self.stats, year=y2)[:6]
+        fa = match_figures(query, self.figures, self.stats, year=y1)[:6]
+        fb = match_figures(query, self.figures, self.stats, year=y2)[:6]
         pairs = []
         for ma in fa:
             for mb in fb:
@@ -335,7 +346,7 @@ class Answerer:
             other_marks = set(marks[1 - i])
             terms_i = tuple(t for t in dict.fromkeys(query.terms + terms) if t not in other_marks)
             rows = match_rows(query, self.rows, self.stats, terms=terms_i)
-            figs = match_figures(query, self.index.figures, self.stats, terms=terms_i)
+            figs = match_figures(query, self.figures, self.stats, terms=terms_i)
             row = rows[0] if rows else None
             fig = figs[0] if figs else None
             if row and row.score >= TABLE_MIN and (not fig or row.score >= fig.score):
@@ -432,14 +443,10 @@ class Answerer:
 
     def _heading_matches(self, query: Query) -> list[tuple[float, str, tuple[str, ...], int | None]]:
         """(score, doc, section path, page) whose own heading carries the question, best first."""
-        seen: dict[tuple[str, tuple[str, ...]], int | None] = {}
-        for c in self.index.chunks:
-            if query.docs and c.doc not in query.docs:
-                continue
-            for depth in range(1, len(c.section) + 1):
-                seen.setdefault((c.doc, c.section[:depth]), c.page)
         scored, by_path = [], {}
-        for (doc, path), page in seen.items():
+        for (doc, path), page in self._paths.items():
+            if query.docs and doc not in query.docs:
+                continue
             if path not in by_path:
                 by_path[path] = coverage(query.terms, [(path[-1], 1.0), (" ".join(path[:-1]), 0.5)], self.stats)[0]
             if by_path[path] >= 0.5:
@@ -448,7 +455,7 @@ class Answerer:
 
     def _section_chunks(self, doc: str, path: tuple[str, ...], n: int) -> list:
         """The first n text chunks of one section of one document, in reading order."""
-        return [c for c in self.index.chunks if c.doc == doc and c.section == path and c.kind != "table_row"
+        return [c for c in self._chunks_by_section.get((doc, path), []) if c.kind != "table_row"
                 and not is_heading_chunk(c)][:n]
 
     def _search(self, query: Query, mode: str = "hybrid") -> list[Hit]:

@@ -76,6 +76,51 @@ def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: Ter
     return got / total, found
 
 
+def _bigrams(text: str) -> set[str]:
+    low, bare = _forms(text)
+    return {t[i:i + 2] for t in (low, bare) for i in range(len(t) - 1)}
+
+
+class Candidates:
+    """Items (table rows or figure clauses) with a character-bigram index, so a question only scores the
+    items that contain one of its terms: cost grows with the matches, not with the corpus."""
+
+    def __init__(self, items: list, texts: list[str]):
+        self.items = items
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        for i, text in enumerate(texts):
+            for bg in _bigrams(text):
+                self.postings[bg].add(i)
+
+    def matching(self, terms: tuple[str, ...]) -> list:
+        found: set[int] = set()
+        for t in terms:
+            forms = [f.lower() for f in synonyms_of(t)] + ([t[:2].lower()] if len(t) >= 4 else [])
+            for f in forms:
+                if len(f) < 2:
+                    continue
+                sets = [self.postings.get(f[i:i + 2], set()) for i in range(len(f) - 1)]
+                found |= set.intersection(*sets)
+        return [self.items[i] for i in sorted(found)]
+
+
+def figure_candidates(figures: list[Figure]) -> Candidates:
+    """Figures grouped by clause, indexed by the clause and the one before it."""
+    by_clause: dict[tuple, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_clause[(f.doc, f.lines, f.sentence, f.clause)].append(f)
+    groups = list(by_clause.values())
+    return Candidates(groups, [previous_clause(g[0].sentence, g[0].clause) + g[0].clause for g in groups])
+
+
+def row_candidates(rows: dict[tuple, list[TableRecord]]) -> Candidates:
+    """Table rows indexed by everything the row scoring looks at."""
+    groups = list(rows.values())
+    texts = [" ".join([g[0].indicator, g[0].context, g[0].table, " ".join(g[0].section)] + [r.column for r in g])
+             for g in groups]
+    return Candidates(groups, texts)
+
+
 @dataclass
 class RowMatch:
     """A table row matched to a question."""
@@ -135,11 +180,13 @@ def indicator_precision(indicator: str, question: str, stats: TermStats) -> floa
     return hit / total
 
 
-def match_rows(query: Query, rows: dict[tuple, list[TableRecord]], stats: TermStats, terms=None) -> list[RowMatch]:
+def match_rows(query: Query, rows, stats: TermStats, terms=None) -> list[RowMatch]:
     """Table rows ranked by how well their indicator carries the question."""
     terms = terms if terms is not None else query.terms
+    if not isinstance(rows, Candidates):
+        rows = row_candidates(rows)
     out = []
-    for recs in rows.values():
+    for recs in rows.matching(terms):
         r0 = recs[0]
         if query.docs and r0.doc not in query.docs:
             continue
@@ -164,16 +211,16 @@ def match_rows(query: Query, rows: dict[tuple, list[TableRecord]], stats: TermSt
     return sorted(out, key=lambda m: -m.score)
 
 
-def match_figures(query: Query, figures: list[Figure], stats: TermStats, terms=None, year=None) -> list[FigureMatch]:
+def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question."""
     terms = terms if terms is not None else query.terms
-    by_clause: dict[tuple, list[Figure]] = defaultdict(list)
-    for f in figures:
-        if not query.docs or f.doc in query.docs:
-            by_clause[(f.doc, f.lines, f.sentence, f.clause)].append(f)
+    if not isinstance(figures, Candidates):
+        figures = figure_candidates(figures)
     out = []
-    for figs in by_clause.values():
+    for figs in figures.matching(terms):
         f0 = figs[0]
+        if query.docs and f0.doc not in query.docs:
+            continue
         # The clause and the one before it (which often holds the subject) must carry the question,
         # not just the sentence around it: a long sentence mentions many things.
         local = previous_clause(f0.sentence, f0.clause) + f0.clause
