@@ -56,6 +56,18 @@ class KeywordIndex:
         self.bigrams = bigrams
         # BM25Okapi divides by the corpus size, so an empty index gets no model at all.
         self._bm25 = BM25Okapi(tokens) if tokens else None
+        # BM25Okapi.get_scores walks every document for every query token in Python (0.6 s at 50,000
+        # chunks); postings score only the documents holding a token, with the same formula and weights.
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if self._bm25 is not None:
+            lists: dict[str, tuple[list[int], list[int]]] = {}
+            for i, freqs in enumerate(self._bm25.doc_freqs):
+                for tok, tf in freqs.items():
+                    docs, tfs = lists.setdefault(tok, ([], []))
+                    docs.append(i)
+                    tfs.append(tf)
+            self._postings = {t: (np.array(d), np.array(f, dtype=float)) for t, (d, f) in lists.items()}
+            self._norm = 1 - self._bm25.b + self._bm25.b * np.array(self._bm25.doc_len) / self._bm25.avgdl
 
     @classmethod
     def build(cls, items: list[tuple[str, str]], bigrams: bool = True) -> "KeywordIndex":
@@ -67,6 +79,17 @@ class KeywordIndex:
         terms = tokenize(query, self.bigrams)
         if self._bm25 is None or not terms:
             return []
-        scores = self._bm25.get_scores(terms)
+        scores = self.scores(terms)
         order = np.argsort(-scores, kind="stable")[:k]
         return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25Okapi scores of every document, computed from the postings of the query's tokens."""
+        bm = self._bm25
+        out = np.zeros(len(self.ids))
+        for t in terms:
+            if t not in self._postings:
+                continue
+            docs, tf = self._postings[t]
+            out[docs] += (bm.idf.get(t) or 0) * (tf * (bm.k1 + 1) / (tf + bm.k1 * self._norm[docs]))
+        return out

@@ -27,8 +27,13 @@ def base_unit(unit: str) -> str:
 class TermStats:
     """Document frequencies of terms over the report's sentences, for IDF weights."""
 
+    MAX_TEXTS = 5000
+
     def __init__(self, texts: list[str]):
-        self.texts = [t.lower() for t in texts]
+        # Document frequencies are ratios: an even sample of a large corpus gives the same weights
+        # while keeping each new term's count to a few thousand substring tests.
+        step = max(1, len(texts) // self.MAX_TEXTS)
+        self.texts = [t.lower() for t in texts[::step]]
         self.n = max(1, len(self.texts))
         self._cache: dict[str, float] = {}
 
@@ -172,9 +177,15 @@ def rows_of(records: list[TableRecord]) -> dict[tuple, list[TableRecord]]:
     return rows
 
 
+@lru_cache(maxsize=16384)
+def indicator_terms(indicator: str) -> tuple[str, ...]:
+    """Content terms of an indicator name, without its direction word (下降/降至)."""
+    return content_terms(re.sub(r"(下降|降至)$", "", indicator))
+
+
 def indicator_precision(indicator: str, question: str, stats: TermStats) -> float:
     """IDF-weighted share of the indicator's terms that the question names (a prefix like 投保 for 投保率 counts)."""
-    terms = content_terms(re.sub(r"(下降|降至)$", "", indicator))
+    terms = indicator_terms(indicator)
     total = sum(stats.idf(t) for t in terms) or 1.0
     hit = sum(stats.idf(t) for t in terms if present(t, question) or (len(t) >= 3 and t[:2] in question))
     return hit / total
@@ -197,7 +208,7 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None) -> list[RowMatc
         cov, found = coverage(terms, layers, stats)
         precision = indicator_precision(r0.indicator, query.text, stats)
         score = 0.75 * cov + 0.25 * precision
-        ind_terms = content_terms(re.sub(r"(下降|降至)$", "", r0.indicator))
+        ind_terms = indicator_terms(r0.indicator)
         if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and len(ind_terms) > 1:
             # The question names only a modifier of the indicator ("地区生产总值" of "亿元地区生产总值…死亡率").
             score *= 0.6
@@ -211,20 +222,29 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None) -> list[RowMatc
     return sorted(out, key=lambda m: -m.score)
 
 
+SHORTLIST = 400      # clauses scored in full, of those whose own words carry the question best
+
+
 def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question."""
     terms = terms if terms is not None else query.terms
     if not isinstance(figures, Candidates):
         figures = figure_candidates(figures)
-    out = []
+    # The clause and the one before it (which often holds the subject) must carry the question, not just
+    # the sentence around it: a long sentence mentions many things. That cheap test also shortlists.
+    shortlist = []
     for figs in figures.matching(terms):
         f0 = figs[0]
         if query.docs and f0.doc not in query.docs:
             continue
-        # The clause and the one before it (which often holds the subject) must carry the question,
-        # not just the sentence around it: a long sentence mentions many things.
         local = previous_clause(f0.sentence, f0.clause) + f0.clause
         local_cov, found = coverage(terms, [(local, 1.0)], stats)
+        if local_cov > 0:
+            shortlist.append((local_cov, found, local, figs))
+    shortlist.sort(key=lambda x: -x[0])
+    out = []
+    for local_cov, found, local, figs in shortlist[:SHORTLIST]:
+        f0 = figs[0]
         ctx_cov, ctx_found = coverage(terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6),
                                               (" ".join(f0.section), 0.5)], stats)
         if ctx_cov <= 0 or local_cov <= 0:
