@@ -9,16 +9,18 @@ from rapidfuzz import fuzz
 
 from .config import load_settings
 from .errors import BadQuestion
-from .figures import sentences, years_in
+from .figures import years_in
 from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, figure_candidates,
                      match_figures, match_rows, pick_columns, present, row_candidates, rows_of)
+from .quote import (best_sentence, chunk_citation, clauses_in, dedupe_hits, figure_citation, heading_citation,
+                    index_of, is_heading_chunk, list_item, multi_ask, narrower_or_broader, row_citation,
+                    untracked_indicators)
 from .types import Answer, Citation, Figure, Hit, TableRecord
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 
 TABLE_MIN = 0.62          # below this a table row does not carry the question
 PROSE_MIN = 0.60          # below this a prose clause does not carry the question
 PASSAGE_MIN = 0.30        # below this even a passage answer would be a guess
-LEAD_CHARS = 90
 
 
 class Answerer:
@@ -258,7 +260,6 @@ class Answerer:
 
     def _refuse_figure(self, query: Query) -> Answer:
         rows = match_rows(query, self.rows, self.stats)
-        figs = match_figures(query, self.figures, self.stats)
         # Name the table row only when it is the quantity asked and the year is what is missing.
         if rows and rows[0].score >= TABLE_MIN and query.years:
             recs = rows[0].records
@@ -498,96 +499,3 @@ class Answerer:
         text = f"报告中未找到该问题的答案：{note}。"
         return Answer(question=query.original, answer=text, kind="not_found",
                       citations=(citation,) if citation else ())
-
-
-def untracked_indicators(records: list[TableRecord], chunks: list) -> dict[tuple[str, str], object]:
-    """Table indicators the text says are not collected (…等规划指标尚未统计), with the chunk that says so."""
-    notes = [c for c in chunks if re.search(r"尚未统计|未纳入统计|暂无统计|无法统计", c.text)]
-    out = {}
-    for r in records:
-        core = re.sub(r"(下降|降至)$", "", r.indicator)
-        for c in notes:
-            if c.doc == r.doc and len(core) >= 4 and fuzz.partial_ratio(core, c.text) >= 88:
-                out[(r.doc, r.indicator)] = c
-                break
-    return out
-
-
-def list_item(f: Figure) -> str:
-    """The 、-separated item of its clause that holds the figure."""
-    start = f.clause.find(f.raw)
-    if start < 0:
-        return f.clause
-    left = max(f.clause.rfind(sep, 0, start) for sep in "、，,")
-    rights = [i for i in (f.clause.find(sep, start) for sep in "、，,。；") if i >= 0]
-    return f.clause[left + 1: min(rights) if rights else len(f.clause)]
-
-
-def noun_phrase(subject: str) -> str:
-    """The words right before a number, without years and counting words ('2022年各类X' -> 'X')."""
-    tail = re.split(r"[，。；：、,]", subject)[-1]
-    tail = re.sub(r"(?:19|20)\d{2}年(?:底|末|度)?|各类|全市|累计|共计|共|总计", "", tail)
-    return tail.strip()
-
-
-def narrower_or_broader(a: str, b: str) -> bool:
-    """True when one quantity is a sub-category of the other (特种设备…死亡人数 vs …死亡人数)."""
-    na, nb = noun_phrase(a), noun_phrase(b)
-    if not na or not nb or na == nb:
-        return False
-    return (nb.endswith(na) or na.endswith(nb)) and min(len(na), len(nb)) >= 3
-
-
-def is_heading_chunk(chunk) -> bool:
-    """A chunk that only repeats its section's heading."""
-    return bool(chunk.section) and chunk.text.strip() == chunk.section[-1].strip()
-
-
-def dedupe_hits(hits: list[Hit]) -> list[Hit]:
-    seen, out = set(), []
-    for h in hits:
-        if h.chunk.id not in seen:
-            seen.add(h.chunk.id)
-            out.append(h)
-    return out
-
-
-def multi_ask(query: Query) -> bool:
-    """The question asks for several figures at once ('…各多少', '多少…，多少…')."""
-    return len(re.findall(r"多少|几|多大|多长|多高", query.original)) >= 2 or bool(re.search(r"各|分别", query.original))
-
-
-def index_of(items: list[str], item: str) -> int:
-    return items.index(item) if item in items else -99
-
-
-def clauses_in(sentence: str) -> list[str]:
-    from .figures import clauses
-    return clauses(sentence)
-
-
-def best_sentence(query: Query, text: str) -> str:
-    """The sentence of a passage that carries most of the question."""
-    sents = sentences(text) or [text]
-    return max(sents, key=lambda s: sum(1 for t in query.terms if t in s))
-
-
-def row_citation(rec: TableRecord, answerer: Answerer) -> Citation:
-    return Citation(text=rec.context, doc=rec.doc, section=" > ".join(rec.section), page=rec.page,
-                    lines=rec.lines, title=answerer.titles.get(rec.doc, rec.doc))
-
-
-def figure_citation(f: Figure, answerer: Answerer) -> Citation:
-    return Citation(text=f.sentence, doc=f.doc, section=" > ".join(f.section), page=f.page,
-                    lines=f.lines, title=answerer.titles.get(f.doc, f.doc))
-
-
-def heading_citation(chunk, answerer: Answerer) -> Citation:
-    """A section's heading with its opening text, for 'where is it discussed' answers."""
-    return Citation(text=f"{chunk.section[-1]}\n{chunk.text}", doc=chunk.doc, section=" > ".join(chunk.section),
-                    page=chunk.page, lines=chunk.lines, title=answerer.titles.get(chunk.doc, chunk.doc))
-
-
-def chunk_citation(chunk, answerer: Answerer) -> Citation:
-    return Citation(text=chunk.text, doc=chunk.doc, section=" > ".join(chunk.section), page=chunk.page,
-                    lines=chunk.lines, title=answerer.titles.get(chunk.doc, chunk.doc))
