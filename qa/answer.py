@@ -217,7 +217,9 @@ class Answerer:
         chosen.sort(key=lambda m: order.get(m.figures[0].clause, 99))
         figs = [f for m in leading for f in m.figures]
         if query.units:
-            wanted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units]
+            # The measure word filters the best clause; clauses added for other parts of the question stay.
+            wanted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units
+                      or f not in best.figures]
             figs = wanted or figs
         # In an enumeration (…、26.13公里航道、…) keep the items the question names.
         named = [f for f in figs if any(present(t, list_item(f)) for t in query.terms)]
@@ -232,7 +234,7 @@ class Answerer:
             last = at
         quote = "".join(pieces).rstrip("，；。：")
         text = f"{lead_figs} —— {quote}"
-        others = self._also(best, ranked)
+        others = self._also(query, best, ranked)
         if others:
             text += "\n另见：" + "；".join(others)
         cites = [figure_citation(f0, self)]
@@ -240,7 +242,7 @@ class Answerer:
         return Answer(question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]),
                       also=tuple(others))
 
-    def _also(self, best: FigureMatch, ranked: list[FigureMatch]) -> list[str]:
+    def _also(self, query: Query, best: FigureMatch, ranked: list[FigureMatch]) -> list[str]:
         """The same quantity printed differently elsewhere (另见…), so no figure is picked silently."""
         f0 = best.figures[0]
         units = {base_unit(f.unit) for f in best.figures}
@@ -254,6 +256,11 @@ class Answerer:
             if set(f.raw for f in m.figures) & set(f.raw for f in best.figures):
                 continue
             if narrower_or_broader(f0.subject, g.subject):
+                continue
+            # The other printing must itself name what the best clause names (综合救援队伍 is not 专业…队伍).
+            own = [t for t in query.terms if present(t, f0.clause)]
+            shared = sum(self.stats.idf(t) for t in own if present(t, g.clause))
+            if own and shared < 0.75 * sum(self.stats.idf(t) for t in own):
                 continue
             out.append(f"{g.clause.rstrip('，；。')}（{' > '.join(g.section[-2:])}）")
         return out[:2]

@@ -333,3 +333,18 @@ def test_the_reports_own_city_is_not_another_place(answerer):
     assert a.kind == "figure"
     assert leads_with(a.answer, "6"), a.answer[:80]
     assert answerer.ask("苏州市2022年生产安全事故死亡人数").kind == "not_found"
+
+
+def test_area_question_gets_the_area_of_what_it_names(answerer):
+    a = answerer.ask("市应急指挥中心面积")
+    assert a.kind == "figure"
+    assert leads_with(a.answer, "647平方米"), a.answer[:80]
+
+
+def test_another_printing_must_name_the_same_thing(answerer):
+    # 专业抢险救援队 is printed as 22支 and as 20支: the other printing is named.
+    assert "20支" in answerer.ask("专业抢险救援队有多少支").answer
+    # 综合救援队伍 (17支) is another quantity than 专业抢险救援队伍 (20支): no 另见 for it.
+    a = answerer.ask("综合救援队伍有几支")
+    assert leads_with(a.answer, "17支"), a.answer[:80]
+    assert "另见" not in a.answer
