@@ -82,9 +82,7 @@ def cmd_eval(args) -> int:
 
     answerer = load_answerer()
     gold = load_gold(Path(args.gold))
-    report_text = "\n".join(c.text for c in answerer.index.chunks)
-    corpus = load_settings().corpus_dir
-    report_text += "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(corpus.glob("*.txt")))
+    report_text = corpus_text(load_settings().corpus_dir)
     scored, rows = [], []
     for item in gold:
         result = answerer.ask(item["question"]).to_dict()
@@ -101,6 +99,20 @@ def cmd_eval(args) -> int:
             if not r["correct"] or r["evidence_hit"] is False:
                 print(f"{r['id']} {r['category']} {r['kind']}: {r['question']} -> {r['answer'][:120]}", file=sys.stderr)
     return 0
+
+
+def corpus_text(corpus_dir: Path) -> str:
+    """The source documents as decoded for indexing (UTF-8 or GB18030), for the grounding check."""
+    from .parse import read_text
+
+    texts = []
+    for path in sorted(corpus_dir.iterdir()):
+        if path.suffix in (".txt", ".md"):
+            try:
+                texts.append(read_text(path))
+            except QAError:
+                continue            # the build skipped it too
+    return "\n".join(texts)
 
 
 def cmd_bench(args) -> int:

@@ -7,7 +7,7 @@ rules that know how Chinese government reports are laid out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
@@ -313,8 +313,3 @@ def _table_rows(table_lines: list[_Line]) -> tuple[tuple[tuple[str, ...], ...], 
     width = max((len(r) for r in header + data), default=0)
     rows = tuple(tuple(r + [""] * (width - len(r))) for r in header + data)
     return rows, len(header), tuple((a, b) for a, b in spans)
-
-
-def with_page(block: Block, page: int | None) -> Block:
-    """Copy a block with another printed page."""
-    return replace(block, page=page)

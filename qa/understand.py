@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
@@ -292,8 +292,3 @@ def resolve_followup(question: str, history: list[str], report_year: int = REPOR
     p_years, _, _ = read_years(prev, report_year)
     prefix = "".join(f"{y}年" for y in p_years if str(y) not in q)
     return f"{prefix}{q}" if prefix else q
-
-
-def with_text(query: Query, text: str) -> Query:
-    """A copy of the query with other text (used for sub-questions)."""
-    return replace(query, text=text, terms=content_terms(text))
