@@ -7,6 +7,7 @@ import statistics
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 FIGURE_CATEGORIES = {"table", "prose_number", "comparison"}
@@ -59,9 +60,18 @@ def evidence_hit(citations: list[dict], evidence: list[str], k: int = 5) -> bool
     return False
 
 
+@lru_cache(maxsize=4)
+def grounding_text(report: str) -> str:
+    """The report normalised like an answer, but with whitespace kept as a boundary.
+
+    Dropping whitespace glues neighbouring table cells ("0.0112\t0.0035" -> "0.01120.0035"), so that a
+    number printed in its own cell would no longer sit on digit boundaries and count as ungrounded."""
+    return "|".join(norm(part) for part in re.split(r"\s+", report) if part)
+
+
 def ungrounded(answer: str, report: str) -> list[str]:
     """Numbers in an answer that occur nowhere in the report."""
-    rep = norm(report)
+    rep = grounding_text(report)
     return [n for n in NUMBER.findall(norm(answer)) if not contains(rep, n)]
 
 
@@ -113,7 +123,9 @@ def summarise(scored: list[Scored]) -> dict:
     fig_lat = [s.result["latency_ms"] for s in scored if s.result["kind"] in ("figure", "computed")]
     return {
         "questions": len(scored),
-        "accuracy": round(statistics.mean(s.correct for s in answerable), 4) if answerable else None,
+        # Every item counts, a correct refusal as much as a correct figure (the gold README's answer accuracy).
+        "accuracy": round(statistics.mean(s.correct for s in scored), 4) if scored else None,
+        "answerable_accuracy": round(statistics.mean(s.correct for s in answerable), 4) if answerable else None,
         "accuracy_by_category": {c: round(statistics.mean(s.correct for s in v), 4) for c, v in sorted(by_cat.items())},
         "evidence_hit_at_5": round(statistics.mean(ev), 4) if ev else None,
         "correct_refusals": f"{sum(s.refused for s in unans)}/{len(unans)}",

@@ -144,7 +144,8 @@ def test_summarise():
     summary = summarise([score_item(i, r, REPORT) for i, r in items])
     assert summary == {
         "questions": 4,
-        "accuracy": round(2 / 3, 4),
+        "accuracy": 0.75,                      # the correct refusal counts
+        "answerable_accuracy": round(2 / 3, 4),
         "accuracy_by_category": {"prose_number": 1.0, "table": 0.5, "unanswerable": 1.0},
         "evidence_hit_at_5": 1.0,
         "correct_refusals": "1/1",
@@ -167,3 +168,9 @@ def test_load_gold_skips_blank_lines(tmp_path):
     rows = [{"id": "X1", "question": "问", "category": "table", "must_contain": ["1"], "evidence": []}]
     path.write_text("\n" + json.dumps(rows[0], ensure_ascii=False) + "\n\n", encoding="utf-8")
     assert load_gold(path) == rows
+
+
+def test_ungrounded_keeps_table_cells_apart():
+    report = "3\t亿元地区生产总值生产安全事故死亡率降至\t0.0112\t0.0035\t0.0025"
+    assert ungrounded("基数为0.0035", report) == []
+    assert ungrounded("0.01120.0035", report) != []
