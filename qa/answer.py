@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -16,6 +17,10 @@ from .quote import (best_sentence, chunk_citation, clauses_in, dedupe_hits, figu
                     index_of, is_heading_chunk, list_item, multi_ask, narrower_or_broader, row_citation,
                     untracked_indicators)
 from .types import Answer, Citation, Figure, Hit, TableRecord
+from .asks import split_asks
+from .combine import combine
+from .constraints import check
+from .vocab import Vocabulary
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 
 TABLE_MIN = 0.62          # below this a table row does not carry the question
@@ -42,6 +47,7 @@ class Answerer:
             self._chunks_by_section.setdefault((c.doc, c.section), []).append(c)
         texts = [c.text for c in index.chunks]
         self.stats = TermStats(texts)
+        self.vocab = Vocabulary(texts + [d.get("title", "") for d in index.docs])
         add_words(sorted({r.indicator for r in index.records} | {seg for r in index.records for seg in
                                                                   r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
@@ -52,6 +58,8 @@ class Answerer:
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
         understand("2022年报告")        # and the tokenizer dictionaries
+        self.base_year = Counter(r.year for r in index.records if r.measure == "base" and r.year).most_common(1)[0][0] \
+            if any(r.measure == "base" and r.year for r in index.records) else None
         self.years = {d["name"]: d.get("report_year") or REPORT_YEAR for d in index.docs}
         self._title_terms = {d["name"]: set(content_terms(normalise(self.titles[d["name"]]))) | set(
             re.findall(r"(?:19|20)\d{2}", self.titles[d["name"]])) for d in index.docs}
@@ -64,22 +72,32 @@ class Answerer:
         self._check(question)
         report_year = max(self.years.values(), default=REPORT_YEAR)
         resolved = resolve_followup(question, list(history or []), report_year)
-        query = self._scope(understand(resolved, report_year))
+        query = self._read(resolved, report_year)
         own_years = {self.years[d] for d in query.docs}
         if len(own_years) == 1 and report_year not in own_years:
             # 去年/今年 are read against the date of the document the question names.
             report_year = own_years.pop()
-            query = self._scope(understand(resolve_followup(question, list(history or []), report_year), report_year))
-        answer = self._answer(query)
+            resolved = resolve_followup(question, list(history or []), report_year)
+            query = self._read(resolved, report_year)
+        asks = split_asks(resolved, report_year)
+        if len(asks) > 1:
+            answer = combine([self._answer(self._read(a, report_year)) for a in asks], asks)
+        else:
+            answer = self._answer(query)
         resolved_info = {"question": resolved, "years": list(query.years), "base_years": list(query.base_years),
                          "measures": list(query.measures), "units": list(query.units), "intent": query.intent,
-                         "docs": list(query.docs)}
+                         "docs": list(query.docs), "asks": asks if len(asks) > 1 else [],
+                         "unknown_terms": list(query.unknown)}
         if query.year_note:
             resolved_info["year_note"] = query.year_note
             if answer.kind != "not_found":
                 answer = replace(answer, answer=f"{answer.answer}\n（{query.year_note}）")
         return replace(answer, question=question, resolved=resolved_info,
                        latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _read(self, text: str, report_year: int) -> Query:
+        """Understand one ask, scoped to the documents it names, its terms checked against the documents."""
+        return self._vet(self._scope(understand(text, report_year, self.base_year)))
 
     # ---- routing ------------------------------------------------------------------------------
 
@@ -99,6 +117,12 @@ class Answerer:
             return query
         own = set().union(*(self._title_terms[n] - shared for n in named))
         return replace(query, docs=tuple(sorted(named)), terms=tuple(t for t in query.terms if t not in own))
+
+    def _vet(self, query: Query) -> Query:
+        """Mend one-character typos against the report's words; leave out terms no document prints."""
+        checked = self.vocab.check(query.terms, query.text)
+        parts = tuple(p for p in query.parts if self.vocab.check(content_terms(p), p).known)
+        return replace(query, terms=checked.known, unknown=checked.unknown, parts=parts)
 
     def _check(self, question: str) -> None:
         limit = load_settings().max_question_chars
@@ -266,6 +290,9 @@ class Answerer:
         return out[:2]
 
     def _refuse_figure(self, query: Query) -> Answer:
+        said = self._contradicted(query)
+        if said is not None:
+            return said
         rows = match_rows(query, self.rows, self.stats)
         # Name the table row only when it is the quantity asked and the year is what is missing.
         if rows and rows[0].score >= TABLE_MIN and query.years:
@@ -280,6 +307,23 @@ class Answerer:
             where = " > ".join(near.section[-2:])
             return self._not_found(query, f"报告中没有这一数字；相关内容见“{where}”", chunk_citation(near, self))
         return self._not_found(query, "报告中没有这一数字")
+
+    def _contradicted(self, query: Query) -> Answer | None:
+        """A refusal saying which qualifier of the question the best figure lacks, with that figure cited."""
+        rows = [r for r in match_rows(query, self.rows, self.stats, constrain=False)[:1] if r.score >= TABLE_MIN]
+        figs = [f for f in match_figures(query, self.figures, self.stats, constrain=False)[:1] if f.score >= PROSE_MIN]
+        best = max(rows + figs, key=lambda m: m.score, default=None)
+        if best is None:
+            return None
+        if isinstance(best, RowMatch):
+            r0 = best.records[0]
+            why = check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}")
+            cite = row_citation(r0, self)
+        else:
+            f = best.figures[0]
+            why = check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}")
+            cite = figure_citation(f, self)
+        return self._not_found(query, why.note, cite) if why else None
 
     # ---- comparisons --------------------------------------------------------------------------
 
@@ -345,7 +389,7 @@ class Answerer:
         return None, None
 
     def _compare_parts(self, query: Query, op: str) -> Answer | None:
-        part_terms = [content_terms(p) for p in query.parts[:2]]
+        part_terms = [self.vocab.check(content_terms(p), p).known for p in query.parts[:2]]
         # What tells the parts apart: the last own term before 和, the first own term after it.
         own = [[t for t in part_terms[0] if t not in part_terms[1]], [t for t in part_terms[1] if t not in part_terms[0]]]
         marks = [own[0][-1:] , own[1][:1]]

@@ -81,19 +81,21 @@ def cmd_eval(args) -> int:
     from .evaluate import load_gold, score_item, summarise
 
     answerer = load_answerer()
-    gold = load_gold(Path(args.gold))
     report_text = corpus_text(load_settings().corpus_dir)
-    scored, rows = [], []
-    for item in gold:
-        result = answerer.ask(item["question"]).to_dict()
-        s = score_item(item, result, report_text)
-        scored.append(s)
-        rows.append({**result, "id": item["id"], "category": item["category"], "correct": s.correct,
-                     "evidence_hit": s.evidence, "ungrounded": s.ungrounded})
-    summary = summarise(scored)
+    rows, summaries = [], {}
+    for gold_path in args.gold or [str(DEFAULT_GOLD)]:
+        scored = []
+        for item in load_gold(Path(gold_path)):
+            result = answerer.ask(item["question"]).to_dict()
+            s = score_item(item, result, report_text)
+            scored.append(s)
+            rows.append({**result, "id": item["id"], "set": Path(gold_path).stem, "category": item["category"],
+                         "correct": s.correct, "evidence_hit": s.evidence, "ungrounded": s.ungrounded})
+        summaries[Path(gold_path).stem] = summarise(scored)
     if args.out:
         Path(args.out).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
-    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    shown = next(iter(summaries.values())) if len(summaries) == 1 else summaries
+    print(json.dumps(shown, ensure_ascii=False, indent=2))
     if args.verbose:
         for r in rows:
             if not r["correct"] or r["evidence_hit"] is False:
@@ -133,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--chat", action="store_true", help="把前面的问题当作对话历史（追问）")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("eval", help="用金标问题集评测 (run a gold set)")
-    s.add_argument("--gold", default=str(DEFAULT_GOLD))
+    s.add_argument("--gold", action="append", help="问题集 JSONL，可重复；默认 tests/gold/public.jsonl")
     s.add_argument("--out", help="逐题结果写入 JSONL")
     s.add_argument("-v", "--verbose", action="store_true", help="列出答错的问题")
     s.set_defaults(func=cmd_eval)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .constraints import check
 from .figures import years_in
 from .types import Figure, TableRecord
 from .understand import Query, content_terms, synonyms_of
@@ -165,10 +166,6 @@ def _unit_ok(query: Query, unit: str) -> float:
     return 1.1 if base_unit(unit) in query.units or unit in query.units else 0.45
 
 
-def _places_ok(query: Query, text: str) -> bool:
-    return all(p in text for p in query.places)
-
-
 def rows_of(records: list[TableRecord]) -> dict[tuple, list[TableRecord]]:
     """Group cell records by their table row."""
     rows: dict[tuple, list[TableRecord]] = defaultdict(list)
@@ -191,7 +188,7 @@ def indicator_precision(indicator: str, question: str, stats: TermStats) -> floa
     return hit / total
 
 
-def match_rows(query: Query, rows, stats: TermStats, terms=None) -> list[RowMatch]:
+def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool = True) -> list[RowMatch]:
     """Table rows ranked by how well their indicator carries the question."""
     terms = terms if terms is not None else query.terms
     if not isinstance(rows, Candidates):
@@ -216,8 +213,8 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None) -> list[RowMatc
                  and r.measure in ("count", "actual", "base")}
         if query.units and units:
             score *= _unit_ok(query, next(iter(units)))
-        if not _places_ok(query, r0.context):
-            score *= 0.3
+        if constrain and check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}"):
+            continue
         out.append(RowMatch(score, recs, found))
     return sorted(out, key=lambda m: -m.score)
 
@@ -225,7 +222,8 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None) -> list[RowMatc
 SHORTLIST = 400      # clauses scored in full, of those whose own words carry the question best
 
 
-def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None) -> list[FigureMatch]:
+def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None,
+                  constrain: bool = True) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question."""
     terms = terms if terms is not None else query.terms
     if not isinstance(figures, Candidates):
@@ -257,8 +255,9 @@ def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None
         else:
             mult = _year_ok(query, f0.sentence)
         mult *= max(_unit_ok(query, f.unit) for f in figs)
-        if not _places_ok(query, f0.sentence + f0.lead):
-            mult *= 0.3
+        if constrain and all(check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}")
+                             for f in figs):
+            continue
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
 
