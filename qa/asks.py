@@ -27,7 +27,7 @@ def drop_frame(text: str) -> str:
 def _pieces(text: str) -> list[str]:
     """Clauses at sentence and clause punctuation; an enumeration comma splits only between two asks."""
     out = []
-    for piece in re.split(r"[？?；;。！!\n]|[，,](?!\d{3})", text):
+    for piece in re.split(r"[？?；;。！!\n，]|(?<!\d),|,(?!\d{3})", text):
         piece = piece.strip(" ：:")
         if not piece:
             continue
@@ -55,18 +55,17 @@ def split_asks(question: str, report_year: int) -> list[str]:
     """The separate asks of one message, each made to stand alone; one element for a simple question."""
     text = drop_frame(normalise(question))
     pieces = _pieces(text)
-    asks: list[str] = []
+    asks: list[tuple[str, bool]] = []     # (ask, is an item of an enumeration: names its own subject)
     context = ""
     for piece in pieces:
         if not ASK_MARK.search(piece) and not _bare_ask(piece):
             context += piece + "，"        # a clause that only sets the scene belongs to the next ask
             continue
-        asks.extend(_each(context + piece))
+        items = _each(context + piece)
+        asks.extend((i, len(items) > 1 and k > 0) for k, i in enumerate(items))
         context = ""
     if context and asks:
-        asks[-1] += "，" + context.rstrip("，")
-    elif context:
-        asks = [context.rstrip("，")]
+        asks[-1] = (asks[-1][0] + "，" + context.rstrip("，"), asks[-1][1])
     if len(asks) <= 1:
         return [question]
     return _inherit(asks, report_year)
@@ -78,19 +77,20 @@ def _bare_ask(piece: str) -> bool:
 
 
 QUANTITY_NOUN = re.compile(r"死亡人数|事故起数|起数|人数|金额|面积|长度|家数|数量|次数")
+# Words that say which figure of a subject is asked, not what the subject is.
+GENERIC = re.compile(r"目标|基数|实际|降幅|增幅|起数|人数|金额|面积|长度|家数|数量|罚金|罚款|处罚金额|资金|投入|比例|占比")
 
 
-def _inherit(asks: list[str], report_year: int) -> list[str]:
+def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
     prev_year, prev_subject = "", ""
-    for ask in asks:
+    for ask, item in asks:
         ask = rewrite(ask)
         years = YEAR_WORDS.findall(ask)
-        own = [t for t in content_terms(YEAR_WORDS.sub(" ", ask)) if not re.search(
-            r"目标|基数|实际|降幅|增幅|起数|人数|金额|面积|长度|家数|数量", t)]
+        own = [t for t in content_terms(YEAR_WORDS.sub(" ", ask)) if not GENERIC.search(t)]
         text = ask
-        if len(own) <= 1 and prev_subject and not (own and own[0] in prev_subject):
+        if not own and prev_subject:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
             # counting noun, supplies that.
             subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject
@@ -110,4 +110,5 @@ def _subject(ask: str) -> str:
     """The words of an ask before its question word: what it is about."""
     m = ASK_MARK.search(ask)
     head = ask[:m.start()] if m else ask
-    return re.sub(r"(是|有|为|的|了|共|一共|总共|共有)+$", "", head.strip("，,：: "))
+    head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
+    return re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到)+$", "", head.strip("，,：: "))

@@ -296,20 +296,26 @@ def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[l
     years = [year] if year else list(query.years)
     measures = list(query.measures)
     if not measures and not years:
-        return [r for r in records if r.raw], ""
+        # A bare indicator name: its latest actual figure first, with that year's change, then the rest.
+        latest = max((r.year for r in records if r.measure in ("actual", "count") and r.year and r.raw), default=None)
+        first = [r for r in records if latest and r.year == latest and r.measure in ("actual", "change")]
+        return first + [r for r in records if r.raw and r not in first], ""
     chosen: list[TableRecord] = []
     note = ""
     row_years = sorted({r.year for r in records if r.year})
     if years:
         for y in years:
+            if measures == ["target"]:
+                break               # a target has no year: the year belongs to another part of the question
             cells = [r for r in records if r.year == y and (not measures or r.measure in measures
                                                            or (r.measure in ("actual", "base") and "target" not in measures))]
             if not cells:
                 kinds = "、".join(f"{ry}年" for ry in row_years)
                 note = f"表中该指标只有{kinds}的数据，没有{y}年的数据" if row_years else f"表中没有{y}年的数据"
                 return [], note
-            if not measures:
-                cells = [r for r in cells if r.measure in ("actual", "base")] or cells
+            if not measures or measures == ["actual"]:
+                # The year's actual figure, with the change the table prints beside it.
+                cells = [r for r in cells if r.measure in ("actual", "base", "change")] or cells
             chosen.extend(cells)
         chosen.extend(r for r in records if r.measure == "target" and "target" in measures and r not in chosen)
     else:

@@ -119,7 +119,7 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 
 GAZETTEER = tuple(sorted(LEXICON["gazetteer"]["names"], key=len, reverse=True))
-TOWN = re.compile(r"[\u4e00-\u9fff]{2,3}(?:镇|街道|乡)(?![\u4e00-\u9fff]{0,1}区)")
+TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市\W](?:镇|街道)(?!区)")
 
 
 def find_places(text: str) -> tuple[str, ...]:
