@@ -18,6 +18,7 @@ from .quote import (best_sentence, chunk_citation, clauses_in, dedupe_hits, figu
                     untracked_indicators)
 from .types import Answer, Citation, Figure, Hit, TableRecord
 from .asks import split_asks
+from . import computed
 from .combine import combine
 from .constraints import check
 from .vocab import Vocabulary
@@ -47,6 +48,10 @@ class Answerer:
             self._chunks_by_section.setdefault((c.doc, c.section), []).append(c)
         texts = [c.text for c in index.chunks]
         self.stats = TermStats(texts)
+        self.table_min, self.prose_min = TABLE_MIN, PROSE_MIN
+        self._by_sentence: dict[str, list[Figure]] = {}
+        for f in index.figures:
+            self._by_sentence.setdefault(f.sentence, []).append(f)
         self.vocab = Vocabulary(texts + [d.get("title", "") for d in index.docs])
         add_words(sorted({r.indicator for r in index.records} | {seg for r in index.records for seg in
                                                                   r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
@@ -118,6 +123,10 @@ class Answerer:
         own = set().union(*(self._title_terms[n] - shared for n in named))
         return replace(query, docs=tuple(sorted(named)), terms=tuple(t for t in query.terms if t not in own))
 
+    def figures_in(self, sentence: str) -> list[Figure]:
+        """The prose figures of one sentence, in reading order."""
+        return self._by_sentence.get(sentence, [])
+
     def _vet(self, query: Query) -> Query:
         """Mend one-character typos against the report's words; leave out terms no document prints."""
         checked = self.vocab.check(query.terms, query.text)
@@ -138,10 +147,12 @@ class Answerer:
             return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项。")
         if query.intent == "section":
             return self._section(query)
-        if query.intent == "compare":
-            computed = self._compare(query)
-            if computed is not None:
-                return computed
+        op = computed.operation(query)
+        if op and (query.intent == "compare" or op in ("remain", "gap", "reach") or computed.ALL_YEARS.search(query.text)
+                   or len(query.years) + len(query.base_years) >= 2 or op == "sum"):
+            result = computed.answer(self, query, op)
+            if result is not None:
+                return result
         if query.intent in ("figure", "compare", "who") or query.years or query.measures:
             figure = self._figure(query)
             if figure is not None:
@@ -324,119 +335,6 @@ class Answerer:
             why = check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}")
             cite = figure_citation(f, self)
         return self._not_found(query, why.note, cite) if why else None
-
-    # ---- comparisons --------------------------------------------------------------------------
-
-    def _compare(self, query: Query) -> Answer | None:
-        op = "sum" if re.search(r"加起来|合计|之和|总和|一共", query.text) else (
-            "pct" if re.search(r"百分之|百分比|%|幅度", query.text) else (
-                "more" if re.search(r"哪个(多|少|高|低|大)", query.text) else (
-                    "reach" if re.search(r"达到|达标", query.text) else "diff")))
-        if op == "reach":
-            return self._reach(query)
-        years = list(query.years) + [y for y in query.base_years if y not in query.years]
-        if len(years) >= 2:
-            return self._compare_years(query, years[0], years[1], op)
-        if len(query.parts) >= 2:
-            return self._compare_parts(query, op)
-        return None
-
-    def _operand_row(self, row: RowMatch, year: int) -> TableRecord | None:
-        for measure in ("actual", "base"):
-            for r in row.records:
-                if r.year == year and r.measure == measure and r.value is not None:
-                    return r
-        return None
-
-    def _compare_years(self, query: Query, y1: int, y2: int, op: str) -> Answer | None:
-        rows = match_rows(query, self.rows, self.stats)
-        if rows and rows[0].score >= TABLE_MIN:
-            a, b = self._operand_row(rows[0], y1), self._operand_row(rows[0], y2)
-            if a and b:
-                comp = compute(op, (f"{y1}年", a.raw, a.value, a.unit), (f"{y2}年", b.raw, b.value, b.unit))
-                text = f"{comp.text} —— {a.table}，“{a.indicator}”"
-                cites = [row_citation(a, self)] + self._restatements(a, [a, b])
-                return Answer(question=query.original, answer=text, kind="computed", citations=tuple(cites[:5]),
-                              working=comp.formula)
-        fa = match_figures(query, self.figures, self.stats, year=y1)[:6]
-        fb = match_figures(query, self.figures, self.stats, year=y2)[:6]
-        pairs = []
-        for ma in fa:
-            for mb in fb:
-                if ma.score < PROSE_MIN or mb.score < PROSE_MIN or ma is mb:
-                    continue
-                ga, gb = self._same_unit(query, ma.figures, mb.figures)
-                if ga and gb and ga is not gb:
-                    # A yearly series is printed in one paragraph, in sentences of parallel shape.
-                    shape = fuzz.ratio(re.sub(r"[\d.]+", "", ga.sentence), re.sub(r"[\d.]+", "", gb.sentence)) / 100
-                    together = 0.3 if ga.lines == gb.lines else 0.0
-                    if together and abs(self._sentence_no[ga.sentence] - self._sentence_no[gb.sentence]) == 1:
-                        together += 0.3
-                    pairs.append((ma.score + mb.score + together + 0.6 * shape, ga, gb))
-        if pairs:
-            _, ga, gb = max(pairs, key=lambda p: p[0])
-            comp = compute(op, (f"{y1}年", ga.raw, ga.value, ga.unit), (f"{y2}年", gb.raw, gb.value, gb.unit))
-            cites = [figure_citation(ga, self), figure_citation(gb, self)]
-            return Answer(question=query.original, answer=comp.text, kind="computed", citations=tuple(cites),
-                          working=comp.formula)
-        return None
-
-    def _same_unit(self, query: Query, fa: list[Figure], fb: list[Figure]) -> tuple[Figure | None, Figure | None]:
-        for a in fa:
-            for b in fb:
-                if base_unit(a.unit) == base_unit(b.unit) and (not query.units or base_unit(a.unit) in query.units):
-                    return a, b
-        return None, None
-
-    def _compare_parts(self, query: Query, op: str) -> Answer | None:
-        part_terms = [self.vocab.check(content_terms(p), p).known for p in query.parts[:2]]
-        # What tells the parts apart: the last own term before 和, the first own term after it.
-        own = [[t for t in part_terms[0] if t not in part_terms[1]], [t for t in part_terms[1] if t not in part_terms[0]]]
-        marks = [own[0][-1:] , own[1][:1]]
-        operands = []
-        for i, terms in enumerate(part_terms):
-            other_marks = set(marks[1 - i])
-            terms_i = tuple(t for t in dict.fromkeys(query.terms + terms) if t not in other_marks)
-            rows = match_rows(query, self.rows, self.stats, terms=terms_i)
-            figs = match_figures(query, self.figures, self.stats, terms=terms_i)
-            row = rows[0] if rows else None
-            fig = figs[0] if figs else None
-            if row and row.score >= TABLE_MIN and (not fig or row.score >= fig.score):
-                rec = self._operand_row(row, query.years[0]) if query.years else next(
-                    (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None)
-                if rec is None:
-                    return None
-                operands.append((rec.indicator, rec.raw, rec.value, rec.unit, row_citation(rec, self)))
-            elif fig and fig.score >= PROSE_MIN:
-                f = next((g for g in fig.figures if not query.units or base_unit(g.unit) in query.units), fig.figures[0])
-                label = re.sub(r"^.*?(一期|二期|三期)", r"\1", f.subject)[-12:] or f.subject[-12:]
-                operands.append((label, f.raw, f.value, f.unit, figure_citation(f, self)))
-            else:
-                return None
-        if len(operands) < 2 or operands[0][1] == operands[1][1] and operands[0][4].text == operands[1][4].text:
-            return None
-        a, b = operands[0], operands[1]
-        comp = compute(op, a[:4], b[:4])
-        return Answer(question=query.original, answer=comp.text, kind="computed", citations=(a[4], b[4]),
-                      working=comp.formula)
-
-    def _reach(self, query: Query) -> Answer | None:
-        rows = match_rows(query, self.rows, self.stats)
-        if not rows or rows[0].score < TABLE_MIN:
-            return None
-        recs = rows[0].records
-        year = query.years[0] if query.years else max((r.year for r in recs if r.year), default=None)
-        actual = next((r for r in recs if r.year == year and r.measure == "actual"), None)
-        target = next((r for r in recs if r.measure == "target"), None)
-        if not actual or not target:
-            return None
-        text = (f"{year}年实际数{actual.raw}，规划目标{target.raw}（{actual.indicator}）"
-                f"—— 报告评价：见“{' > '.join(actual.section)}”；按序时进度判断请结合指标方向（下降/降至）")
-        if actual.value is not None and target.value is not None and actual.indicator.endswith("降至"):
-            verdict = "已达到" if actual.value <= target.value else "未达到"
-            text = f"{verdict}：{year}年实际数{actual.raw}，规划目标为降至{target.raw}（{actual.indicator}）"
-        return Answer(question=query.original, answer=text, kind="computed",
-                      citations=(row_citation(actual, self),), working=f"{actual.raw} ≤ {target.raw}")
 
     # ---- passages and sections ----------------------------------------------------------------
 

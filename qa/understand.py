@@ -151,6 +151,9 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
         if word in text:
             notes.append(f"{word} → {y}年（按报告成文时间{report_year}年）")
             text = text.replace(word, f"{y}年")
+    # A bare year counts beside 比/和/至 ("2022比2021"), where no figure would stand.
+    text = re.sub(r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比)|$)|(?<=[比较和与至到])(20[0-4]\d)(?![\d.年万个%])",
+                  lambda m: (m.group(1) or m.group(2)) + "年", text)
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年(?:度)?", text):
         y = int(m.group(1))
         if y < 100:

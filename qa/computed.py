@@ -1,0 +1,282 @@
+"""Computed answers: sums, differences, change against the base year, percentage change, what remains,
+target attainment. Inputs are looked up like any figure; arithmetic is done here, never by guessing.
+
+The answer leads with the result, then the formula, then each input with its own citation. The words that
+ask for each operation are data (lexicon.toml [operations]).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .lexicon import LEXICON
+from .lookup import base_unit, decimals, format_number, match_figures, match_rows
+from .quote import figure_citation, list_item, row_citation
+from .types import Answer, Citation, Figure, TableRecord
+from .understand import Query, content_terms
+
+OPS = tuple((op, tuple(LEXICON["operations"][op])) for op in ("remain", "gap", "reach", "more", "sum", "pct", "diff"))
+ALL_YEARS = re.compile("|".join(map(re.escape, LEXICON["operations"]["all_years"])))
+FOUND = re.compile(r"发现|排查|查出|检查出|梳理出|排查出|共有|查处")
+FIXED = re.compile(r"整改|完成|销号|消除|治理|关闭|处理")
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One input of a computation: its label, the number as printed and its source."""
+
+    label: str
+    raw: str
+    value: float
+    unit: str
+    citation: Citation
+
+
+def operation(query: Query) -> str | None:
+    """The arithmetic the question asks for, or None."""
+    for op, words in OPS:
+        if any(w in query.original or w in query.text for w in words):
+            return op
+    return None
+
+
+def answer(ctx, query: Query, op: str) -> Answer | None:
+    """A computed answer for the question, or None when its inputs are not all in the report."""
+    if op == "remain":
+        return _remain(ctx, query)
+    if op in ("gap", "reach"):
+        return _against_target(ctx, query, op)
+    years = list(query.years) + [y for y in query.base_years if y not in query.years]
+    row = _row(ctx, query)
+    if ALL_YEARS.search(query.original) and row is not None and len(years) < 2:
+        years = sorted({r.year for r in row if r.measure == "actual" and r.value is not None})
+    if len(years) >= 2:
+        return _over_years(ctx, query, op, years, row)
+    parts = _parts(query)
+    if len(parts) >= 2:
+        return _over_parts(ctx, query, op, parts)
+    return None
+
+
+def _row(ctx, query: Query, terms=None) -> list[TableRecord] | None:
+    rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
+    return rows[0].records if rows and rows[0].score >= ctx.table_min else None
+
+
+def _cell(row: list[TableRecord], year: int) -> TableRecord | None:
+    for measure in ("actual", "base", "count"):
+        for r in row:
+            if r.year == year and r.measure == measure and r.value is not None:
+                return r
+    return None
+
+
+def _from_cell(r: TableRecord, ctx, label: str = "") -> Operand:
+    return Operand(label or f"{r.year}年", r.raw, r.value, r.unit, row_citation(r, ctx))
+
+
+def _from_figure(f: Figure, ctx, label: str) -> Operand:
+    return Operand(label, f.raw, f.value, f.unit, figure_citation(f, ctx))
+
+
+def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | None:
+    """The same quantity in two or more years: from one table row, else from parallel prose sentences."""
+    if row is not None:
+        cells = [_cell(row, y) for y in years]
+        if all(cells):
+            ops = [_from_cell(c, ctx) for c in cells]
+            # Against the base year the table prints the change itself: quote it as printed.
+            later = max(years)
+            printed = next((r.raw for r in row if r.measure == "change" and r.year == later and r.value is not None
+                            and any(c.measure == "base" for c in cells)), "")
+            return _result(query, op, ops, f"{row[0].table}，“{row[0].indicator}”", printed)
+    if len(years) != 2:
+        return None
+    pair = _prose_pair(ctx, query, years[0], years[1])
+    if pair is None:
+        return None
+    ga, gb = pair
+    return _result(query, op, [_from_figure(ga, ctx, f"{years[0]}年"), _from_figure(gb, ctx, f"{years[1]}年")], "")
+
+
+def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | None:
+    """Two prose figures of the same unit for two years; a yearly series is printed in parallel sentences."""
+    fa = match_figures(query, ctx.figures, ctx.stats, year=y1)[:6]
+    fb = match_figures(query, ctx.figures, ctx.stats, year=y2)[:6]
+    best, best_score = None, 0.0
+    for ma in fa:
+        for mb in fb:
+            if ma.score < ctx.prose_min or mb.score < ctx.prose_min or ma is mb:
+                continue
+            for ga in ma.figures:
+                for gb in mb.figures:
+                    if ga is gb or base_unit(ga.unit) != base_unit(gb.unit):
+                        continue
+                    if query.units and base_unit(ga.unit) not in query.units:
+                        continue
+                    shape = fuzz.ratio(re.sub(r"[\d.]+", "", ga.clause), re.sub(r"[\d.]+", "", gb.clause)) / 100
+                    together = 0.3 if ga.lines == gb.lines else 0.0
+                    score = ma.score + mb.score + together + 0.6 * shape
+                    if score > best_score:
+                        best, best_score = (ga, gb), score
+    return best
+
+
+def _parts(query: Query) -> list[str]:
+    """The items an operation runs over: 'A和B加起来' -> [A, B]; 'A、B、C一共' -> [A, B, C]."""
+    text = re.sub(r"(?:19|20)\d{2}\s*年(?:度|底|末)?|\d{2}年", " ", query.text)
+    cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
+    head = text[:cut]
+    items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)", head) if i.strip()]
+    return [i for i in items if content_terms(i)] if len(items) >= 2 else []
+
+
+def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
+    """Several named quantities, each looked up on its own with the words shared by the question."""
+    shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 else ()
+    operands: list[Operand] = []
+    for i, part in enumerate(parts):
+        own = ctx.vocab.check(content_terms(part), part).known
+        terms = tuple(dict.fromkeys((own if i == 0 else tuple(shared) + own)))
+        if not own:
+            return None
+        operand = _lookup(ctx, query, terms, own)
+        if operand is None:
+            return None
+        operands.append(operand)
+    if len({(o.raw, o.citation.text, o.label) for o in operands}) < len(operands):
+        return None
+    return _result(query, op, operands, "")
+
+
+def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...]) -> Operand | None:
+    """The one figure a part names: a table cell or the prose figure whose list item names it."""
+    rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
+    figs = match_figures(query, ctx.figures, ctx.stats, terms=terms)
+    row = rows[0] if rows and rows[0].score >= ctx.table_min else None
+    fig = figs[0] if figs and figs[0].score >= ctx.prose_min else None
+    if row and (not fig or row.score >= fig.score):
+        rec = (_cell(row.records, query.years[0]) if query.years else None) or next(
+            (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None)
+        return _from_cell(rec, ctx, rec.indicator) if rec else None
+    if fig:
+        named = [f for f in fig.figures if any(t in list_item(f) for t in own)]
+        pool = named or fig.figures
+        f = next((g for g in pool if not query.units or base_unit(g.unit) in query.units), pool[0])
+        return _from_figure(f, ctx, own[-1])
+    return None
+
+
+def _remain(ctx, query: Query) -> Answer | None:
+    """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条."""
+    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+        if m.score < ctx.prose_min:
+            continue
+        f0 = m.figures[0]
+        same = [f for f in ctx.figures_in(f0.sentence) if not query.units or base_unit(f.unit) in query.units]
+        found = next((f for f in same if FOUND.search(f.clause[:f.clause.find(f.raw) + 1])
+                      and not FIXED.search(f.subject[-6:])), None)
+        if found is None:
+            continue
+        after = same[same.index(found) + 1:]
+        fixed = next((f for f in after if FIXED.search(f.subject) and base_unit(f.unit) == base_unit(found.unit)), None)
+        if fixed is None:
+            continue
+        a, b = _from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")
+        left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
+        unit = base_unit(found.unit)
+        text = (f"还有{format_number(left)}{unit}（发现{found.raw}，完成{fixed.raw}；{found.raw}−{fixed.raw}＝"
+                f"{format_number(left)}{unit}）")
+        return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
+    return None
+
+
+def _against_target(ctx, query: Query, op: str) -> Answer | None:
+    """An indicator's actual or change against its planned target, read in the target's direction."""
+    row = _row(ctx, query)
+    if row is None:
+        return None
+    year = query.years[0] if query.years else max((r.year for r in row if r.year and r.measure == "actual"), default=None)
+    target = next((r for r in row if r.measure == "target"), None)
+    actual = next((r for r in row if r.year == year and r.measure == "actual"), None)
+    change = next((r for r in row if r.year == year and r.measure == "change"), None)
+    if target is None or actual is None:
+        return None
+    m = re.match(r"^([<>≥≤])?\s*(\d+(?:\.\d+)?)\s*(%?)", target.raw)
+    if not m:
+        return None
+    sign, tval, pct = m.group(1) or "", float(m.group(2)), m.group(3)
+    ind = actual.indicator
+    cites = [row_citation(actual, ctx)]
+    if pct and ind.endswith("下降") and change is not None and change.value is not None:
+        # A ">20%" target on a 下降 indicator is met by the fall (降幅), not by the level.
+        fall = -change.value
+        met = fall > tval if sign in (">", "") else fall >= tval
+        gap = round(fall - tval, 2)
+        text = (f"{'已达到' if met else '未达到'}：{year}年比基数下降{format_number(abs(change.value))}%，"
+                f"规划目标下降{target.raw}，{'超出' if gap >= 0 else '相差'}{format_number(abs(gap))}个百分点")
+        return _computed(query, text, f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}",
+                         [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")])
+    if actual.value is None:
+        return None
+    if ind.endswith("降至") or sign in ("<", "≤"):
+        met = actual.value <= tval
+        rule = f"{actual.raw} ≤ {format_number(tval)}"
+    else:
+        met = actual.value >= tval
+        rule = f"{actual.raw} ≥ {format_number(tval)}"
+    text = f"{'已达到' if met else '未达到'}：{year}年实际数{actual.raw}，规划目标{target.raw}（{ind}）"
+    return _computed(query, text, rule, [], cites)
+
+
+def _result(query: Query, op: str, ops: list[Operand], source: str, printed_change: str = "") -> Answer:
+    """Lead with the result, then the formula over the printed inputs."""
+    unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
+    scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
+    places = max(decimals(o.raw) for o in ops)
+    inputs = "，".join(f"{o.label}{o.raw}" for o in ops)
+    if op == "sum" or (op not in ("diff", "pct", "more") and len(ops) > 2):
+        total = round(sum(o.value for o in ops), places)
+        res = f"{format_number(total)}{scale}{unit}"
+        formula = " + ".join(o.raw for o in ops) + f" = {format_number(total)}"
+        return _computed(query, f"合计{res}（{inputs}；{formula}）", formula, ops, source=source)
+    a, b = (ops[0], ops[1])
+    first, last = (b, a) if _later(a, b) else (a, b)     # change runs from the earlier to the later
+    diff = round(last.value - first.value, places)
+    pct = (last.value - first.value) / first.value * 100 if first.value else None
+    pct_text = f"{'下降' if diff < 0 else '增长'}{format_number(abs(round(pct, 2)))}%" if pct is not None else ""
+    if printed_change:
+        pct_text = f"{'下降' if printed_change.startswith('-') else '增长'}{printed_change.lstrip('-+')}（表中所列）"
+    if op == "more":
+        big, small = (a, b) if a.value >= b.value else (b, a)
+        res = f"{big.label}多，比{small.label}多{format_number(abs(diff))}{scale}{unit}"
+        formula = f"{big.raw} - {small.raw} = {format_number(abs(diff))}"
+        return _computed(query, f"{res}（{inputs}）", formula, ops, source=source)
+    word = "减少" if diff < 0 else ("增加" if diff > 0 else "持平，变化")
+    formula = f"{last.raw} - {first.raw} = {format_number(diff)}"
+    if pct is not None:
+        formula += f"；({last.raw} - {first.raw}) / {first.raw} × 100% = {format_number(round(pct, 2))}%"
+    if op == "pct" and pct is not None:
+        text = f"{pct_text}（{word}{format_number(abs(diff))}{scale}{unit}；{inputs}）"
+    else:
+        text = f"{word}{format_number(abs(diff))}{scale}{unit}（{pct_text}；{inputs}）"
+    return _computed(query, text, formula, ops, source=source)
+
+
+def _later(a: Operand, b: Operand) -> bool:
+    ya, yb = re.match(r"(\d{4})年", a.label), re.match(r"(\d{4})年", b.label)
+    return bool(ya and yb and int(ya.group(1)) > int(yb.group(1)))
+
+
+def _computed(query: Query, text: str, formula: str, ops: list[Operand], cites: list[Citation] | None = None,
+              source: str = "") -> Answer:
+    citations = list(cites or [])
+    for o in ops:
+        if o.citation not in citations:
+            citations.append(o.citation)
+    if source:
+        text += f" —— {source}"
+    return Answer(question=query.original, answer=text, kind="computed", citations=tuple(citations[:5]),
+                  working=formula)
