@@ -119,8 +119,8 @@ CHANGE_TEMPLATES = {
 }
 # The full printed name, asked as a reference to the table row.
 FULL_TEMPLATE = "{T}中“{F}”这一行{C}是多少"
-FULL_COLUMN = {"target": "的规划目标", "base": "的2020年基数", "actual": "{Y}的实际数", "change": "{Y}比2020年的降幅"}
-CELLS_PER_MEASURE = {"target": 6, "base": 8, "actual": 14, "change": 10}
+FULL_COLUMN = {"target": "的规划目标", "base": "的2020年基数", "actual": "{Y}的实际数", "change": "{Y}比2020年降幅(±%)"}
+CELLS_PER_MEASURE = {"target": 8, "base": 10, "actual": 18, "change": 12}
 ZERO_CELL_CAP = 5           # cells reading "0" say little; fewer variants
 
 # Census rows: question measure words by printed unit (None: ask for the 完成调查数量 only).
@@ -139,7 +139,7 @@ CENSUS_TEMPLATES = [
 CENSUS_COUNT_TEMPLATES = ["普查了多少{u}{name}", "风险普查一共调查了几{u}{name}"]
 CENSUS_PATH_TEMPLATES = ["{dept}普查的{path}里，{name}有多少{u}", "普查成果中{path}类的{name}完成调查数量是多少"]
 CENSUS_EXPLICIT_TEMPLATES = ["普查成果分类统计表中{name}的完成调查数量是多少", "普查成果分类统计里{dept}{name}完成调查多少{u}"]
-CENSUS_PAIRS = 150
+CENSUS_PAIRS = 200
 
 # Prose figures.
 PROSE_MAX_QUESTIONS = 2
@@ -348,7 +348,7 @@ def table_cell_questions(key, rec, meta, qual: str = "", years: list[str] | None
 def cell_np(rec, meta) -> str:
     n = meta["short"][0]
     return {"target": f"{n}的规划目标", "base": f"{n}的2020年基数",
-            "actual": f"{rec.year}年{n}实际数", "change": f"{rec.year}年{n}比2020年降幅"}[rec.measure]
+            "actual": f"{rec.year}年{n}实际数", "change": f"{rec.year}年{n}较2020年变化幅度"}[rec.measure]
 
 
 def table_items(records, report: Report, rng: random.Random, skipped: Counter) -> tuple[list[Item], list[Fact]]:
@@ -396,11 +396,17 @@ def census_path(rec) -> list[str]:
 
 
 def census_conflicts(rec, figures) -> list[str]:
-    """Prose figures that print a different quantity of the same unit for this 小类 ('1333.67公里公路承灾体普查')."""
+    """Prose figures that print a different quantity of the same unit for this 小类, the name standing right
+    before or right after the number ('完成1333.67公里公路承灾体普查' for 公路)."""
     fam = unit_family(rec.unit)
     out = []
     for f in figures:
-        if rec.indicator in f.clause and unit_family(f.unit) == fam and scaled(f) != rec.value:
+        if unit_family(f.unit) != fam or scaled(f) == Decimal(str(rec.value)):
+            continue
+        i = f.clause.find(f.raw)
+        after = re.split(r"[，、；。和及]", f.clause[i + len(f.raw):])[0] if i >= 0 else ""
+        before = SEPARATORS.split(f.subject)[-1]
+        if rec.indicator in after or rec.indicator in before:
             out.append(f.raw)
     return out
 
@@ -433,7 +439,7 @@ def census_items(records, figures, report: Report, rng: random.Random, skipped: 
                                   for t in CENSUS_PATH_TEMPLATES if u or "{u}" not in t]
             elif dept:
                 groups["path"] = [f"{dept}普查的{name}完成调查数量是多少"]
-        questions = [q(s) for s in pick(rng, groups, 6)]
+        questions = [q(s) for s in pick(rng, groups, 8)]
         must = [number_of(rec.raw)]
         evidence = [report.line(rec.lines[0])]
         source = f"{rec.table} row {rec.row} ({name}) col 完成调查数量"
@@ -545,21 +551,41 @@ def last_noun_phrase(phrase: str, pseg) -> str:
 
 
 def prose_cloze(f, t: str) -> str:
-    """The clause up to the figure, time phrase taken out: 'X多少UNIT'."""
+    """The clause up to the figure, its time phrase taken out ('2022年全市累计检查点位' -> '全市累计检查点位')."""
     before = f.clause[: f.clause.find(f.raw)] if f.raw in f.clause else f.subject
-    while before[:1] in "，；：、 ":
-        before = before[1:]
-    before = before.strip()
+    before = before.strip().lstrip("，；：、*").strip()
     if t:
         before = before.replace(t, "", 1)
-    before = TIME.sub("", before) if plain_year(t) or not t else before
+    if not t or plain_year(t):
+        before = TIME.sub("", before)
     before = re.sub(r"^[，、：\s]+", "", before)
-    return before
+    return re.sub(r"^其中", "", before)
+
+
+def ask_for(f, cloze: str) -> tuple[str, str]:
+    """(cloze, ask): '…率达' + '多少'; '…检查点位' + '多少个'; '…死亡率为' + '多少'."""
+    u = question_unit(f.unit)
+    for w in ("约为", "合计为", "设定为", "达到", "达", "为", "约"):
+        if cloze.endswith(w) and not u:
+            return cloze, "多少"
+    return cloze, (f"多少{u}" if u else "是多少")
 
 
 def paragraph_topic(f) -> str:
     m = TOPIC.match(f.lead or "")
     return m.group(1) if m else ""
+
+
+def previous_clause(f) -> str:
+    """The clause before the figure's clause in its sentence, if short enough to give context."""
+    cls = [c for c in re.split(r"(?<=[，；])", f.sentence) if c.strip()]
+    for i, c in enumerate(cls):
+        if f.clause.strip("，；。") and f.clause.strip("，；。") in c and i > 0:
+            prev = cls[i - 1].strip().rstrip("，；").replace("**", "")
+            prev = re.sub(r"^[^，。：]{2,14}：", "", prev)          # the paragraph's topic label
+            cjk = len(re.findall(r"[\u4e00-\u9fff]", prev))
+            return prev if cjk >= 4 and len(prev) <= 40 else ""
+    return ""
 
 
 def figure_ok(f) -> str:
@@ -570,11 +596,21 @@ def figure_ok(f) -> str:
         return "prose figure modifies the word after it (counted thing follows the number)"
     if f.subject.count("《") != f.subject.count("》") or f.subject.count("“") > f.subject.count("”"):
         return "prose figure inside a title or quotation"
+    if f.subject.count("（") > f.subject.count("）") or f.subject.count("(") > f.subject.count(")"):
+        return "prose figure inside a parenthetical aside (e.g. 2020年基数, 有效避难面积)"
     if "双" in f.subject[-2:]:
         return "prose figure shared by two rates (实现双100%)"
     if len(f.year.split(",")) > 1 and not time_phrase(f):
         return "prose figure with several years and no time phrase before it"
     return ""
+
+
+def same_words(a: str, b: str) -> bool:
+    """Same characters in another order ('各类隐患问题' / '各类问题隐患')."""
+    return len(a) >= 4 and sorted(a) == sorted(b)
+
+
+MIN_CLOZE_CHARS = 10      # shorter clauses ('试题多少道', '长度多少米') are asked only with their context
 
 
 def prose_items(figures, records, report: Report, rng: random.Random, skipped: Counter):
@@ -594,19 +630,22 @@ def prose_items(figures, records, report: Report, rng: random.Random, skipped: C
             skipped["prose subject does not name what is counted (verb, pronoun or <2 characters)"] += 1
             continue
         candidates.append((f, s, np, time_phrase(f)))
+    segments = [(g, subject_phrase(g)) for g in figures]
 
     def conflicting(f, s, t) -> bool:
-        """Another printing with the same subject phrase, unit family and a different number, not told apart
-        by an explicit year."""
+        """Another printing of the same subject phrase (or its words reordered) with the same unit family and a
+        different number, not told apart by explicit years; or a table cell under that name with another value."""
         fam, v, y = unit_family(f.unit), scaled(f), plain_year(t)
-        for g in figures:
-            if g is f or unit_family(g.unit) != fam or scaled(g) == v or s not in g.clause:
+        for g, gs in segments:
+            if g is f or unit_family(g.unit) != fam or scaled(g) == v:
+                continue
+            if s not in g.clause and not same_words(s, gs):
                 continue
             gy = plain_year(time_phrase(g))
             if y and gy and y != gy:
                 continue
             return True
-        for r in records:                      # a table cell under the same name
+        for r in records:
             if r.value is not None and s in r.indicator and (y is None or r.year in (None, y)):
                 if Decimal(str(r.value)) != v:
                     return True
@@ -618,32 +657,34 @@ def prose_items(figures, records, report: Report, rng: random.Random, skipped: C
         if key in seen:
             continue
         seen.add(key)
-        if conflicting(f, s, t):
+        if conflicting(f, s, t) or (len(np) >= 4 and conflicting(f, np, t)):
             skipped["prose subject printed with another number elsewhere (ambiguous)"] += 1
             continue
-        u = question_unit(f.unit)
-        ask = f"多少{u}" if u else "是多少"
-        cloze = prose_cloze(f, t)
-        if not cloze or len(re.findall(r"[\u4e00-\u9fff]", cloze)) < 2:
+        cloze, ask = ask_for(f, prose_cloze(f, t))
+        chars = len(re.findall(r"[\u4e00-\u9fff]", cloze))
+        if chars < 2:
             skipped["prose clause too short to ask"] += 1
             continue
+        topic, prev = paragraph_topic(f), previous_clause(f)
+        if t and prev:
+            prev = prev.replace(t, "", 1).lstrip("，、 ") if t in prev else prev
+        context = "，".join(x for x in (f"{topic}方面" if topic and topic not in cloze else "", prev) if x)
         variants: dict[str, list[str]] = defaultdict(list)
-        variants["cloze"].append(f"{t}{cloze}{ask}")
-        topic = paragraph_topic(f)
-        first = ASIDES.sub("", re.split(r"[，；]", f.sentence)[0]).strip()
-        first = TIME.sub("", first) if first else ""
-        if len(cloze) < 10:
-            if topic and topic not in cloze:
-                variants["context"].append(f"{topic}方面，{t}{cloze}{ask}")
-            elif first and first not in cloze and 4 <= len(first) <= 30 and f.clause not in first:
-                variants["context"].append(f"{t}{first}，{cloze}{ask}")
-        if len(np) >= 4 and np != cloze and not conflicting(f, np, t):
-            variants["np"].append(f"{t}{np}{ask}")
+        if chars >= MIN_CLOZE_CHARS:
+            variants["cloze"].append(f"{t}{cloze}{ask}")
+        if context and (chars < MIN_CLOZE_CHARS or len(context) <= 30):
+            lead = f"{t}，" if t else ""
+            variants["context"].append(f"{context}，{lead}{cloze}{ask}" if topic and not prev else
+                                       f"{lead}{context}，{cloze}{ask}")
+        if not variants:
+            skipped["prose clause too short to ask and no context to add"] += 1
+            continue
         questions = [q(x) for x in pick(rng, variants, PROSE_MAX_QUESTIONS)]
         must = [number_of(f.raw)]
         evidence = [f.sentence.strip()]
         source = f"prose line {f.lines[0]}: {f.clause.strip()[:40]}"
-        answer = f"{(t + '，') if t else ''}{s}：{f.raw.replace(' ', '')}"
+        clause = re.sub(r"\s+", "", f.clause.strip("，；。：*"))
+        answer = clause if not t or t in clause else f"{t}，{clause}"
         for question in questions:
             items.append(Item(question, "prose_number", answer, must, evidence, source, "prose"))
         facts.append(Fact("prose", "prose_number", questions, answer, must, evidence, source,
@@ -679,7 +720,7 @@ def indicator_comparisons(records, report: Report, rng: random.Random) -> list[I
         res = fmt(abs(d), places)
         forms = list(zip(YEAR_FORMS[2022], YEAR_FORMS[2021]))
         qs = [f"{y2}{name}比{y1}{word}了多少{unit}" for y2, y1 in forms]
-        qs += [f"{n}{y2}和{y1}相差多少" for y2, y1 in forms[:1]]
+        qs += [f"{name}{y2}和{y1}相差多少" for y2, y1 in forms[:1]]
         if key in {("表2-1", 1)}:
             qs += [f"{y2}生产安全事故比{y1}{word}了几起" for y2, y1 in forms[1:]]
         if key in {("表2-1", 2)}:
@@ -725,7 +766,7 @@ def census_pairs(census_facts: list[Fact], rng: random.Random) -> list[Item]:
     """Random pairs of census rows printed with the same unit: 'A和B一共多少个'."""
     by_unit: dict[str, list[Fact]] = defaultdict(list)
     for f in census_facts:
-        if not f.extra["ambiguous"] and f.extra["unit_word"]:
+        if not f.extra["ambiguous"] and f.extra["unit_word"] and f.extra["rec"].value:
             by_unit[f.extra["rec"].unit.replace(" ", "")].append(f)
     pairs = []
     for unit, fs in sorted(by_unit.items()):
@@ -846,6 +887,8 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
                     f"{rec.raw} for 昆山市 as a whole only; nothing for {qual}")
         elif f.kind == "prose":
             fig, s, t, cloze, ask = (f.extra[k] for k in ("fig", "subject", "time", "cloze", "ask"))
+            if scaled(fig) == 0 or (fig.unit in ("%", "％") and scaled(fig) == 100):
+                continue                               # 0 / 100% city-wide also holds for any part of it
             para = report.span(*fig.lines)
             near = [para] + report.sentences_with(s)
             if "全市" in fig.sentence:                # city-wide figure: a place makes it a near miss
@@ -903,6 +946,9 @@ def check(items: list[Item], report: Report) -> list[str]:
         for ev in it.evidence:
             if norm(ev) not in report.flat:
                 problems.append(f"evidence not in report: {ev[:40]}")
+        for m in it.must_contain:
+            if not occurs(m, it.answer):
+                problems.append(f"{it.question}: '{m}' not in its answer '{it.answer}'")
         if it.computed:
             continue
         for m in it.must_contain:
@@ -931,7 +977,7 @@ def main() -> int:
     cmp_items = indicator_comparisons(records, report, rng) + census_pairs(c_facts, rng)
     facts = t_facts + c_facts + p_facts
     answerable = t_items + c_items + p_items + cmp_items
-    compound = compound_items(facts, n=max(100, len(answerable) // 6), rng=rng)
+    compound = compound_items(facts, n=max(100, len(answerable) // 4), rng=rng)
     answerable += compound
     # drop repeated questions (the same wording can come from two variant routes)
     seen, unique = set(), []

@@ -234,6 +234,8 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
 def _result(query: Query, op: str, ops: list[Operand], source: str, printed_change: str = "") -> Answer:
     """Lead with the result, then the formula over the printed inputs."""
     unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
+    if not unit and query.units and query.units[0] != "%":
+        unit = query.units[0]          # a table of counts prints bare numbers; the question names the unit
     scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
     places = max(decimals(o.raw) for o in ops)
     inputs = "，".join(f"{o.label}{o.raw}" for o in ops)

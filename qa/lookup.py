@@ -76,7 +76,7 @@ def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: Ter
         if not w and len(t) >= 4:
             # A long compound counts half when its head word occurs (交通运输 -> 交通).
             w = 0.5 * max((weight for text, weight in layers if t[:2] in text.lower()), default=0.0)
-        if w:
+        if w >= 0.5 or (w and len(terms) == 1):
             found.add(t)
         got += stats.idf(t) * w
     return got / total, found
@@ -209,8 +209,7 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
         if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and len(ind_terms) > 1:
             # The question names only a modifier of the indicator ("地区生产总值" of "亿元地区生产总值…死亡率").
             score *= 0.6
-        units = {base_unit(r.unit) for r in recs if r.unit and r.value is not None
-                 and r.measure in ("count", "actual", "base")}
+        units = {base_unit(r.unit) for r in recs if r.unit and r.unit != "%"} - {""}
         if query.units and units:
             score *= _unit_ok(query, next(iter(units)))
         if constrain and check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}"):

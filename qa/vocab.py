@@ -64,16 +64,17 @@ class Vocabulary:
         for w in self._by_len.get(len(term), []):
             if sum(a != b for a, b in zip(w, term)) == 1 and len(term) >= 2:
                 options.append(w)
-        for extra in (1, 2):
-            for w in self._by_len.get(len(term) + extra, []):
-                if w[0] == term[0] and w[-1] == term[-1] and _subsequence(term, w):
-                    options.append(w)
+        if len(term) >= 3:
+            # Words left out in the question ("电动车" for 电动自行车, "在编人员" for 在编在岗人员), found in the text.
+            gap = "[\u4e00-\u9fff]{0,2}"
+            pattern = re.compile(gap.join(map(re.escape, term)))
+            options += [m.group(0) for m in pattern.finditer(self.text) if len(m.group(0)) <= len(term) + 2]
         if not options:
             return None
         # The question's neighbouring characters decide between candidates (平装液化气 -> 瓶装, not 平安).
         def fit(w: str) -> tuple[int, int]:
             context = sum(self.text.count(s) for s in (before[-1:] + w, w + after[:1]) if len(s) > len(w))
-            return context, self.words[w]
+            return context, self.words[w] or self.text.count(w)
         best = max(options, key=fit)
         # A 2-character guess needs its neighbours to agree; otherwise it is a guess between many words.
         if len(term) == 2 and fit(best)[0] == 0:
@@ -81,6 +82,3 @@ class Vocabulary:
         return best
 
 
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
