@@ -160,6 +160,9 @@ PLACES = ["上海", "苏州", "南京", "无锡", "张浦镇", "花桥镇", "周
 PLACE_FORMS = {"上海": "上海市", "苏州": "苏州市", "南京": "南京市", "无锡": "无锡市"}
 SECTORS = ["建筑施工领域的", "道路交通领域的", "危险化学品领域的", "冶金工贸领域的", "城镇燃气领域的", "水上交通领域的"]
 SECTOR_ROWS = {("表2-1", 1), ("表2-1", 2)}       # city-wide totals with no sector breakdown in the report
+# Rows asked for another place: the city-wide safety indicators. Not 表2-2/2-3: per-community or single-site
+# figures ("每个城乡社区灾害信息员 1", "应急物资储备库 1", the new 储备库 being in 周市镇) could carry over.
+PLACE_ROWS = {("表2-1", k) for k in range(1, 14)}
 UNASKED_YEARS = {2019: ["2019年", "19年"], 2023: ["2023年", "今年"]}
 # Indicator rows asked for a year the tables lack: only rows with non-zero actuals, and for 2023 not rows
 # whose name the report mentions in a 2023 sentence (11: "截至2023年4月…全部申报"; 13: 2023年度 投保率100%).
@@ -835,6 +838,11 @@ def table_row_texts(key, cells, report: Report) -> list[str]:
     return texts
 
 
+def plain_question(questions: list[str], cloze: str) -> str:
+    """The variant with the least context before the clause (a near miss should read like the plain question)."""
+    return min(questions, key=lambda x: (x.find(cloze) if cloze in x else 999, x))
+
+
 def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Random) -> dict[str, list[Item]]:
     """Near-miss questions by kind; each says in source why the report cannot answer it."""
     out: dict[str, list[Item]] = defaultdict(list)
@@ -845,7 +853,7 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
     for f in facts:
         if f.kind == "table":
             key, rec, meta = f.extra["key"], f.extra["rec"], f.extra["meta"]
-            if rec.measure not in ("actual", "base", "change") or not rec.value:
+            if rec.measure not in ("actual", "base", "change") or not rec.value or key not in PLACE_ROWS:
                 continue
             texts = table_row_texts(key, [rec], report)
             for place in PLACES:
@@ -896,7 +904,10 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
                     if place_is_near(place, near):
                         continue
                     qual = PLACE_FORMS.get(place, place)
-                    add("unanswerable_place", f"{t}{qual}{cloze.replace('全市', '')}{ask}",
+                    base = plain_question(f.questions, cloze)
+                    if cloze not in base:
+                        continue
+                    add("unanswerable_place", base.replace(cloze, qual + cloze.replace("全市", "", 1), 1),
                         f"UNANSWERABLE: {f.source} is a city-wide figure ({fig.raw}); the report gives nothing "
                         f"for {qual} (not named in that paragraph or any sentence with '{s}')")
             y = plain_year(t)
@@ -906,7 +917,12 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
             for other in swaps:
                 if any(str(other) in x for x in near):
                     continue
-                add("unanswerable_year", f"{other}年{cloze}{ask}",
+                base = plain_question(f.questions, cloze)
+                base = base.replace(t, "", 1) if t else base
+                if cloze not in base:
+                    continue
+                question = re.sub(r"^[，、\s]+", "", base.replace(cloze, f"{other}年{cloze}", 1)).replace("，，", "，")
+                add("unanswerable_year", question,
                     f"UNANSWERABLE: {f.source} is {'for ' + t if t else 'undated'} ({fig.raw}); no sentence "
                     f"with '{s}' mentions {other}")
     return out

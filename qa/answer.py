@@ -153,11 +153,16 @@ class Answerer:
             result = computed.answer(self, query, op)
             if result is not None:
                 return result
-        if query.intent in ("figure", "compare", "who") or query.years or query.measures:
+        if query.intent == "who":
+            # A name, never a number; and a role the report never mentions has no name in it.
+            if query.unknown:
+                return self._not_found(query, f"报告中没有提到“{'、'.join(query.unknown)}”")
+            return self._passage(query)
+        if query.intent in ("figure", "compare") or query.years or query.measures:
             figure = self._figure(query)
             if figure is not None:
                 return figure
-            if query.intent in ("figure", "compare", "who"):
+            if query.intent in ("figure", "compare"):
                 return self._refuse_figure(query)
         return self._passage(query)
 

@@ -19,8 +19,8 @@ def combine(parts: list[Answer], asks: list[str]) -> Answer:
     leads = [f"（{i}）{lead_of(p)}" for i, p in enumerate(parts, 1)]
     body = [f"（{i}）{ask}\n{p.answer}" for i, (ask, p) in enumerate(zip(asks, parts), 1)]
     answered = [p for p in parts if p.kind != "not_found"]
+    # A message with any computed part is computed: its result is not printed in the report.
     kind = "not_found" if not answered else ("computed" if any(p.kind == "computed" for p in answered)
-                                             and all(p.kind in ("computed", "not_found") for p in parts)
                                              else answered[0].kind)
     # Each part's own first citation comes first, so every lead has its source among the first few.
     cites, seen = [], set()
