@@ -163,6 +163,8 @@ SECTOR_ROWS = {("表2-1", 1), ("表2-1", 2)}       # city-wide totals with no se
 # Rows asked for another place: the city-wide safety indicators. Not 表2-2/2-3: per-community or single-site
 # figures ("每个城乡社区灾害信息员 1", "应急物资储备库 1", the new 储备库 being in 周市镇) could carry over.
 PLACE_ROWS = {("表2-1", k) for k in range(1, 14)}
+# Undated prose figures are asked for 2019 only when they count events (a length or area has no year).
+EVENT_UNITS = {"次", "家次", "人次", "起", "条", "场", "场次", "批次", "艘次", "辆次", "份", "期", "篇", "轮", "件", "档"}
 UNASKED_YEARS = {2019: ["2019年", "19年"], 2023: ["2023年", "今年"]}
 # Indicator rows asked for a year the tables lack: only rows with non-zero actuals, and for 2023 not rows
 # whose name the report mentions in a 2023 sentence (11: "截至2023年4月…全部申报"; 13: 2023年度 投保率100%).
@@ -333,7 +335,7 @@ def table_cell_questions(key, rec, meta, qual: str = "", years: list[str] | None
         return groups
     templates = CHANGE_TEMPLATES[change_direction(rec)] if m == "change" else ACTUAL_TEMPLATES
     for y in year_forms:
-        for i, n in enumerate(names):
+        for n in names:
             for t in templates:
                 style = "reorder" if t.startswith("{Q}{N}") else "short"
                 groups[style].append(t.format(Y=y, N=n, Q=qual))
@@ -913,6 +915,8 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
             y = plain_year(t)
             if t and y is None:
                 continue                               # '截至…', '…以来': leave the period alone
+            if not t and unit_family(fig.unit) not in EVENT_UNITS:
+                continue                               # an undated length or area does not change by year
             swaps = [2019] + ([x for x in (2021, 2022) if x != y] if y else [])
             for other in swaps:
                 if any(str(other) in x for x in near):
