@@ -18,7 +18,7 @@ from .quote import (best_sentence, chunk_citation, clauses_in, dedupe_hits, figu
                     untracked_indicators)
 from .types import Answer, Citation, Figure, Hit, TableRecord
 from .asks import split_asks
-from . import computed
+from . import computed, metadata
 from .combine import combine
 from .constraints import check
 from .vocab import Vocabulary
@@ -143,8 +143,15 @@ class Answerer:
             raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
 
     def _answer(self, query: Query) -> Answer:
+        what = metadata.asked(query.original)
+        # Only when every other word of the question is a word of a title: "报告全称", not "教育馆什么时候建成".
+        if what and all(any(t in title for title in self.titles.values()) for t in query.terms):
+            about = metadata.answer(query.original, what, [d for d in self.index.docs
+                                                         if not query.docs or d["name"] in query.docs])
+            if about is not None:
+                return about
         if not query.terms:
-            return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项。")
+            return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项")
         if query.intent == "section":
             return self._section(query)
         op = computed.operation(query)

@@ -90,7 +90,8 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
         years = YEAR_WORDS.findall(ask)
         own = [t for t in content_terms(YEAR_WORDS.sub(" ", ask)) if not GENERIC.search(t)]
         text = ask
-        if not own and prev_subject:
+        short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
+        if (not own or short) and prev_subject:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
             # counting noun, supplies that.
             subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject

@@ -98,6 +98,7 @@ class _Doc:
     sha256: str
     title: str
     report_year: int | None
+    front: list[str]
     sections: list[dict]
     chunks: list[Chunk]
     records: list[TableRecord]
@@ -146,7 +147,8 @@ def _load_doc(path: Path) -> _Doc:
     text = read_text(path)
     doc = parse_text(text, path.name)
     return _Doc(
-        name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), title=doc.title, report_year=doc.report_year,
+        name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), title=doc.title,
+        report_year=doc.report_year, front=list(doc.front),
         sections=_sections(doc), chunks=chunk_document(doc, text),
         records=table_records(doc), figures=extract_figures(doc),
     )
@@ -279,7 +281,8 @@ def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
         "format": INDEX_FORMAT, "schema": records.SCHEMA, "build_id": build_id,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": settings.embed_model,
         "embedder": model, "store": store_info,
-        "docs": [{"name": d.name, "title": d.title, "report_year": d.report_year, "sha256": d.sha256, "chunks": len(d.chunks),
+        "docs": [{"name": d.name, "title": d.title, "report_year": d.report_year, "front": d.front,
+                  "sha256": d.sha256, "chunks": len(d.chunks),
                   "chunk_ids": [c.id for c in d.chunks], "sections": d.sections} for d in docs],
     }
     # Written last: a build directory without a manifest is never mistaken for a finished one.
@@ -327,7 +330,7 @@ def open_index(settings: Settings | None = None) -> Index:
         st = _open_store(settings, build_dir, manifest["store"])
         if not settings.chroma_server and st.count() != len(chunks):
             raise IndexMissing(f"向量库与索引记录不一致 (vector count mismatch)。{REBUILD_HINT}")
-        docs = [{k: d.get(k) for k in ("name", "title", "report_year", "sha256", "chunks", "sections")}
+        docs = [{k: d.get(k) for k in ("name", "title", "report_year", "front", "sha256", "chunks", "sections")}
                 for d in manifest["docs"]]
     except IndexMissing:
         raise

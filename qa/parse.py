@@ -37,6 +37,7 @@ class Document:
     blocks: tuple[Block, ...]
     toc: tuple[tuple[tuple[str, ...], str, int], ...]   # (numbering key, title, printed page)
     report_year: int | None = None     # from the date on the title page ("2023年6月"), for 去年/今年
+    front: tuple[str, ...] = ()        # the title page's other lines: who prepared it, its date
 
 
 @dataclass
@@ -146,6 +147,19 @@ def _ends_open(text: str) -> bool:
     return bool(s) and not s.endswith(CLOSING)
 
 
+def _front_lines(lines: list[_Line], title: str) -> tuple[str, ...]:
+    """Title-page lines after the title and before the table of contents."""
+    out = []
+    for ln in lines:
+        t = re.sub(r"\s+", "", ln.text)
+        if not t or t in title or t == "目录":
+            continue
+        if TOC_ENTRY.match(ln.text.strip()):
+            break
+        out.append(ln.text.strip())
+    return tuple(out[:4])
+
+
 def parse_text(text: str, name: str) -> Document:
     """Parse decoded report text into a Document."""
     lines = _split_lines(text)
@@ -229,7 +243,8 @@ def parse_text(text: str, name: str) -> Document:
         blocks.append(Block(kind="paragraph", text=joined, loc=loc(first, last),
                             section=tuple(s for s in section if s), page=page_now()))
     return Document(name=name, title=title, blocks=tuple(blocks), toc=tuple(toc),
-                    report_year=int(dated.group(1)) if dated else None)
+                    report_year=int(dated.group(1)) if dated else None,
+                    front=_front_lines(lines[:body_start], title))
 
 
 def _next_nonblank(lines: list[_Line], i: int) -> int | None:

@@ -1,0 +1,42 @@
+"""Questions about a document itself (its title, who prepared it, its date), answered from its title page."""
+from __future__ import annotations
+
+import re
+
+from .types import Answer, Citation
+
+ABOUT_DOC = re.compile(r"报告|这份|本文|文件|材料|评估")
+ASKS = (
+    ("title", re.compile(r"标题|全称|名称|题目|叫什么|叫啥|什么报告|名字")),
+    ("by", re.compile(r"编制单位|哪个单位|哪家单位|谁编|谁写|作者|出具|编制的|编写|起草单位|哪个机构")),
+    ("date", re.compile(r"什么时候|哪个时间|何时|日期|哪年哪月|几月|成文时间|出的时间|发布时间")),
+)
+
+
+def asked(question: str) -> str | None:
+    """Which fact of the title page the question asks for, or None."""
+    if not ABOUT_DOC.search(question):
+        return None
+    for what, pattern in ASKS:
+        if pattern.search(question):
+            return what
+    return None
+
+
+def answer(question: str, what: str, docs: list[dict]) -> Answer | None:
+    """The title, preparer or date of each document, quoted from its title page."""
+    lines, cites = [], []
+    for d in docs:
+        front = list(d.get("front") or [])
+        date = next((f for f in front if re.search(r"(?:19|20)\d{2}\s*年", f)), "")
+        by = next((f for f in front if f != date and not re.search(r"\d", f)), "")
+        value = {"title": d.get("title", ""), "by": by, "date": date}[what]
+        if not value:
+            continue
+        label = {"title": "报告标题", "by": "编制单位", "date": "成文日期"}[what]
+        lines.append(f"{value} —— {label}（见封面）" + (f"，《{d['title']}》" if what != "title" else ""))
+        cites.append(Citation(text="\n".join([d.get("title", "")] + front), doc=d["name"], section="封面",
+                              page=None, lines=(1, 1), title=d.get("title", "")))
+    if not lines:
+        return None
+    return Answer(question=question, answer="\n".join(lines), kind="passage", citations=tuple(cites[:5]))
