@@ -49,6 +49,12 @@ class Answerer:
         texts = [c.text for c in index.chunks]
         self.stats = TermStats(texts)
         self.table_min, self.prose_min = TABLE_MIN, PROSE_MIN
+        self._doc_years: dict[str, set[int]] = {}
+        for c in index.chunks:
+            self._doc_years.setdefault(c.doc, set()).update(int(y) for y in re.findall(r"((?:19|20)\d{2})年", c.text))
+        for r in index.records:
+            if r.year:
+                self._doc_years.setdefault(r.doc, set()).add(r.year)
         self._by_sentence: dict[str, list[Figure]] = {}
         for f in index.figures:
             self._by_sentence.setdefault(f.sentence, []).append(f)
@@ -123,6 +129,10 @@ class Answerer:
         own = set().union(*(self._title_terms[n] - shared for n in named))
         return replace(query, docs=tuple(sorted(named)), terms=tuple(t for t in query.terms if t not in own))
 
+    def _printed_years(self, docs: tuple[str, ...]) -> set[int]:
+        """Years the (named) documents print anywhere: in text, tables and column headers."""
+        return set().union(*(self._doc_years.get(d, set()) for d in (docs or self._doc_years)))
+
     def figures_in(self, sentence: str) -> list[Figure]:
         """The prose figures of one sentence, in reading order."""
         return self._by_sentence.get(sentence, [])
@@ -152,6 +162,11 @@ class Answerer:
                 return about
         if not query.terms:
             return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项")
+        absent = [y for y in query.years + query.base_years if y not in self._printed_years(query.docs)]
+        if absent:
+            # A year no document prints at all: nothing in the report can be that year's figure.
+            have = "、".join(f"{y}年" for y in sorted(self._printed_years(query.docs)) if y <= max(self.years.values()))
+            return self._not_found(query, f"报告没有{absent[0]}年的数据（报告给出数据的年份：{have}）")
         if query.intent == "section":
             return self._section(query)
         op = computed.operation(query)

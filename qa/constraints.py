@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 from .figures import years_in
 from .lexicon import LEXICON
-from .understand import Query
+from .understand import Query, synonyms_of
+
+# "冶金工贸领域的…", "卫健系统…": a sector the figure must be about, not a word to match loosely.
+SECTOR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:领域|行业|系统)(?:的|里|中|内)?")
+GENERIC_SECTOR = re.compile(r"^(?:重点|各|其他|全|所有|相关|各个|这个|那个|该|本)")
 
 PLANNED = re.compile("|".join(map(re.escape, LEXICON["status"]["planned"])))
 ASKED_ACTUAL = re.compile("|".join(map(re.escape, LEXICON["status"]["asked_actual"])))
@@ -48,6 +52,11 @@ def check(query: Query, before: str, clause: str, sentence: str, where: str = ""
         if not _place_named(p, context + clause):
             return Contradiction("place", f"报告没有“{p}”的分项数字，只有全市的")
     q = query.original
+    for m in SECTOR.finditer(q):
+        sector = re.sub(r"^(?:\d{0,4}年|去年|前年|今年|全市|昆山)", "", m.group(1))
+        if len(sector) >= 2 and not GENERIC_SECTOR.match(sector) and not any(
+                f in context + clause for f in synonyms_of(sector)):
+            return Contradiction("sector", f"报告没有“{sector}”领域的分项数字")
     if ASKED_ACTUAL.search(q) and not PLANNED.search(q) and PLANNED.search(before):
         return Contradiction("status", f"报告只给出计划数（“{clause.strip('，；。')}”），没有实际完成或支出的数字")
     if WHOLE_YEAR.search(q) and PART_YEAR.search(context + clause):

@@ -125,7 +125,8 @@ TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市\W](?:镇|街道)(?!
 def find_places(text: str) -> tuple[str, ...]:
     """Places a question names: jieba's place tags, town names (…镇/街道) and the regional gazetteer."""
     # jieba tags some common nouns as places (长度); a place tag counts only on a word that is not a stopword.
-    found = [w for w, f in _pos().lcut(text) if f == "ns" and len(w) >= 2 and w not in STOPWORDS]
+    found = [w for w, f in _pos().lcut(text) if f == "ns" and len(w) >= 2
+             and (w not in STOPWORDS or w[-1] in "市县省镇")]
     found += [m.group(0) for m in TOWN.finditer(text)]
     found += [g for g in GAZETTEER if g in text]
     out: list[str] = []
