@@ -142,7 +142,9 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         terms = tuple(dict.fromkeys((own if i == 0 else tuple(shared) + own)))
         if not own:
             return None
-        operand = _lookup(ctx, query, terms, own)
+        others = {t for j, other in enumerate(parts) if j != i for t in content_terms(other)}
+        marks = tuple(t for t in own if t not in others) or own     # what tells this part from the others
+        operand = _lookup(ctx, query, terms, marks)
         if operand is None:
             return None
         operands.append(operand)
@@ -162,11 +164,19 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...]) -> 
             (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None)
         return _from_cell(rec, ctx, rec.indicator) if rec else None
     if fig:
-        named = [f for f in fig.figures if any(t in list_item(f) for t in own)]
+        named = [f for f in fig.figures if any(t in _noun_after(f) for t in own)] or \
+            [f for f in fig.figures if any(t in list_item(f) for t in own)]
         pool = named or fig.figures
         f = next((g for g in pool if not query.units or base_unit(g.unit) in query.units), pool[0])
         return _from_figure(f, ctx, own[-1])
     return None
+
+
+def _noun_after(f: Figure) -> str:
+    """The words after a figure up to the next number: what '2个中心避难场所和11个…' counts."""
+    at = f.clause.find(f.raw)
+    rest = f.clause[at + len(f.raw):] if at >= 0 else ""
+    return re.split(r"\d", rest, maxsplit=1)[0]
 
 
 def _remain(ctx, query: Query) -> Answer | None:
