@@ -160,6 +160,8 @@ class Answerer:
                                                          if not query.docs or d["name"] in query.docs])
             if about is not None:
                 return about
+        if not query.terms and query.unknown:
+            return self._not_found(query, f"报告中没有提到“{'、'.join(query.unknown)}”")
         if not query.terms:
             return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项")
         absent = [y for y in query.years + query.base_years if y not in self._printed_years(query.docs)]
