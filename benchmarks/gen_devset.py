@@ -200,6 +200,11 @@ class Fact:
     np: str = ""              # noun phrase naming the figure ("2022年生产安全事故起数实际数"), for compounds
     extra: dict = field(default_factory=dict)
 
+    def items(self) -> list[Item]:
+        """One question item per phrasing of this fact."""
+        return [Item(question, self.category, self.answer, self.must_contain, self.evidence, self.source, self.kind)
+                for question in self.questions]
+
 
 def norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -384,10 +389,9 @@ def table_items(records, report: Report, rng: random.Random, skipped: Counter) -
             evidence = [report.line(rec.lines[0])]
             source = f"{key[0]} row {key[1]} col {rec.column}"
             answer = f"{meta['short'][0]} {rec.column}：{raw}"
-            for question in questions:
-                items.append(Item(question, "table", answer, must, evidence, source, "table"))
             facts.append(Fact("table", "table", questions, answer, must, evidence, source,
                               np=cell_np(rec, meta), extra=dict(key=key, rec=rec, meta=meta)))
+            items.extend(facts[-1].items())
     return items, facts
 
 
@@ -449,11 +453,10 @@ def census_items(records, figures, report: Report, rng: random.Random, skipped: 
         evidence = [report.line(rec.lines[0])]
         source = f"{rec.table} row {rec.row} ({name}) col 完成调查数量"
         answer = f"{name}：{rec.raw.replace(' ', '')}"
-        for question in questions:
-            items.append(Item(question, "table", answer, must, evidence, source, "census"))
         facts.append(Fact("census", "table", questions, answer, must, evidence, source,
                           np=f"普查的{name}数量", extra=dict(rec=rec, dept=dept, ambiguous=bool(conflicts),
                                                            unit_word=u)))
+        items.extend(facts[-1].items())
         if conflicts:
             skipped[f"census row asked only by table name (prose prints {'/'.join(conflicts)})"] += 1
     return items, facts
@@ -690,10 +693,9 @@ def prose_items(figures, records, report: Report, rng: random.Random, skipped: C
         source = f"prose line {f.lines[0]}: {f.clause.strip()[:40]}"
         clause = re.sub(r"\s+", "", f.clause.strip("，；。：*"))
         answer = clause if not t or t in clause else f"{t}，{clause}"
-        for question in questions:
-            items.append(Item(question, "prose_number", answer, must, evidence, source, "prose"))
         facts.append(Fact("prose", "prose_number", questions, answer, must, evidence, source,
                           extra=dict(fig=f, subject=s, np=np, time=t, cloze=cloze, ask=ask)))
+        items.extend(facts[-1].items())
     return items, facts
 
 

@@ -6,12 +6,10 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from rapidfuzz import fuzz
-
 from .config import load_settings
 from .errors import BadQuestion
 from .figures import years_in
-from .lookup import (FigureMatch, RowMatch, TermStats, base_unit, compute, coverage, figure_candidates,
+from .lookup import (PROSE_MIN, TABLE_MIN, FigureMatch, RowMatch, TermStats, base_unit, coverage, figure_candidates,
                      match_figures, match_rows, pick_columns, present, row_candidates, rows_of)
 from .quote import (best_sentence, chunk_citation, clauses_in, dedupe_hits, figure_citation, heading_citation,
                     index_of, is_heading_chunk, list_item, multi_ask, narrower_or_broader, row_citation,
@@ -20,12 +18,10 @@ from .types import Answer, Citation, Figure, Hit, TableRecord
 from .asks import split_asks
 from . import computed, metadata
 from .combine import combine
-from .constraints import check
+from .constraints import figure_conflict, row_conflict
 from .vocab import Vocabulary
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 
-TABLE_MIN = 0.62          # below this a table row does not carry the question
-PROSE_MIN = 0.60          # below this a prose clause does not carry the question
 PASSAGE_MIN = 0.30        # below this even a passage answer would be a guess
 
 
@@ -48,7 +44,6 @@ class Answerer:
             self._chunks_by_section.setdefault((c.doc, c.section), []).append(c)
         texts = [c.text for c in index.chunks]
         self.stats = TermStats(texts)
-        self.table_min, self.prose_min = TABLE_MIN, PROSE_MIN
         self._doc_years: dict[str, set[int]] = {}
         for c in index.chunks:
             self._doc_years.setdefault(c.doc, set()).update(int(y) for y in re.findall(r"((?:19|20)\d{2})年", c.text))
@@ -65,12 +60,12 @@ class Answerer:
         self._searches: dict[tuple[str, str], list[Hit]] = {}
         self._position = {c.id: i for i, c in enumerate(index.chunks)}
         self._untracked = untracked_indicators(index.records, index.chunks)
-        self._sentence_no = {s: i for i, s in enumerate(dict.fromkeys(f.sentence for f in index.figures))}
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
         understand("2022年报告")        # and the tokenizer dictionaries
-        self.base_year = Counter(r.year for r in index.records if r.measure == "base" and r.year).most_common(1)[0][0] \
-            if any(r.measure == "base" and r.year for r in index.records) else None
+        # The tables' 基数 column names the base year (比<基数年> asks for the change column).
+        bases = Counter(r.year for r in index.records if r.measure == "base" and r.year)
+        self.base_year = bases.most_common(1)[0][0] if bases else None
         self.years = {d["name"]: d.get("report_year") or REPORT_YEAR for d in index.docs}
         self._title_terms = {d["name"]: set(content_terms(normalise(self.titles[d["name"]]))) | set(
             re.findall(r"(?:19|20)\d{2}", self.titles[d["name"]])) for d in index.docs}
@@ -140,8 +135,7 @@ class Answerer:
     def _vet(self, query: Query) -> Query:
         """Mend one-character typos against the report's words; leave out terms no document prints."""
         checked = self.vocab.check(query.terms, query.text)
-        parts = tuple(p for p in query.parts if self.vocab.check(content_terms(p), p).known)
-        return replace(query, terms=checked.known, unknown=checked.unknown, parts=parts)
+        return replace(query, terms=checked.known, unknown=checked.unknown)
 
     def _check(self, question: str) -> None:
         limit = load_settings().max_question_chars
@@ -154,7 +148,7 @@ class Answerer:
 
     def _answer(self, query: Query) -> Answer:
         what = metadata.asked(query.original)
-        # Only when every other word of the question is a word of a title: "报告全称", not "教育馆什么时候建成".
+        # Only when every other word of the question is a word of a title: "报告的名称", not "某工程何时完工".
         if what and all(any(t in title for title in self.titles.values()) for t in query.terms):
             about = metadata.answer(query.original, what, [d for d in self.index.docs
                                                          if not query.docs or d["name"] in query.docs])
@@ -164,10 +158,11 @@ class Answerer:
             return self._not_found(query, f"报告中没有提到“{'、'.join(query.unknown)}”")
         if not query.terms:
             return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项")
-        absent = [y for y in query.years + query.base_years if y not in self._printed_years(query.docs)]
+        printed = self._printed_years(query.docs)
+        absent = [y for y in query.years + query.base_years if y not in printed]
         if absent:
             # A year no document prints at all: nothing in the report can be that year's figure.
-            have = "、".join(f"{y}年" for y in sorted(self._printed_years(query.docs)) if y <= max(self.years.values()))
+            have = "、".join(f"{y}年" for y in sorted(printed) if y <= max(self.years.values()))
             return self._not_found(query, f"报告没有{absent[0]}年的数据（报告给出数据的年份：{have}）")
         if query.intent == "section":
             return self._section(query)
@@ -356,13 +351,9 @@ class Answerer:
         if best is None:
             return None
         if isinstance(best, RowMatch):
-            r0 = best.records[0]
-            why = check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}")
-            cite = row_citation(r0, self)
+            why, cite = row_conflict(query, best.records[0]), row_citation(best.records[0], self)
         else:
-            f = best.figures[0]
-            why = check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}")
-            cite = figure_citation(f, self)
+            why, cite = figure_conflict(query, best.figures[0]), figure_citation(best.figures[0], self)
         return self._not_found(query, why.note, cite) if why else None
 
     # ---- passages and sections ----------------------------------------------------------------

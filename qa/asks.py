@@ -1,7 +1,7 @@
-"""A message -> the asks in it: "2021年死了几个人？起数呢？" is two questions, "A和B各几座" is two.
+"""A message -> the asks in it: "X是多少？Y呢？" is two questions, "A和B各几座" is two.
 
 Each ask inherits the year and the subject of the ask before it when it names none of its own, and the
-request frame of a briefing ("我要写汇报材料，请帮我查一下…") is dropped. The patterns are about how
+request frame of a briefing ("我在整理材料，麻烦查一下…") is dropped. The patterns are about how
 people put several questions in one message, not about particular questions; the frame words are data
 in lexicon.toml.
 """
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import LEXICON
-from .understand import content_terms, normalise, rewrite
+from .lexicon import LEXICON, any_of
+from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, normalise, rewrite
 
-ASK_MARK = re.compile(r"多少|几|哪|什么|啥|吗|呢|是否|有没有|怎么|如何|怎样|多大|多长|多高|多远|多久|各是|分别是|是啥|情况")
+ASK_MARK = any_of("asks", "question_words")
 EACH = re.compile(r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|分别")
-YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|末|初)?|(?<!\d)\d{2}年|去年|前年|今年|当年|上一年")
+YEAR_WORDS = re.compile(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS))
 
 
 def drop_frame(text: str) -> str:
@@ -76,9 +76,8 @@ def _bare_ask(piece: str) -> bool:
     return bool(re.search(r"目标|基数|实际数|降幅|增幅", piece))
 
 
-QUANTITY_NOUN = re.compile(r"死亡人数|事故起数|起数|人数|金额|面积|长度|家数|数量|次数")
-# Words that say which figure of a subject is asked, not what the subject is.
-GENERIC = re.compile(r"目标|基数|实际|降幅|增幅|起数|人数|金额|面积|长度|家数|数量|罚金|罚款|处罚金额|资金|投入|比例|占比")
+QUANTITY_NOUN = any_of("asks", "counting_nouns")
+GENERIC = any_of("asks", "which_figure")
 
 
 def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:

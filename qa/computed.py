@@ -11,16 +11,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .lexicon import LEXICON
-from .lookup import base_unit, decimals, format_number, match_figures, match_rows
+from .lexicon import LEXICON, any_of
+from .lookup import PROSE_MIN, TABLE_MIN, base_unit, decimals, format_number, match_figures, match_rows
 from .quote import figure_citation, list_item, row_citation
 from .types import Answer, Citation, Figure, TableRecord
-from .understand import Query, content_terms
+from .understand import YEAR_TEXT, Query, content_terms
 
 OPS = tuple((op, tuple(LEXICON["operations"][op])) for op in ("remain", "gap", "reach", "more", "sum", "pct", "diff"))
-ALL_YEARS = re.compile("|".join(map(re.escape, LEXICON["operations"]["all_years"])))
-FOUND = re.compile(r"发现|排查|查出|检查出|梳理出|排查出|共有|查处")
-FIXED = re.compile(r"整改|完成|销号|消除|治理|关闭|处理")
+ALL_YEARS = any_of("operations", "all_years")
+FOUND = any_of("operations", "found")
+FIXED = any_of("operations", "fixed")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
 
 def _row(ctx, query: Query, terms=None) -> list[TableRecord] | None:
     rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
-    return rows[0].records if rows and rows[0].score >= ctx.table_min else None
+    return rows[0].records if rows and rows[0].score >= TABLE_MIN else None
 
 
 def _cell(row: list[TableRecord], year: int) -> TableRecord | None:
@@ -108,7 +108,7 @@ def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | 
     best, best_score = None, 0.0
     for ma in fa:
         for mb in fb:
-            if ma.score < ctx.prose_min or mb.score < ctx.prose_min or ma is mb:
+            if ma.score < PROSE_MIN or mb.score < PROSE_MIN or ma is mb:
                 continue
             for ga in ma.figures:
                 for gb in mb.figures:
@@ -126,7 +126,7 @@ def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | 
 
 def _parts(query: Query) -> list[str]:
     """The items an operation runs over: 'A和B加起来' -> [A, B]; 'A、B、C一共' -> [A, B, C]."""
-    text = re.sub(r"(?:19|20)\d{2}\s*年(?:度|底|末)?|\d{2}年", " ", query.text)
+    text = YEAR_TEXT.sub(" ", query.text)
     cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
     head = text[:cut]
     items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)", head) if i.strip()]
@@ -157,8 +157,8 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...]) -> 
     """The one figure a part names: a table cell or the prose figure whose list item names it."""
     rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
     figs = match_figures(query, ctx.figures, ctx.stats, terms=terms)
-    row = rows[0] if rows and rows[0].score >= ctx.table_min else None
-    fig = figs[0] if figs and figs[0].score >= ctx.prose_min else None
+    row = rows[0] if rows and rows[0].score >= TABLE_MIN else None
+    fig = figs[0] if figs and figs[0].score >= PROSE_MIN else None
     if row and (not fig or row.score >= fig.score):
         rec = (_cell(row.records, query.years[0]) if query.years else None) or next(
             (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None)
@@ -182,7 +182,7 @@ def _noun_after(f: Figure) -> str:
 def _remain(ctx, query: Query) -> Answer | None:
     """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条."""
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
-        if m.score < ctx.prose_min:
+        if m.score < PROSE_MIN:
             continue
         f0 = m.figures[0]
         same = [f for f in ctx.figures_in(f0.sentence) if not query.units or base_unit(f.unit) in query.units]

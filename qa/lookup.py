@@ -12,10 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .constraints import check
+from .constraints import figure_conflict, row_conflict
 from .figures import years_in
 from .types import Figure, TableRecord
 from .understand import Query, content_terms, synonyms_of
+
+TABLE_MIN = 0.62          # below this a table row does not carry the question
+PROSE_MIN = 0.60          # below this a prose clause does not carry the question
 
 UNIT_PREFIX = re.compile(r"^[万亿千]?[余多]?")
 
@@ -212,7 +215,7 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
         units = {base_unit(r.unit) for r in recs if r.unit and r.unit != "%"} - {""}
         if query.units and units:
             score *= _unit_ok(query, next(iter(units)))
-        if constrain and check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}"):
+        if constrain and row_conflict(query, r0):
             continue
         out.append(RowMatch(score, recs, found))
     return sorted(out, key=lambda m: -m.score)
@@ -254,8 +257,7 @@ def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None
         else:
             mult = _year_ok(query, f0.sentence)
         mult *= max(_unit_ok(query, f.unit) for f in figs)
-        if constrain and all(check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}")
-                             for f in figs):
+        if constrain and all(figure_conflict(query, f) for f in figs):
             continue
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
@@ -335,42 +337,3 @@ def format_number(value: float) -> str:
 def decimals(raw: str) -> int:
     m = re.search(r"\.(\d+)", raw)
     return len(m.group(1)) if m else 0
-
-
-@dataclass
-class Computation:
-    """An arithmetic result with its inputs, for a 'computed' answer."""
-
-    text: str
-    formula: str
-    result: str
-
-
-def compute(op: str, a: tuple[str, str, float, str], b: tuple[str, str, float, str]) -> Computation:
-    """Difference, sum, ratio or percentage change of two looked-up figures (label, raw, value, unit)."""
-    (la, ra, va, ua), (lb, rb, vb, ub) = a, b
-    unit = base_unit(ua) if base_unit(ua) == base_unit(ub) else ""
-    scale = ua[:1] if ua[:1] in "万亿千" and ua[:1] == ub[:1] else ""
-    places = max(decimals(ra), decimals(rb))
-    if op == "sum":
-        total = round(va + vb, places)
-        res = f"{format_number(total)}{scale}{unit}"
-        return Computation(f"{la}{ra}{ua if not ua.startswith(('万', '亿')) or not scale else ''}＋{lb}{rb}＝{res}",
-                           f"{ra} + {rb} = {format_number(total)}", res)
-    diff = round(va - vb, places)
-    pct = (va - vb) / vb * 100 if vb else None
-    pct_text = f"{format_number(round(pct, 2))}%" if pct is not None else "—"
-    if op == "pct":
-        word = "下降" if diff < 0 else "增长"
-        res = f"{word}{format_number(abs(round(pct, 2)))}%" if pct is not None else "无法计算（基数为0）"
-        return Computation(f"{res}（{la}{ra}，{lb}{rb}；({ra}−{rb})÷{rb}＝{pct_text}）",
-                           f"({ra} - {rb}) / {rb} × 100% = {pct_text}", res)
-    if op == "more":
-        big, small = (a, b) if va >= vb else (b, a)
-        res = f"{format_number(abs(diff))}{scale}{unit}"
-        return Computation(f"{big[0]}（{big[1]}）比{small[0]}（{small[1]}）多{res}",
-                           f"{big[1]} - {small[1]} = {format_number(abs(diff))}", res)
-    word = "减少" if diff < 0 else ("增加" if diff > 0 else "持平，变化")
-    res = f"{format_number(abs(diff))}{scale}{unit}"
-    return Computation(f"{la}{ra}，{lb}{rb}，{word}{res}（{pct_text}）",
-                       f"{ra} - {rb} = {format_number(diff)}；({ra} - {rb}) / {rb} = {pct_text}", res)

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import any_of
 from .types import Answer, Citation
 
-ABOUT_DOC = re.compile(r"报告|这份|本文|文件|材料|评估")
-ASKS = (
-    ("title", re.compile(r"标题|全称|名称|题目|叫什么|叫啥|什么报告|名字")),
-    ("by", re.compile(r"编制单位|哪个单位|哪家单位|谁编|谁写|作者|出具|编制的|编写|起草单位|哪个机构")),
-    ("date", re.compile(r"什么时候|哪个时间|何时|日期|哪年哪月|几月|成文时间|出的时间|发布时间")),
-)
+ABOUT_DOC = any_of("title_page", "about")
+ASKS = tuple((what, any_of("title_page", what)) for what in ("title", "by", "date"))
 
 
 def asked(question: str) -> str | None:

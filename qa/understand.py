@@ -31,6 +31,10 @@ COMPARE = re.compile(r"(?<![占对])比(?!例|重).{0,12}(?:多|少|高|低|增|
                      r"变化(?:了)?多少|增加了?多少|减少了?多少|达到.{0,8}(?:没有|了吗|吗)|是否达到|有没有达到")
 SECTION = re.compile(r"(?<!存)在(?:报告)?(?:的)?哪(?!些)|哪些(?:章节|章|节|部分)|写在|哪一?[节章部段篇]|哪个(?:章节|部分|小节|地方)|第几[个章节部]|位于|哪里(?:讲|写|提|说)|看哪")
 OWN_PLACES = tuple(LEXICON["own_places"]["words"])
+NOT_PLACES = tuple(LEXICON["own_places"]["not_places"])
+# A year as a question writes it ("2022年", "2022年底", "22年"); relative years are read against the report's date.
+YEAR_TEXT = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|末|初)?|(?<!\d)\d{2}年")
+RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "当年": 0}
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,11 @@ def _jieba() -> jieba.Tokenizer:
 def _pos() -> jieba.posseg.POSTokenizer:
     """Part-of-speech tagging on the same tokenizer, so jieba's dictionary is loaded once."""
     return jieba.posseg.POSTokenizer(_jieba())
+
+
+def pos_tags(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech) pairs from the shared tokenizer."""
+    return [(w, f) for w, f in _pos().lcut(text)]
 
 
 def add_words(words: list[str]) -> None:
@@ -125,13 +134,13 @@ TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市\W](?:镇|街道)(?!
 def find_places(text: str) -> tuple[str, ...]:
     """Places a question names: jieba's place tags, town names (…镇/街道) and the regional gazetteer."""
     # jieba tags some common nouns as places (长度); a place tag counts only on a word that is not a stopword.
-    found = [w for w, f in _pos().lcut(text) if f == "ns" and len(w) >= 2
+    found = [w for w, f in pos_tags(text) if f == "ns" and len(w) >= 2
              and (w not in STOPWORDS or w[-1] in "市县省镇")]
     found += [m.group(0) for m in TOWN.finditer(text)]
     found += [g for g in GAZETTEER if g in text]
     out: list[str] = []
     for p in found:
-        if any(o in p or p in o for o in OWN_PLACES) or p in ("区镇", "乡镇", "城镇", "村镇", "市镇"):
+        if any(o in p or p in o for o in OWN_PLACES) or p in NOT_PLACES:
             continue
         if not any(p in q or q in p for q in out):
             out.append(p)
@@ -148,8 +157,8 @@ def rewrite(text: str) -> str:
 def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
     """Years asked about and years compared against; relative years are resolved against the report."""
     years, bases, notes = [], [], []
-    relative = {"前年": report_year - 2, "去年": report_year - 1, "上一年": report_year - 1, "今年": report_year, "当年": report_year}
-    for word, y in relative.items():
+    for word, offset in RELATIVE_YEARS.items():
+        y = report_year + offset
         if word in text:
             notes.append(f"{word} → {y}年（按报告成文时间{report_year}年）")
             text = text.replace(word, f"{y}年")
@@ -216,7 +225,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         intent = "who"
     else:
         intent = "passage"
-    year_free = re.sub(r"(?:19|20)\d{2}\s*年(?:度|底|末|初)?|\d{2}年", " ", rewritten)
+    year_free = YEAR_TEXT.sub(" ", rewritten)
     parts = tuple(p for p in re.split(r"[和与跟及、]|以及", year_free) if content_terms(p)) if intent == "compare" else ()
     units = list(dict.fromkeys(units))
     return Query(

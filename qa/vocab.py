@@ -69,6 +69,7 @@ class Vocabulary:
             gap = "[\u4e00-\u9fff]{0,2}"
             pattern = re.compile(gap.join(map(re.escape, term)))
             options += [m.group(0) for m in pattern.finditer(self.text) if len(m.group(0)) <= len(term) + 2]
+        options = list(dict.fromkeys(options))    # each candidate word once, in the order first found
         if not options:
             return None
         # The question's neighbouring characters decide between candidates (平装液化气 -> 瓶装, not 平安).
