@@ -54,8 +54,11 @@ class Answerer:
         for f in index.figures:
             self._by_sentence.setdefault(f.sentence, []).append(f)
         self.vocab = Vocabulary(texts + [d.get("title", "") for d in index.docs])
-        add_words(sorted({r.indicator for r in index.records} | {seg for r in index.records for seg in
-                                                                  r.context.split("：", 1)[-1].split("；")[0].split(" > ")}))
+        # The names the tables give their rows (indicators, census categories), longest first.
+        self.item_names = tuple(sorted({r.indicator for r in index.records} | {
+            seg for r in index.records for seg in r.context.split("：", 1)[-1].split("；")[0].split(" > ")} - {""},
+            key=len, reverse=True))
+        add_words(list(self.item_names))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
         self._searches: dict[tuple[str, str], list[Hit]] = {}
         self._position = {c.id: i for i, c in enumerate(index.chunks)}

@@ -54,7 +54,7 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
         years = sorted({r.year for r in row if r.measure == "actual" and r.value is not None})
     if len(years) >= 2:
         return _over_years(ctx, query, op, years, row)
-    parts = _parts(query)
+    parts = _parts(ctx, query)
     if len(parts) >= 2:
         return _over_parts(ctx, query, op, parts)
     return None
@@ -124,18 +124,46 @@ def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | 
     return best
 
 
-def _parts(query: Query) -> list[str]:
-    """The items an operation runs over: 'A和B加起来' -> [A, B]; 'A、B、C一共' -> [A, B, C]."""
+def _parts(ctx, query: Query) -> list[str]:
+    """The items an operation runs over: 'A和B加起来' -> [A, B]; 'A、B、C一共' -> [A, B, C].
+
+    Names the tables give their rows are found whole first, since a name may hold 和 or 、 itself
+    (政府专职和企事业专职消防队伍与装备)."""
     text = YEAR_TEXT.sub(" ", query.text)
+    # The question's last operation word ends the items: "A加上B总共…" runs over A and B.
+    cut = max([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
+    head = text[:cut]
+    named = _named_items(head, getattr(ctx, "item_names", ()))
+    if len(named) >= 2:
+        return named
     cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
     head = text[:cut]
     items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)", head) if i.strip()]
     return [i for i in items if content_terms(i)] if len(items) >= 2 else []
 
 
+def _named_items(text: str, names: tuple[str, ...]) -> list[str]:
+    """Row names found whole in the text, longest first and not overlapping, in reading order."""
+    taken = [False] * len(text)
+    found: list[tuple[int, str]] = []
+    for name in names:
+        if len(name) < 2:
+            continue
+        start = text.find(name)
+        while start >= 0:
+            if not any(taken[start:start + len(name)]):
+                taken[start:start + len(name)] = [True] * len(name)
+                found.append((start, name))
+            start = text.find(name, start + 1)
+    return [n for _, n in sorted(found)]
+
+
 def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     """Several named quantities, each looked up on its own with the words shared by the question."""
-    shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 else ()
+    whole = set(parts) <= set(getattr(ctx, "item_names", ()))
+    # Words before the first item name the kind of thing every item is ("普查中A和B"), unless each
+    # item is a row's whole name already.
+    shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 and not whole else ()
     operands: list[Operand] = []
     for i, part in enumerate(parts):
         own = ctx.vocab.check(content_terms(part), part).known

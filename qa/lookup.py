@@ -184,10 +184,20 @@ def indicator_terms(indicator: str) -> tuple[str, ...]:
 
 
 def indicator_precision(indicator: str, question: str, stats: TermStats) -> float:
-    """IDF-weighted share of the indicator's terms that the question names (a prefix like 投保 for 投保率 counts)."""
+    """IDF-weighted share of the indicator's terms that the question names.
+
+    A term the question names only in part counts by the share of its character bigrams the question
+    holds: the tokenizer knows whole indicator names as words, and "事故" names a part of "事故起数"."""
     terms = indicator_terms(indicator)
     total = sum(stats.idf(t) for t in terms) or 1.0
-    hit = sum(stats.idf(t) for t in terms if present(t, question) or (len(t) >= 3 and t[:2] in question))
+    asked = _bigrams(question)
+    hit = 0.0
+    for t in terms:
+        if present(t, question) or (len(t) >= 3 and t[:2] in question):
+            hit += stats.idf(t)
+        elif len(t) >= 3:
+            grams = {t[i:i + 2] for i in range(len(t) - 1)}
+            hit += stats.idf(t) * len(grams & asked) / len(grams)
     return hit / total
 
 
@@ -209,7 +219,8 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
         precision = indicator_precision(r0.indicator, query.text, stats)
         score = 0.75 * cov + 0.25 * precision
         ind_terms = indicator_terms(r0.indicator)
-        if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and len(ind_terms) > 1:
+        head = re.sub(r"(下降|降至)$", "", r0.indicator)[-2:]
+        if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and head not in query.text:
             # The question names only a modifier of the indicator ("地区生产总值" of "亿元地区生产总值…死亡率").
             score *= 0.6
         units = {base_unit(r.unit) for r in recs if r.unit and r.unit != "%"} - {""}
