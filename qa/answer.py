@@ -113,6 +113,9 @@ class Answerer:
     def _scope(self, query: Query) -> Query:
         """Limit the question to the documents it names by words of their titles that others lack."""
         # A place named in a title (昆山市…报告) is the documents' own place, not another city to refuse.
+        # A word inside a row name the question names whole is that name's word (jieba tags 大型超市 as a place).
+        named = [p for p in query.places if any(p in n and n in query.text for n in self.item_names)]
+        query = replace(query, places=tuple(p for p in query.places if p not in named))
         own = [p for p in query.places if any(p.rstrip("市县区省镇") in t for t in self.titles.values())]
         if own:
             query = replace(query, places=tuple(p for p in query.places if p not in own),

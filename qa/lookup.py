@@ -223,9 +223,11 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
         if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and head not in query.text:
             # The question names only a modifier of the indicator ("地区生产总值" of "亿元地区生产总值…死亡率").
             score *= 0.6
-        units = {base_unit(r.unit) for r in recs if r.unit and r.unit != "%"} - {""}
+        # Every row has a % change column, so % speaks for a row only when a share is asked.
+        units = {base_unit(r.unit) for r in recs if r.unit} - {""}
+        units = units if "%" in query.units else units - {"%"}
         if query.units and units:
-            score *= _unit_ok(query, next(iter(units)))
+            score *= max(_unit_ok(query, u) for u in units)
         if constrain and row_conflict(query, r0):
             continue
         out.append(RowMatch(score, recs, found))
