@@ -19,9 +19,11 @@ from .asks import split_asks
 from . import computed, metadata
 from .combine import combine
 from .constraints import figure_conflict, row_conflict
+from .lexicon import any_of
 from .vocab import Vocabulary
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 
+LOCATION = any_of("asks", "location_marks")
 PASSAGE_MIN = 0.30        # below this even a passage answer would be a guess
 
 
@@ -141,7 +143,10 @@ class Answerer:
     def _vet(self, query: Query) -> Query:
         """Mend one-character typos against the report's words; leave out terms no document prints."""
         checked = self.vocab.check(query.terms, query.text)
-        return replace(query, terms=checked.known, unknown=checked.unknown)
+        # A mistyped word is not a place, whatever its tag said (避南 for 避难).
+        typed = [t for t, _ in checked.corrected]
+        places = tuple(p for p in query.places if not any(p in t or t in p for t in typed))
+        return replace(query, terms=checked.known, unknown=checked.unknown, places=places)
 
     def _check(self, question: str) -> None:
         limit = load_settings().max_question_chars
@@ -174,10 +179,12 @@ class Answerer:
             return self._section(query)
         op = computed.operation(query)
         if op and (query.intent == "compare" or op in ("remain", "gap", "reach") or computed.ALL_YEARS.search(query.text)
-                   or len(query.years) + len(query.base_years) >= 2 or op == "sum"):
+                   or len(query.years) + len(query.base_years) >= 2 or op in ("sum", "diff")):
             result = computed.answer(self, query, op)
             if result is not None:
                 return result
+        if query.intent == "place":
+            return self._passage(query)
         if query.intent == "who":
             # A name, never a number; and a role the report never mentions has no name in it.
             if query.unknown:
@@ -394,7 +401,12 @@ class Answerer:
         limit, n = (1600, 5) if listing else (900, 3)
         shown = whole if top in whole and sum(len(c.text) for c in whole) <= limit else [h.chunk for h in hits[:n]]
         body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
-        text = f"{best_sentence(query, top.text)}\n\n（出处：{where}）\n\n{body}"
+        lead = best_sentence(query, top.text)
+        if query.intent == "place":
+            # Where a thing stands: the sentence naming its place, from the best few passages.
+            lead = max((best_sentence(query, h.chunk.text, LOCATION) for h in hits[:3]),
+                       key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if LOCATION.search(s) else 0))
+        text = f"{lead}\n\n（出处：{where}）\n\n{body}"
         return Answer(question=query.original, answer=text, kind="passage",
                       citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
 

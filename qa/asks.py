@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import LEXICON, any_of
-from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, normalise, rewrite
+from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, normalise, pos_tags, rewrite
 
 ASK_MARK = any_of("asks", "question_words")
 EACH = re.compile(r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|分别")
@@ -83,18 +83,23 @@ GENERIC = any_of("asks", "which_figure")
 def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
-    prev_year, prev_subject = "", ""
+    prev_year, prev_subject, prev_tail = "", "", ""
     for ask, item in asks:
         ask = rewrite(ask)
         years = YEAR_WORDS.findall(ask)
-        own = [t for t in content_terms(YEAR_WORDS.sub(" ", ask)) if not GENERIC.search(t)]
+        # A short term made of a which-figure word (建筑面积, 死亡人数) names no subject; a long one does.
+        own = [t for t in content_terms(YEAR_WORDS.sub(" ", ask)) if not (GENERIC.search(t) and len(t) <= 4)]
         text = ask
         short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
-        if (not own or short) and prev_subject:
+        fresh = NEW_TOPIC.match(ask)        # 另外/此外 starts a question of its own
+        if (not own or short or (not item and not _names_a_thing(ask, own))) and prev_subject and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
             # counting noun, supplies that.
             subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject
             text = subject + text
+        elif prev_tail and re.search(r"呢[？?]?$", ask) and not ASK_MARK.search(re.sub(r"呢[？?]?$", "", ask)):
+            # "A有几个？B呢" asks of B what was asked of A.
+            text = re.sub(r"呢[？?]?$", "", text) + prev_tail
         column_only = re.search(r"目标|要求|基数", ask) and not years
         if not years and prev_year and not column_only:
             text = prev_year + text
@@ -103,7 +108,18 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
             prev_year = years[0] if re.search(r"\d|年", years[0]) else prev_year
         if own:
             prev_subject = _subject(YEAR_WORDS.sub("", ask))
+        mark = ASK_MARK.search(text)
+        if mark and not text.endswith("呢"):
+            prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start():])
     return out
+
+
+def _names_a_thing(ask: str, terms: list[str]) -> bool:
+    """True if one of the ask's own terms is a noun: "啥时候能建好" names nothing, "拿到学士学位的" does."""
+    def noun(term: str) -> bool:
+        tags = [f for _, f in pos_tags(term)]
+        return any(f[:1] == "n" or f in ("vn", "x") for f in tags)     # x: a name the report taught the tokenizer
+    return any(noun(t) for t in terms)
 
 
 def _subject(ask: str) -> str:
@@ -111,4 +127,16 @@ def _subject(ask: str) -> str:
     m = ASK_MARK.search(ask)
     head = ask[:m.start()] if m else ask
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
-    return re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到)+$", "", head.strip("，,：: "))
+    head = PLACE_VERB.sub("", head.strip("，,：: "))
+    head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要)+$", "", head)
+    # What was asked of the subject (投入资金, 建筑面积) is not the subject.
+    while (m := GENERIC_END.search(head)) and m.start() > 0:
+        head = re.sub(r"的$", "", head[:m.start()])
+    return head
+
+
+GENERIC_END = re.compile("(?:" + "|".join(map(re.escape, sorted(LEXICON["asks"]["which_figure"], key=len, reverse=True))) + ")$")
+NEW_TOPIC = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["new_topic"])) + ")")
+
+
+PLACE_VERB = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["place_words"])) + ")$")

@@ -21,6 +21,8 @@ OPS = tuple((op, tuple(LEXICON["operations"][op])) for op in ("remain", "gap", "
 ALL_YEARS = any_of("operations", "all_years")
 FOUND = any_of("operations", "found")
 FIXED = any_of("operations", "fixed")
+TO_WORDS = LEXICON["operations"]["to"]
+FROM_TO = any_of("operations", "to")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,26 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
     parts = _parts(ctx, query)
     if len(parts) >= 2:
         return _over_parts(ctx, query, op, parts)
+    if op in ("diff", "pct"):
+        return _from_to(ctx, query, op)
+    return None
+
+
+def _from_to(ctx, query: Query, op: str) -> Answer | None:
+    """A change printed as its two ends in one clause: '31家…整合至22家' -> 减少9家."""
+    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+        if m.score < PROSE_MIN:
+            continue
+        figs = ctx.figures_in(m.figures[0].sentence)
+        for a, b in zip(figs, figs[1:]):
+            if a.clause != b.clause and not b.clause.startswith(tuple(TO_WORDS)):
+                continue
+            if base_unit(a.unit) != base_unit(b.unit) or a.value is None or b.value is None:
+                continue
+            between = a.sentence[a.sentence.find(a.raw) + len(a.raw): a.sentence.find(b.raw, a.sentence.find(a.raw) + len(a.raw))]
+            if len(between) <= 16 and FROM_TO.search(between):
+                ops = [_from_figure(a, ctx, "原"), _from_figure(b, ctx, "现")]
+                return _result(query, op, ops, "")
     return None
 
 
@@ -139,6 +161,8 @@ def _parts(ctx, query: Query) -> list[str]:
     cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
     head = text[:cut]
     items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)", head) if i.strip()]
+    if any(re.search(r"\d", i) for i in items):
+        return []           # the question quotes the report's figures: its items are not names to look up
     return [i for i in items if content_terms(i)] if len(items) >= 2 else []
 
 

@@ -75,10 +75,10 @@ def clauses_in(sentence: str) -> list[str]:
     return clauses(sentence)
 
 
-def best_sentence(query: Query, text: str) -> str:
-    """The sentence of a passage that carries most of the question."""
+def best_sentence(query: Query, text: str, prefer: re.Pattern | None = None) -> str:
+    """The sentence of a passage that carries most of the question; ties go to one matching prefer."""
     sents = sentences(text) or [text]
-    return max(sents, key=lambda s: sum(1 for t in query.terms if t in s))
+    return max(sents, key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if prefer and prefer.search(s) else 0))
 
 
 def row_citation(rec: TableRecord, answerer) -> Citation:

@@ -25,13 +25,16 @@ SYNONYMS: tuple[tuple[str, ...], ...] = tuple(tuple(g) for g in LEXICON["synonym
 DOMAIN_WORDS = tuple(LEXICON["tokenizer"]["domain_words"])
 STOPWORDS = set(LEXICON["stopwords"]["words"].split())
 # Words that ask for arithmetic say how to combine figures, not which figures: they are not content.
-STOPWORDS |= {w for op in ("sum", "more", "pct", "diff") for w in LEXICON["operations"][op]}
+STOPWORDS |= {w for op in ("sum", "more", "pct", "diff", "gap", "reach") for w in LEXICON["operations"][op]}
+STOPWORDS |= set(LEXICON["asks"]["place_words"])
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
 ASK_UNIT = re.compile(r"(?:多少|几)(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])")
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
 COMPARE = re.compile(r"(?<![占对])比(?!例|重).{0,12}(?:多|少|高|低|增|减|降|升|变化)|相比|差多少|差了|加起来|合计|之和|总和|哪个多|哪个少|哪个高|"
                      r"变化(?:了)?多少|增加了?多少|减少了?多少|达到.{0,8}(?:没有|了吗|吗)|是否达到|有没有达到")
 SECTION = re.compile(r"(?<!存)在(?:报告)?(?:的)?哪(?!些)|哪些(?:章节|章|节|部分)|写在|哪一?[节章部段篇]|哪个(?:章节|部分|小节|地方)|第几[个章节部]|位于|哪里(?:讲|写|提|说)|看哪")
+PLACE_ASK = re.compile("|".join(map(re.escape, LEXICON["asks"]["place_words"])))
+REPORT_PARTS = re.compile("|".join(map(re.escape, LEXICON["asks"]["report_parts"])))
 OWN_PLACES = tuple(LEXICON["own_places"]["words"])
 NOT_PLACES = tuple(LEXICON["own_places"]["not_places"])
 # A year as a question writes it ("2022年", "2022年底", "22年"); relative years are read against the report's date.
@@ -51,7 +54,7 @@ class Query:
     year_note: str                   # how a relative year was read, e.g. "去年 → 2022年"
     measures: tuple[str, ...]
     units: tuple[str, ...]
-    intent: str                      # figure | compare | section | passage | who
+    intent: str                      # figure | compare | section | place | passage | who
     places: tuple[str, ...]          # places other than the report's own city
     parts: tuple[str, ...] = ()      # sub-questions split at 和/与 for comparisons
     docs: tuple[str, ...] = ()       # documents the question names by their title; () = all
@@ -187,6 +190,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     years, bases, note = read_years(text, report_year)
     units: list[str] = []
     for m in ASK_UNIT.finditer(text):
+        if text.startswith("百分点", m.end()):
+            continue            # 多少个百分点 asks for a difference of percentages, not a count
         units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
     if re.search(r"多长|长度", text):
         units.extend(["公里", "km", "米"])
@@ -210,7 +215,9 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     places = find_places(rewritten)
     vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not re.search(
         r"哪个|加起来|合计|之和|达到|差多少", rewritten)
-    if SECTION.search(rewritten):
+    if PLACE_ASK.search(rewritten) and not REPORT_PARTS.search(rewritten):
+        intent = "place"
+    elif SECTION.search(rewritten):
         intent = "section"
     elif re.search(r"哪些|哪几|什么|啥|怎么|如何|怎样", rewritten) and not re.search(r"多少|几[个名座支家项次条人处栋台件份起户场]", rewritten.split("哪")[0] if "哪" in rewritten else ""):
         intent = "passage"
