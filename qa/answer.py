@@ -57,9 +57,15 @@ class Answerer:
             self._by_sentence.setdefault(f.sentence, []).append(f)
         self.vocab = Vocabulary(texts + [d.get("title", "") for d in index.docs])
         # The names the tables give their rows (indicators, census categories), longest first.
-        self.item_names = tuple(sorted({r.indicator for r in index.records} | {
-            seg for r in index.records for seg in r.context.split("：", 1)[-1].split("；")[0].split(" > ")} - {""},
-            key=len, reverse=True))
+        paths = [r.context.split("：", 1)[-1].split("；")[0].split(" > ") for r in index.records]
+        self.item_names = tuple(sorted({r.indicator for r in index.records} | {seg for p in paths for seg in p} - {""},
+                                       key=len, reverse=True))
+        # Each row name's enclosing categories (房屋建筑 holds 城镇住宅), so a sum does not count both.
+        self.item_parents: dict[str, set[str]] = {}
+        for p in paths:
+            for i, seg in enumerate(p):
+                # A census path repeats a name when its 中类 and 小类 are the same (历史灾害 > 年度自然灾害 > 年度自然灾害).
+                self.item_parents.setdefault(seg, set()).update(x for x in p[:i] if x != seg)
         add_words(list(self.item_names))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
         self._searches: dict[tuple[str, str], list[Hit]] = {}
@@ -159,8 +165,9 @@ class Answerer:
 
     def _answer(self, query: Query) -> Answer:
         what = metadata.asked(query.original)
-        # Only when every other word of the question is a word of a title: "报告的名称", not "某工程何时完工".
-        if what and all(any(t in title for title in self.titles.values()) for t in query.terms):
+        # Only when every other word of the question is a word of a title or of the ask itself ("编制单位").
+        if what and all(any(t in title for title in self.titles.values()) or metadata.asks_word(t)
+                        for t in query.terms):
             about = metadata.answer(query.original, what, [d for d in self.index.docs
                                                          if not query.docs or d["name"] in query.docs])
             if about is not None:
@@ -178,6 +185,8 @@ class Answerer:
         if query.intent == "section":
             return self._section(query)
         op = computed.operation(query)
+        if op is None and query.intent == "compare" and len(query.years) + len(query.base_years) >= 2:
+            op = "diff"         # 比 between two years with no arithmetic word asks for the difference
         if op and (query.intent == "compare" or op in ("remain", "gap", "reach") or computed.ALL_YEARS.search(query.text)
                    or len(query.years) + len(query.base_years) >= 2 or op in ("sum", "diff")):
             result = computed.answer(self, query, op)
@@ -393,15 +402,26 @@ class Answerer:
         if best_cov < PASSAGE_MIN:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
+        listing = bool(re.search(r"哪些|哪几|包括|分别", query.original))
+        # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.
+        listed = next(((d, p) for sc, d, p, _ in headed if sc >= 0.99 and len(self._children(d, p)) >= 2), None)
         where = " > ".join(top.section)
+        if listing and listed and top.section[:len(listed[1])] != listed[1]:
+            own = self._section_chunks(*listed, 1)
+            top = own[0] if own else top
+            where = " > ".join(listed[1])
         whole = self._section_chunks(top.doc, top.section, 12)
         # A short section is quoted whole (the answer often spans its 一是…二是…, or a list asked for with
         # 哪些/哪几); otherwise the best three chunks.
-        listing = bool(re.search(r"哪些|哪几|包括|分别", query.original))
         limit, n = (1600, 5) if listing else (900, 3)
         shown = whole if top in whole and sum(len(c.text) for c in whole) <= limit else [h.chunk for h in hits[:n]]
         body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
         lead = best_sentence(query, top.text)
+        children = self._children(*listed) if listing and listed and where == " > ".join(listed[1]) \
+            else self._children(top.doc, top.section)
+        if listing and len(children) >= 2:
+            # A section's opening asked for its items ("六项重点工程都是哪些"): its sub-headings are the list.
+            lead = "、".join(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、．]?\s*", "", c) for c in children)
         if query.intent == "place":
             # Where a thing stands: the sentence naming its place, from the best few passages.
             lead = max((best_sentence(query, h.chunk.text, LOCATION) for h in hits[:3]),
@@ -440,6 +460,10 @@ class Answerer:
             if by_path[path] >= 0.5:
                 scored.append((by_path[path], doc, path, page))
         return sorted(scored, key=lambda x: (-x[0], -len(x[2])))[:3]
+
+    def _children(self, doc: str, path: tuple[str, ...]) -> list[str]:
+        """The headings directly under one section, in reading order."""
+        return [p[-1] for d, p in self._paths if d == doc and len(p) == len(path) + 1 and p[:len(path)] == path]
 
     def _section_chunks(self, doc: str, path: tuple[str, ...], n: int) -> list:
         """The first n text chunks of one section of one document, in reading order."""

@@ -106,6 +106,9 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
         out.append(text)
         if years:
             prev_year = years[0] if re.search(r"\d|年", years[0]) else prev_year
+            pair = YEAR_PAIR.search(ask)
+            if pair:
+                prev_year = pair.group(0)       # "22年比21年": the next ask compares the same years
         if own:
             prev_subject = _subject(YEAR_WORDS.sub("", ask))
         mark = ASK_MARK.search(text)
@@ -127,6 +130,7 @@ def _subject(ask: str) -> str:
     m = ASK_MARK.search(ask)
     head = ask[:m.start()] if m else ask
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
+    head = re.split(r"(?:比|较|相比)(?![例重])", head)[0]      # "…比多创建了": the comparison is not the subject
     head = PLACE_VERB.sub("", head.strip("，,：: "))
     head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要)+$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.
@@ -135,6 +139,7 @@ def _subject(ask: str) -> str:
     return head
 
 
+YEAR_PAIR = re.compile(f"(?:{YEAR_WORDS.pattern})\\s*(?:比|较|和|与|相比)\\s*(?:{YEAR_WORDS.pattern})")
 GENERIC_END = re.compile("(?:" + "|".join(map(re.escape, sorted(LEXICON["asks"]["which_figure"], key=len, reverse=True))) + ")$")
 NEW_TOPIC = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["new_topic"])) + ")")
 

@@ -156,6 +156,9 @@ def _parts(ctx, query: Query) -> list[str]:
     cut = max([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
     head = text[:cut]
     named = _named_items(head, getattr(ctx, "item_names", ()))
+    parents = getattr(ctx, "item_parents", {})
+    # A category named beside its own members ("房屋建筑四类（城镇住宅、…）") is their heading, not an item.
+    named = [n for n in named if not any(n in parents.get(m, ()) for m in named)]
     if len(named) >= 2:
         return named
     cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])

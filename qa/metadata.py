@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import any_of
+from .lexicon import LEXICON, any_of
 from .types import Answer, Citation
 
 ABOUT_DOC = any_of("title_page", "about")
@@ -18,6 +18,11 @@ def asked(question: str) -> str | None:
         if pattern.search(question):
             return what
     return None
+
+
+def asks_word(term: str) -> bool:
+    """True if the term is part of a word that asks about the title page ("编制" of "编制单位")."""
+    return any(term in w for what in ("about", "title", "by", "date") for w in LEXICON["title_page"][what])
 
 
 def answer(question: str, what: str, docs: list[dict]) -> Answer | None:

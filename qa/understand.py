@@ -32,7 +32,8 @@ ASK_UNIT = re.compile(r"(?:多少|几)(钱|人次|家次|场次|艘次|批次|�
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
 COMPARE = re.compile(r"(?<![占对])比(?!例|重).{0,12}(?:多|少|高|低|增|减|降|升|变化)|相比|差多少|差了|加起来|合计|之和|总和|哪个多|哪个少|哪个高|"
                      r"变化(?:了)?多少|增加了?多少|减少了?多少|达到.{0,8}(?:没有|了吗|吗)|是否达到|有没有达到")
-SECTION = re.compile(r"(?<!存)在(?:报告)?(?:的)?哪(?!些)|哪些(?:章节|章|节|部分)|写在|哪一?[节章部段篇]|哪个(?:章节|部分|小节|地方)|第几[个章节部]|位于|哪里(?:讲|写|提|说)|看哪")
+SECTION = re.compile(r"(?<!存)在(?:报告)?(?:的)?哪(?!些)|哪些(?:章节|章|节|部分|地方)|写在|哪一?[节章部段篇块]|哪个(?:章节|部分|小节|地方)|"
+                     r"第几[个章节部]|位于|哪里(?:讲|写|提|说)|看哪|哪几[处个]?(?:地方|处)|哪几处")
 PLACE_ASK = re.compile("|".join(map(re.escape, LEXICON["asks"]["place_words"])))
 REPORT_PARTS = re.compile("|".join(map(re.escape, LEXICON["asks"]["report_parts"])))
 OWN_PLACES = tuple(LEXICON["own_places"]["words"])
