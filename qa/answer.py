@@ -10,6 +10,7 @@ from .config import load_settings
 from .errors import BadQuestion
 from .figures import years_in
 from .lookup import (PROSE_MIN, TABLE_MIN, FigureMatch, RowMatch, TermStats, base_unit, coverage, figure_candidates,
+                     indicator_precision,
                      match_figures, match_rows, pick_columns, present, row_candidates, rows_of)
 from .quote import (best_sentence, chunk_citation, clauses_in, dedupe_hits, figure_citation, heading_citation,
                     index_of, is_heading_chunk, list_item, multi_ask, narrower_or_broader, row_citation,
@@ -203,7 +204,8 @@ class Answerer:
             figure = self._figure(query)
             if figure is not None:
                 return figure
-            if query.intent in ("figure", "compare"):
+            if query.intent in ("figure", "compare") or query.places:
+                # Another place's figure asked (张浦镇…的降幅): a passage about the city would mislead.
                 return self._refuse_figure(query)
         return self._passage(query)
 
@@ -218,7 +220,9 @@ class Answerer:
         t_min, p_min = (TABLE_MIN + 0.15, PROSE_MIN + 0.2) if strict else (TABLE_MIN, PROSE_MIN)
         # A table row is preferred when it is about as good: it is structured and has every column.
         # Columns only a table has (目标, 基数, 降幅) or a question naming a table settle it for the table.
-        table_asked = bool(set(query.measures) & {"target", "base", "change"}) or "表" in query.text
+        table_asked = bool(set(query.measures) & {"target", "base", "change"}) or "表" in query.text or (
+            row is not None and indicator_precision(row.indicator, query.text, self.stats) >= 0.7
+            and (not query.units or any(base_unit(r.unit) in query.units for r in row.records)))
         margin = 1.0 if table_asked else 0.1
         if row and row.score >= t_min and (not fig or row.score >= fig.score - margin):
             cells, note = pick_columns(query, row.records)

@@ -87,11 +87,13 @@ def _place_named(place: str, text: str) -> bool:
     return any(len(f) >= 2 and f in text for f in forms)
 
 
-def check(query: Query, before: str, clause: str, sentence: str, where: str = "") -> Contradiction | None:
+def check(query: Query, before: str, clause: str, sentence: str, where: str = "",
+          by_year: bool = False) -> Contradiction | None:
     """The first qualifier of the question that the fact contradicts, or None.
 
     before: the fact's words before its number; clause and sentence: where it is printed; where: its
-    paragraph lead, section path and table title (which may name a place for all the text under them)."""
+    paragraph lead, section path and table title (which may name a place for all the text under them);
+    by_year: the fact has a column per year (a table row), so no year is hidden in an aggregate."""
     a = asked(query)
     context = sentence + where
     for p in a.places:
@@ -106,7 +108,7 @@ def check(query: Query, before: str, clause: str, sentence: str, where: str = ""
         return Contradiction("period", "报告只给出部分时段的数字，没有全年的")
     if a.part_year and a.part_year not in context + clause:
         return Contradiction("period", f"报告没有{a.part_year}的数字")
-    if a.one_year:
+    if a.one_year and not by_year:
         own_years = set(years_in(before))
         span = YEAR_SPAN.search(sentence) or (len(set(years_in(sentence))) >= 2 and AGGREGATE.search(before))
         if len(own_years) != 1 and span:
@@ -116,7 +118,7 @@ def check(query: Query, before: str, clause: str, sentence: str, where: str = ""
 
 def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     """check() for a table row: its indicator and rendered row, under its table and section."""
-    return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}")
+    return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
 
 
 def figure_conflict(query: Query, f: Figure) -> Contradiction | None:

@@ -27,6 +27,8 @@ STOPWORDS = set(LEXICON["stopwords"]["words"].split())
 # Words that ask for arithmetic say how to combine figures, not which figures: they are not content.
 STOPWORDS |= {w for op in ("sum", "more", "pct", "diff", "gap", "reach") for w in LEXICON["operations"][op]}
 STOPWORDS |= set(LEXICON["asks"]["place_words"])
+# Column words say which cell of a row is asked, not which row ("要求" of 规划要求).
+STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
 ASK_UNIT = re.compile(r"(?:多少|几)(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])")
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
