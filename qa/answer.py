@@ -25,6 +25,7 @@ from .vocab import Vocabulary
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 
 LOCATION = any_of("asks", "location_marks")
+LISTING = re.compile(r"哪些|哪几|包括|分别|哪[一二三四五六七八九十两\d]+[项个类条方面种]|有什么")
 PASSAGE_MIN = 0.30        # below this even a passage answer would be a guess
 
 
@@ -54,8 +55,10 @@ class Answerer:
             if r.year:
                 self._doc_years.setdefault(r.doc, set()).add(r.year)
         self._by_sentence: dict[str, list[Figure]] = {}
+        self._by_paragraph: dict[tuple, list[Figure]] = {}
         for f in index.figures:
             self._by_sentence.setdefault(f.sentence, []).append(f)
+            self._by_paragraph.setdefault((f.doc, f.lines), []).append(f)
         self.vocab = Vocabulary(texts + [d.get("title", "") for d in index.docs])
         # The names the tables give their rows (indicators, census categories), longest first.
         paths = [r.context.split("：", 1)[-1].split("；")[0].split(" > ") for r in index.records]
@@ -142,6 +145,14 @@ class Answerer:
     def _printed_years(self, docs: tuple[str, ...]) -> set[int]:
         """Years the (named) documents print anywhere: in text, tables and column headers."""
         return set().union(*(self._doc_years.get(d, set()) for d in (docs or self._doc_years)))
+
+    def figures_near(self, f: Figure) -> list[Figure]:
+        """The prose figures of f's sentence and the next sentence of its paragraph, in reading order."""
+        para = self._by_paragraph.get((f.doc, f.lines), [])
+        sentences = list(dict.fromkeys(g.sentence for g in para))
+        at = sentences.index(f.sentence) if f.sentence in sentences else -1
+        keep = set(sentences[at:at + 2]) if at >= 0 else {f.sentence}
+        return [g for g in para if g.sentence in keep] or self.figures_in(f.sentence)
 
     def figures_in(self, sentence: str) -> list[Figure]:
         """The prose figures of one sentence, in reading order."""
@@ -233,7 +244,9 @@ class Answerer:
                                                                       for y in query.years)):
                 return self._prose_answer(query, fig, figs)
             return self._not_found(query, note or self._empty_note(row, cells), row_citation(row.records[0], self))
-        if fig and fig.score >= p_min:
+        # A "what" question that names only a column word (有什么制度要求) is answered by a table row or a
+        # passage, not by a number picked out of running text.
+        if fig and fig.score >= p_min and not (strict and not query.years and not query.units):
             return self._prose_answer(query, fig, figs)
         return None
 
@@ -406,7 +419,7 @@ class Answerer:
         if best_cov < PASSAGE_MIN:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
-        listing = bool(re.search(r"哪些|哪几|包括|分别", query.original))
+        listing = bool(LISTING.search(query.original))
         # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.
         listed = next(((d, p) for sc, d, p, _ in headed if sc >= 0.99 and len(self._children(d, p)) >= 2), None)
         where = " > ".join(top.section)

@@ -72,7 +72,11 @@ def split_asks(question: str, report_year: int) -> list[str]:
 
 
 def _bare_ask(piece: str) -> bool:
-    """A clause with a column word asks even without a question word ('2022年实际数')."""
+    """A clause with a column word asks even without a question word ('2022年实际数').
+
+    Not one that states a figure ("目标是下降10%以上") or sets up a comparison ("跟2020年基数比")."""
+    if re.search(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?[^\d年]{0,2}$", piece) or re.search(r"(?:跟|与|和|同|较|对)\S*(?:比|相比|比较)$", piece):
+        return False
     return bool(re.search(r"目标|基数|实际数|降幅|增幅", piece))
 
 
@@ -101,10 +105,12 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
             # "A有几个？B呢" asks of B what was asked of A.
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
         column_only = re.search(r"目标|要求|基数", ask) and not years
-        if not years and prev_year and not column_only:
+        only_bases = years and all(re.search(rf"(?:比|较|跟|与|相比){re.escape(y)}", ask) for y in years)
+        # "比前年下降了多少" after "去年…": the year compared is the earlier ask's.
+        if prev_year and not column_only and (not years or (only_bases and not YEAR_PAIR.search(prev_year))):
             text = prev_year + text
         out.append(text)
-        if years:
+        if years and not only_bases:
             prev_year = years[0] if re.search(r"\d|年", years[0]) else prev_year
             pair = YEAR_PAIR.search(ask)
             if pair:
@@ -120,9 +126,12 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
 def _names_a_thing(ask: str, terms: list[str]) -> bool:
     """True if one of the ask's own terms is a noun: "啥时候能建好" names nothing, "拿到学士学位的" does."""
     def noun(term: str) -> bool:
-        tags = [f for _, f in pos_tags(term)]
-        return any(f[:1] == "n" or f in ("vn", "x") for f in tags)     # x: a name the report taught the tokenizer
+        # Anything but a verb, adverb, adjective or function word names something (刑事责任 is tagged l).
+        return any(f not in NOT_NAMES for _, f in pos_tags(term))
     return any(noun(t) for t in terms)
+
+
+NOT_NAMES = {"v", "vd", "vg", "d", "a", "ad", "ag", "r", "p", "c", "u", "uj", "ul", "m", "q", "y", "e", "o", "f", "t", "zg"}
 
 
 def _subject(ask: str) -> str:

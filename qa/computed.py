@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .lexicon import LEXICON, any_of
-from .lookup import PROSE_MIN, TABLE_MIN, base_unit, decimals, format_number, match_figures, match_rows
+from .lookup import (PROSE_MIN, TABLE_MIN, base_unit, decimals, format_number, match_figures, match_rows,
+                     names_the_figure)
 from .quote import figure_citation, list_item, row_citation
 from .types import Answer, Citation, Figure, TableRecord
 from .understand import YEAR_TEXT, Query, content_terms
@@ -191,15 +192,24 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     # Words before the first item name the kind of thing every item is ("普查中A和B"), unless each
     # item is a row's whole name already.
     shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 and not whole else ()
+    # "D级和C级危房": the noun after the last item is every item's noun.
+    first, last = content_terms(parts[0]), content_terms(parts[-1])
+    tail = last[1:] if not whole and len(first) == 1 and len(last) >= 2 else ()
     operands: list[Operand] = []
     for i, part in enumerate(parts):
-        own = ctx.vocab.check(content_terms(part), part).known
+        own = ctx.vocab.check(content_terms(part) + (tail if i < len(parts) - 1 else ()), part).known
         terms = tuple(dict.fromkeys((own if i == 0 else tuple(shared) + own)))
         if not own:
             return None
         others = {t for j, other in enumerate(parts) if j != i for t in content_terms(other)}
         marks = tuple(t for t in own if t not in others) or own     # what tells this part from the others
-        operand = _lookup(ctx, query, terms, marks)
+        label = re.sub(r"^(?:的|是|了)|(?:的|是|了)$", "", part.strip(" ，,"))
+        label = label if len(label) <= 12 else marks[-1]
+        operand = _lookup(ctx, query, terms, marks, label)
+        if operand is not None and operands and terms != own and (
+                not _same_unit(operand.unit, operands[0].unit)
+                or any((o.raw, o.citation.text) == (operand.raw, operand.citation.text) for o in operands)):
+            operand = _lookup(ctx, query, own, marks, label)     # the shared words led to another figure
         if operand is None:
             return None
         operands.append(operand)
@@ -208,7 +218,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     return _result(query, op, operands, "")
 
 
-def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...]) -> Operand | None:
+def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], label: str = "") -> Operand | None:
     """The one figure a part names: a table cell or the prose figure whose list item names it."""
     rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
     figs = match_figures(query, ctx.figures, ctx.stats, terms=terms)
@@ -219,11 +229,24 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...]) -> 
             (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None)
         return _from_cell(rec, ctx, rec.indicator) if rec else None
     if fig:
+        label = label or own[-1]
+        unit_ok = lambda g: not query.units or base_unit(g.unit) in query.units  # noqa: E731
+        # A figure printed right after the part's own word ("安置类1.3万余件") beats a better clause that
+        # only lists the word ("（被服类、安置类、装具类）26个品种5.6万余件").
+        for m in figs[:5]:
+            if m.score < PROSE_MIN:
+                break
+            # "2个中心避难场所和11个固定…" counts the noun after each number; "D级危房217处" the one before.
+            right = [f for f in m.figures if unit_ok(f) and any(t in _noun_after(f) for t in own)] or \
+                [f for f in m.figures if names_the_figure(own, f) and unit_ok(f) and not _noun_after(f).strip("，。；、,")
+                 and any(t in re.split(r"[，。；：、,]", f.subject)[-1] for t in own)]
+            if right:
+                return _from_figure(right[0], ctx, label)
         named = [f for f in fig.figures if any(t in _noun_after(f) for t in own)] or \
             [f for f in fig.figures if any(t in list_item(f) for t in own)]
         pool = named or fig.figures
-        f = next((g for g in pool if not query.units or base_unit(g.unit) in query.units), pool[0])
-        return _from_figure(f, ctx, own[-1])
+        f = next((g for g in pool if unit_ok(g)), pool[0])
+        return _from_figure(f, ctx, label)
     return None
 
 
@@ -231,7 +254,7 @@ def _noun_after(f: Figure) -> str:
     """The words after a figure up to the next number: what '2个中心避难场所和11个…' counts."""
     at = f.clause.find(f.raw)
     rest = f.clause[at + len(f.raw):] if at >= 0 else ""
-    return re.split(r"\d", rest, maxsplit=1)[0]
+    return re.split(r"[\d、，。；：,;]", rest, maxsplit=1)[0]
 
 
 def _remain(ctx, query: Query) -> Answer | None:
@@ -240,22 +263,32 @@ def _remain(ctx, query: Query) -> Answer | None:
         if m.score < PROSE_MIN:
             continue
         f0 = m.figures[0]
-        same = [f for f in ctx.figures_in(f0.sentence) if not query.units or base_unit(f.unit) in query.units]
+        # The total and the part done may sit in neighbouring sentences of one paragraph.
+        same = [f for f in ctx.figures_near(f0) if not query.units or base_unit(f.unit) in query.units]
         found = next((f for f in same if FOUND.search(f.clause[:f.clause.find(f.raw) + 1])
                       and not FIXED.search(f.subject[-6:])), None)
+        if found is None and f0 in same and not FIXED.search(f0.subject[-6:]):
+            found = f0          # a total the question names (共培养…272名，其中获得…57人)
         if found is None:
             continue
         after = same[same.index(found) + 1:]
-        fixed = next((f for f in after if FIXED.search(f.subject) and base_unit(f.unit) == base_unit(found.unit)), None)
+        fixed = next((f for f in after if FIXED.search(f.subject) and _same_unit(f.unit, found.unit)), None)
         if fixed is None:
             continue
         a, b = _from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")
         left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
         unit = base_unit(found.unit)
-        text = (f"还有{format_number(left)}{unit}（发现{found.raw}，完成{fixed.raw}；{found.raw}−{fixed.raw}＝"
-                f"{format_number(left)}{unit}）")
+        said = "发现" if FOUND.search(found.clause[:found.clause.find(found.raw) + 1]) else "共"
+        text = (f"还有{format_number(left)}{unit}（{said}{found.raw}，其中{re.sub(r'^(其中|已)', '', fixed.clause.rstrip('，,；。'))}；"
+                f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）")
         return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
     return None
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Measure words a person takes for one another (人/名, 家/个)."""
+    a, b = base_unit(a), base_unit(b)
+    return a == b or b in LEXICON["units"].get(a, ())
 
 
 def _against_target(ctx, query: Query, op: str) -> Answer | None:

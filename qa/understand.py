@@ -30,7 +30,7 @@ STOPWORDS |= set(LEXICON["asks"]["place_words"])
 # Column words say which cell of a row is asked, not which row ("要求" of 规划要求).
 STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
-ASK_UNIT = re.compile(r"(?:多少|几)(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])")
+ASK_UNIT = re.compile(r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])")
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
 COMPARE = re.compile(r"(?<![占对])比(?!例|重).{0,12}(?:多|少|高|低|增|减|降|升|变化)|相比|差多少|差了|加起来|合计|之和|总和|哪个多|哪个少|哪个高|"
                      r"变化(?:了)?多少|增加了?多少|减少了?多少|达到.{0,8}(?:没有|了吗|吗)|是否达到|有没有达到")
@@ -126,7 +126,7 @@ def content_terms(text: str) -> tuple[str, ...]:
             t = re.sub(r"是$", "", t)      # jieba glues a trailing 是/了 onto some words ("数是", "发了")
         if re.sub(r"^[万亿千]", "", t) in MEASURE_UNITS:
             continue
-        if not t or t in STOPWORDS or re.match(r"^(几|多少)", t) or re.fullmatch(r"\d+(\.\d+)?|(19|20)\d{2}年?|\d+年", t):
+        if not t or t in STOPWORDS or re.match(r"^(几|多少)", t) or re.fullmatch(r"\d+(\.\d+)?%?|(19|20)\d{2}年?|\d+年", t):
             continue
         if len(t) == 1 and re.match(r"[\u4e00-\u9fff]", t):
             continue
@@ -165,6 +165,12 @@ def rewrite(text: str) -> str:
 def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
     """Years asked about and years compared against; relative years are resolved against the report."""
     years, bases, notes = [], [], []
+    # "2022年比上年": the year before the one named, not before the report's date.
+    named = re.search(r"((?:19|20)\d{2}|(?<!\d)\d{2})\s*年.{0,12}?(?:比|较|相比)(上年|上一年|前一年)", text)
+    if named:
+        y = int(named.group(1))
+        y = y + 2000 if y < 100 else y
+        text = text[:named.start(2)] + f"{y - 1}年" + text[named.end(2):]
     for word, offset in RELATIVE_YEARS.items():
         y = report_year + offset
         if word in text:
