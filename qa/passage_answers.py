@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import any_of
+from .lexicon import LEXICON, any_of
 from .lookup import coverage
 from .quote import best_sentence, chunk_citation, dedupe_hits, heading_citation, is_heading_chunk
 from .types import Answer, Hit
 from .understand import Query
 
 LOCATION = any_of("asks", "location_marks")
-LISTING = re.compile(r"哪些|哪几|包括|分别|哪[一二三四五六七八九十两\d]+[项个类条方面种]|有什么")
+LISTING = re.compile(LEXICON["intents"]["listing"])
 PASSAGE_MIN = 0.30        # below this even a passage answer would be a guess
 
 

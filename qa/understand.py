@@ -30,12 +30,18 @@ STOPWORDS |= set(LEXICON["asks"]["place_words"])
 # Column words say which cell of a row is asked, not which row ("要求" of 规划要求).
 STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
+INTENTS: dict[str, str] = LEXICON["intents"]
 ASK_UNIT = re.compile(r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])")
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
-COMPARE = re.compile(r"(?<![占对])比(?!例|重).{0,12}(?:多|少|高|低|增|减|降|升|变化)|相比|差多少|差了|加起来|合计|之和|总和|哪个多|哪个少|哪个高|"
-                     r"变化(?:了)?多少|增加了?多少|减少了?多少|达到.{0,8}(?:没有|了吗|吗)|是否达到|有没有达到")
-SECTION = re.compile(r"(?<!存)在(?:报告)?(?:的)?哪(?!些)|哪些(?:章节|章|节|部分|地方)|写在|哪一?[节章部段篇块]|哪个(?:章节|部分|小节|地方)|"
-                     r"第几[个章节部]|位于|哪里(?:讲|写|提|说)|看哪|哪几[处个]?(?:地方|处)|哪几处")
+COMPARE = re.compile(INTENTS["compare"])
+SECTION = re.compile(INTENTS["section"])
+WHAT = re.compile(INTENTS["what"])
+COUNT = re.compile(INTENTS["count"])
+FIGURE = re.compile(INTENTS["figure"])
+WHO = re.compile(INTENTS["who"])
+CHANGE = re.compile(INTENTS["change"])
+EACH_ASKED = re.compile(INTENTS["each"])
+NOT_VS_BASE = re.compile(INTENTS["not_vs_base"])
 PLACE_ASK = re.compile("|".join(map(re.escape, LEXICON["asks"]["place_words"])))
 REPORT_PARTS = re.compile("|".join(map(re.escape, LEXICON["asks"]["report_parts"])))
 OWN_PLACES = tuple(LEXICON["own_places"]["words"])
@@ -222,24 +228,22 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         units.extend({"次数": ("次",), "人数": ("人", "名"), "家数": ("家",), "起数": ("起",), "金额": ("元",),
                       "面积": ("平方米", "亩"), "长度": ("公里", "km", "米")}[implied.group(1)])
     places = find_places(rewritten)
-    vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not re.search(
-        r"哪个|加起来|合计|之和|达到|差多少", rewritten)
+    vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not NOT_VS_BASE.search(rewritten)
     if PLACE_ASK.search(rewritten) and not REPORT_PARTS.search(rewritten):
         intent = "place"
     elif SECTION.search(rewritten):
         intent = "section"
-    elif re.search(r"哪些|哪几|什么|啥|怎么|如何|怎样", rewritten) and not re.search(r"多少|几[个名座支家项次条人处栋台件份起户场]", rewritten.split("哪")[0] if "哪" in rewritten else ""):
+    elif WHAT.search(rewritten) and not COUNT.search(rewritten.split("哪")[0] if "哪" in rewritten else ""):
         intent = "passage"
     elif vs_base:
         intent = "figure"
         if "change" not in measures:
             measures.append("change")
-    elif COMPARE.search(rewritten) or (len(years) >= 2 and re.search(r"比|相比|变化|增|减|多了|少了", rewritten)
-                                        and not re.search(r"各是|分别|各多少", rewritten)):
+    elif COMPARE.search(rewritten) or (len(years) >= 2 and CHANGE.search(rewritten) and not EACH_ASKED.search(rewritten)):
         intent = "compare"
-    elif re.search(r"多少|几[个名座支家项次条人处栋台件份起户场]|几|数量|多长|多大|多高|比例|占比|是多少|百分之|哪一?年", rewritten) or implied:
+    elif FIGURE.search(rewritten) or implied:
         intent = "figure"
-    elif re.search(r"是谁|谁是|哪位|姓名|叫什么名字", rewritten):
+    elif WHO.search(rewritten):
         intent = "who"
     else:
         intent = "passage"
