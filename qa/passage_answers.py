@@ -64,8 +64,14 @@ class PassageAnswers:
             lead = max((best_sentence(query, h.chunk.text, LOCATION) for h in hits[:3]),
                        key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if LOCATION.search(s) else 0))
         text = f"{lead}\n\n（出处：{where}）\n\n{body}"
-        return Answer(question=query.original, answer=text, kind="passage",
-                      citations=tuple(chunk_citation(h.chunk, self) for h in hits[:5]))
+        cites = [chunk_citation(h.chunk, self) for h in hits[:5]]
+        if listing and len(children) >= 2:
+            # Each listed item cites its own heading, so the list can be checked against the report.
+            path = listed[1] if listed and where == " > ".join(listed[1]) else top.section
+            heads = [heading_citation(c, self, path + (child,)) for child in children
+                     for c in self._opening(top.doc, path + (child,))]
+            cites = heads[:3] + [c for c in cites if c not in heads][:2]
+        return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
 
     def _section(self, query: Query) -> Answer:
         hits = self._search(query)
@@ -82,7 +88,7 @@ class PassageAnswers:
         tables = {h.chunk.text.split(" 第", 1)[0] for h in hits[:3] if h.chunk.kind == "table_row"}
         lead = "；".join(sorted(tables)) + "，位于 " if tables else ""
         text = f"{lead}{lines[0]}" + ("\n其他相关位置：" + "；".join(lines[1:]) if len(lines) > 1 else "")
-        cites = [heading_citation(c, self) for d, p, _ in places[:3] for c in self._section_chunks(d, p, 1)]
+        cites = [heading_citation(c, self, p) for d, p, _ in places[:3] for c in self._opening(d, p)]
         cites += [chunk_citation(h.chunk, self) for h in hits if chunk_citation(h.chunk, self) not in cites]
         return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
 
@@ -101,6 +107,14 @@ class PassageAnswers:
     def _children(self, doc: str, path: tuple[str, ...]) -> list[str]:
         """The headings directly under one section, in reading order."""
         return [p[-1] for d, p in self._paths if d == doc and len(p) == len(path) + 1 and p[:len(path)] == path]
+
+    def _opening(self, doc: str, path: tuple[str, ...]) -> list:
+        """The first text chunk at or under a section: its own, or its first sub-section's."""
+        own = self._section_chunks(doc, path, 1)
+        if own:
+            return own
+        return next(([c] for c in self.index.chunks if c.doc == doc and c.section[:len(path)] == path
+                     and c.kind != "table_row" and not is_heading_chunk(c)), [])
 
     def _section_chunks(self, doc: str, path: tuple[str, ...], n: int) -> list:
         """The first n text chunks of one section of one document, in reading order."""

@@ -91,9 +91,13 @@ def figure_citation(f: Figure, answerer) -> Citation:
                     lines=f.lines, title=answerer.titles.get(f.doc, f.doc))
 
 
-def heading_citation(chunk, answerer) -> Citation:
-    """A section's heading with its opening text, for 'where is it discussed' answers."""
-    return Citation(text=f"{chunk.section[-1]}\n{chunk.text}", doc=chunk.doc, section=" > ".join(chunk.section),
+def heading_citation(chunk, answerer, path: tuple[str, ...] = ()) -> Citation:
+    """A section's heading with its opening text, for 'where is it discussed' answers.
+
+    path: the section cited when the chunk opens one of its sub-sections (a heading with no text of its own)."""
+    path = path or chunk.section
+    lead = "\n".join(chunk.section[len(path) - 1:])
+    return Citation(text=f"{lead}\n{chunk.text}", doc=chunk.doc, section=" > ".join(path),
                     page=chunk.page, lines=chunk.lines, title=answerer.titles.get(chunk.doc, chunk.doc))
 
 
