@@ -25,7 +25,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = tuple(tuple(g) for g in LEXICON["synonym
 DOMAIN_WORDS = tuple(LEXICON["tokenizer"]["domain_words"])
 STOPWORDS = set(LEXICON["stopwords"]["words"].split())
 # Words that ask for arithmetic say how to combine figures, not which figures: they are not content.
-STOPWORDS |= {w for op in ("sum", "more", "pct", "diff", "gap", "reach") for w in LEXICON["operations"][op]}
+STOPWORDS |= {w for op in ("sum", "more", "pct", "diff", "gap", "reach", "all_years") for w in LEXICON["operations"][op]}
 STOPWORDS |= set(LEXICON["asks"]["place_words"])
 # Column words say which cell of a row is asked, not which row ("要求" of 规划要求).
 STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
@@ -183,7 +183,7 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
             notes.append(f"{word} → {y}年（按报告成文时间{report_year}年）")
             text = text.replace(word, f"{y}年")
     # A bare year counts beside 比/和/至 ("2022比2021"), where no figure would stand.
-    text = re.sub(r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比)|$)|(?<=[比较和与至到])(20[0-4]\d)(?![\d.年万个%])",
+    text = re.sub(r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比|、)|$)|(?<=[比较和与至到、])(20[0-4]\d)(?![\d.年万个%])",
                   lambda m: (m.group(1) or m.group(2)) + "年", text)
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年(?:度)?", text):
         y = int(m.group(1))

@@ -43,7 +43,7 @@ class MemIndex:
         doc = parse_file(path)
         self.records = table_records(doc)
         self.figures = extract_figures(doc)
-        self.docs = [{"name": doc.name, "title": doc.title, "report_year": report_year}]
+        self.docs = [{"name": doc.name, "title": doc.title, "report_year": report_year, "front": list(doc.front)}]
         self.chunks: list[Chunk] = []
         for block in doc.blocks:
             if block.kind != "paragraph":

@@ -1,0 +1,158 @@
+"""The answering mechanisms over the real report: arithmetic over named items, asks, places, lists, refusals.
+
+Expected figures are read from the index's own records and prose figures, never written in by hand, so a
+test fails when the mechanism picks the wrong cell, not when the wording of a question changes.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fakes import MemIndex
+
+from qa.answer import Answerer
+from qa.asks import split_asks
+from qa.understand import read_years, understand
+
+
+@pytest.fixture(scope="session")
+def answerer() -> Answerer:
+    return Answerer(MemIndex())
+
+
+def census(answerer, name: str) -> float:
+    """The census count printed for one category."""
+    return next(r.value for r in answerer.index.records if r.indicator == name and r.value is not None)
+
+
+def figure(answerer, clause_part: str, raw_part: str):
+    return next(f for f in answerer.index.figures if clause_part in f.clause and f.raw.startswith(raw_part))
+
+
+def number(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+# ---- sums over items named whole ---------------------------------------------------------------
+
+def test_sum_of_census_categories_whose_names_hold_conjunctions(answerer):
+    a, b = "政府专职和企事业专职消防队伍与装备", "社区(行政村)减灾能力"
+    ans = answerer.ask(f"普查里{a}加上{b}一共多少个")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(census(answerer, a) + census(answerer, b))}")
+
+
+def test_a_category_named_beside_its_members_is_not_counted_twice(answerer):
+    ans = answerer.ask("房屋建筑里的城镇住宅、农村住宅合计普查了多少栋")
+    total = census(answerer, "城镇住宅") + census(answerer, "农村住宅")
+    assert ans.kind == "computed" and ans.answer.startswith(f"合计{number(total)}")
+
+
+def test_sum_takes_the_figure_each_item_names_in_an_enumeration(answerer):
+    clothes = figure(answerer, "被服类", "3.2")
+    shelter = figure(answerer, "安置类", "1.3")
+    ans = answerer.ask("救灾物资中安置类和被服类总共多少万件")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(clothes.value + shelter.value)}")
+
+
+def test_a_noun_after_the_last_item_belongs_to_every_item(answerer):
+    d = figure(answerer, "D级危房", "217")
+    c = figure(answerer, "C级危房", "140")
+    ans = answerer.ask("C级和D级危房合计解危多少处")
+    assert ans.kind == "computed" and ans.answer.startswith(f"合计{number(c.value + d.value)}处")
+
+
+# ---- differences ---------------------------------------------------------------------------------
+
+def test_change_printed_as_its_two_ends_in_one_clause(answerer):
+    f = [g for g in answerer.index.figures if "整合至" in g.clause]
+    before, after = f[0], f[1]
+    ans = answerer.ask("瓶装液化气供应站整合前后相差几家")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"减少{number(before.value - after.value)}家")
+
+
+def test_remaining_is_total_minus_the_part_done_in_the_next_sentence(answerer):
+    total = figure(answerer, "群租厂区", "3103")
+    done = figure(answerer, "规范化建设", "1995")
+    ans = answerer.ask("群租厂区里尚未完成规范化建设的有多少个")
+    assert ans.kind == "computed" and ans.answer.startswith(f"还有{number(total.value - done.value)}个")
+
+
+def test_two_years_compared_without_an_arithmetic_word_is_a_difference(answerer):
+    row = [r for r in answerer.index.records if r.indicator == "亿元企业二级安全标准化创建率" and r.measure == "actual"]
+    by_year = {r.year: r.value for r in row}
+    ans = answerer.ask("二级安全标准化创建企业2022年比上年多创建了多少家")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"增加{number(by_year[2022] - by_year[2021])}家")
+
+
+def test_a_generic_name_picks_the_general_indicator_not_a_narrower_one(answerer):
+    row = [r for r in answerer.index.records if r.indicator == "生产安全事故起数下降" and r.measure == "actual"]
+    total = sum(r.value for r in row if r.year in (2021, 2022))
+    ans = answerer.ask("2021、2022两年事故合计多少起")
+    assert ans.kind == "computed" and ans.answer.startswith(f"合计{number(total)}起")
+
+
+# ---- asks ----------------------------------------------------------------------------------------
+
+def test_a_bare_subject_with_ne_takes_the_earlier_ask():
+    asks = split_asks("普查的学校有几个？旅游景区呢", 2023)
+    assert asks[1] == "旅游景区几个"
+
+
+def test_another_opens_a_fresh_ask_without_the_earlier_subject():
+    asks = split_asks("全市化工企业还剩多少家？另外，事故起数的目标是多少", 2023)
+    assert "化工" not in asks[1]
+
+
+def test_a_compared_pair_of_years_carries_to_the_next_ask():
+    asks = split_asks("亿元企业二级标准化创建数22年比21年多了几家，增长百分之多少", 2023)
+    assert asks[1].startswith("22年比21年")
+
+
+def test_an_ask_comparing_with_an_earlier_year_takes_the_year_asked_before():
+    asks = split_asks("去年事故死了几个人？比前年少了百分之多少", 2023)
+    assert asks[1].startswith("去年")
+
+
+def test_a_clause_stating_a_target_is_context_not_an_ask():
+    assert len(split_asks("万车死亡率目标是下降10%以上，2022年超出目标多少个百分点", 2023)) == 1
+
+
+def test_last_year_after_a_named_year_is_the_year_before_it():
+    years, bases, _ = read_years("2022年比上年增加多少", 2023)
+    assert years == [2022] and bases == [2021]
+
+
+# ---- places, lists, the title page ------------------------------------------------------------------
+
+def test_where_a_facility_is_built_is_answered_with_the_sentence_naming_its_place(answerer):
+    ans = answerer.ask("化工安全技能实训基地选址在哪里")
+    assert understand("化工安全技能实训基地选址在哪里").intent == "place"
+    lead = ans.answer.split("\n", 1)[0]
+    assert ans.kind == "passage" and "实训基地" in lead and "镇" in lead
+
+
+def test_where_in_the_report_stays_a_section_question():
+    assert understand("存在的问题写在报告哪部分").intent == "section"
+
+
+def test_a_list_asked_of_a_heading_is_its_sub_headings(answerer):
+    ans = answerer.ask("重点工程包括哪几项")
+    lead = ans.answer.split("\n", 1)[0]
+    headings = [p[-1] for (d, p) in answerer._paths if len(p) == 2 and p[0].startswith("四、")]
+    assert len(headings) >= 2
+    assert all(re.sub(r"^[（(][一二三四五六七八九十]+[)）]\s*", "", h) in lead for h in headings)
+
+
+def test_who_prepared_the_report_comes_from_the_title_page(answerer):
+    ans = answerer.ask("这份材料由哪家单位编制")
+    front = answerer.index.docs[0].get("front") or []
+    assert ans.kind == "passage" and any(line in ans.answer for line in front if line)
+
+
+def test_another_town_asked_without_a_question_word_is_refused(answerer):
+    ans = answerer.ask("花桥镇万车死亡率前年的降幅")
+    assert ans.kind == "not_found"
