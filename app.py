@@ -18,8 +18,9 @@ import gradio as gr
 
 from qa.answer import Answerer
 from qa.config import Settings, load_settings
-from qa.errors import BadQuestion, IndexBusy, IndexMissing, QAError
-from qa.index import build_index, open_index, tqdm_progress
+from qa.errors import BadQuestion, IndexBusy, QAError
+from qa.index import build_index, open_index
+from qa.service import open_or_build
 from qa.types import Answer, Citation
 
 log = logging.getLogger("qa.app")
@@ -357,20 +358,10 @@ def parse_auth(text: str) -> list[tuple[str, str]] | None:
 
 def start(settings: Settings) -> Service:
     """Open the index (building it, and the model, when missing or unreadable) and load the model."""
-    from qa.embed import get_embedder
-
     service = Service(settings)
     print(f"正在打开索引 {settings.index_dir} …", flush=True)
-    try:
-        service.load()
-    except IndexMissing as err:
-        log.info("索引不可用，自动重建: %s", err)
-        print("没有可用的索引，正在自动建立（首次使用会先构建离线模型，需要几分钟）…", flush=True)
-        result = build_index(settings, progress=tqdm_progress())
-        print(f"索引已建立：{result.docs} 个文档，{result.chunks} 个片段，用时 {result.seconds:.0f} 秒。", flush=True)
-        service.load()
-    print("正在加载嵌入模型 …", flush=True)
-    get_embedder(settings)
+    answerer = open_or_build(settings, rebuild_unreadable=True, say=lambda message: print(message, flush=True))
+    service.index, service.answerer = answerer.index, answerer
     return service
 
 

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa import answer as answer_mod, computed, lookup  # noqa: E402
-from qa.cli import corpus_text, load_answerer  # noqa: E402
+from qa.corpus import corpus_text  # noqa: E402
+from qa.service import open_or_build  # noqa: E402
 from qa.config import load_settings  # noqa: E402
 from qa.evaluate import load_gold, score_item  # noqa: E402
 
@@ -64,7 +65,7 @@ def measure(answerer, items: list[dict], report: str) -> dict:
 
 
 def main() -> int:
-    answerer = load_answerer()
+    answerer = open_or_build()
     report = corpus_text(load_settings().corpus_dir)
     items = dev_items()
     print(f"{len(items)} development questions "

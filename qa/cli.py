@@ -4,13 +4,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import subprocess
 import sys
 from pathlib import Path
 
-from .config import ROOT, load_settings
-from .errors import BadQuestion, IndexMissing, QAError
+from .config import load_settings
+from .errors import BadQuestion, QAError
 
-DEFAULT_GOLD = ROOT / "tests" / "gold" / "public.jsonl"
+DEFAULT_GOLD = Path("tests") / "gold" / "public.jsonl"     # relative to the working directory
 
 
 def _quiet_libraries() -> None:
@@ -22,20 +23,9 @@ def _quiet_libraries() -> None:
 
 def load_answerer(settings=None, build_if_missing: bool = True):
     """Open the index (building it the first time, with progress) and return an Answerer."""
-    from .answer import Answerer
-    from .index import build_index, open_index, tqdm_progress
+    from .service import open_or_build
 
-    settings = settings or load_settings()
-    try:
-        index = open_index(settings)
-    except IndexMissing:
-        never_built = not (settings.index_dir / "CURRENT").exists()
-        if not (build_if_missing and never_built):
-            raise
-        print("首次使用：正在构建离线模型和索引…", file=sys.stderr)
-        build_index(settings, progress=tqdm_progress())
-        index = open_index(settings)
-    return Answerer(index)
+    return open_or_build(settings, build_if_missing=build_if_missing)
 
 
 def cmd_index(args) -> int:
@@ -78,12 +68,17 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    from .corpus import corpus_text
     from .evaluate import load_gold, score_item, summarise
 
     answerer = load_answerer()
     report_text = corpus_text(load_settings().corpus_dir)
+    golds = args.gold or [str(DEFAULT_GOLD)]
+    missing = [g for g in golds if not Path(g).is_file()]
+    if missing:
+        raise QAError(f"找不到问题集：{'、'.join(missing)}（用 --gold 指定 JSONL 文件）")
     rows, summaries = [], {}
-    for gold_path in args.gold or [str(DEFAULT_GOLD)]:
+    for gold_path in golds:
         scored = []
         for item in load_gold(Path(gold_path)):
             result = answerer.ask(item["question"]).to_dict()
@@ -103,24 +98,12 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def corpus_text(corpus_dir: Path) -> str:
-    """The source documents as decoded for indexing (UTF-8 or GB18030), for the grounding check."""
-    from .parse import read_text
-
-    texts = []
-    for path in sorted(corpus_dir.iterdir()):
-        if path.suffix in (".txt", ".md"):
-            try:
-                texts.append(read_text(path))
-            except QAError:
-                continue            # the build skipped it too
-    return "\n".join(texts)
-
-
 def cmd_bench(args) -> int:
-    from .bench import run_bench
-
-    return run_bench(args)
+    # The benchmark lives beside the tests in the repository (benchmarks/bench.py), not in the package.
+    script = Path("benchmarks") / "bench.py"
+    if not script.is_file():
+        raise QAError("qa bench 需要在项目仓库根目录运行（benchmarks/bench.py 不随安装包分发）")
+    return subprocess.call([sys.executable, str(script), *args.bench_args])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,10 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="逐题结果写入 JSONL")
     s.add_argument("-v", "--verbose", action="store_true", help="列出答错的问题")
     s.set_defaults(func=cmd_eval)
-    s = sub.add_parser("bench", help="性能与规模基准 (benchmarks)")
-    s.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
-    s.add_argument("--scale", default="1,10,100", help="合成语料规模 N 列表")
-    s.add_argument("--quick", action="store_true", help="只跑快速部分")
+    s = sub.add_parser("bench", help="性能与规模基准，在仓库根目录运行 (benchmarks: --quick, --out, --scale)",
+                       add_help=False)
+    s.add_argument("bench_args", nargs=argparse.REMAINDER)
     s.set_defaults(func=cmd_bench)
     return p
 

@@ -35,6 +35,7 @@ except ImportError:          # Windows
 from . import records, store
 from .chunk import chunk_document, keyword_text
 from .config import Settings, load_settings
+from .corpus import corpus_files
 from .embeddings_cache import EmbeddingCache
 from .errors import CorpusError, IndexBusy, IndexMissing, StoreUnavailable
 from .figures import extract_figures
@@ -47,7 +48,6 @@ from .types import Chunk, Figure, Hit, TableRecord
 
 log = logging.getLogger(__name__)
 INDEX_FORMAT = 1
-SUFFIXES = (".txt", ".md")
 REBUILD_HINT = "请运行 `qa index --rebuild` 重建索引 (run `qa index --rebuild`)"
 Progress = Callable[[str, int, int], None]
 
@@ -157,7 +157,7 @@ def _load_doc(path: Path) -> _Doc:
 def _load_corpus(corpus_dir: Path, progress: Progress | None) -> tuple[list[_Doc], list[str]]:
     if not corpus_dir.is_dir():
         raise CorpusError(f"语料目录不存在 (the corpus directory is missing): {corpus_dir}")
-    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    files = corpus_files(corpus_dir)
     docs, skipped = [], []
     for n, path in enumerate(files, start=1):
         try:

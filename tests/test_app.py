@@ -242,22 +242,20 @@ def test_parse_auth():
         app.parse_auth("nopassword")
 
 
-def test_start_rebuilds_a_missing_index(monkeypatch, tmp_path):
+def test_start_opens_through_the_service_and_rebuilds_an_unreadable_index(monkeypatch, tmp_path):
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path))
     calls = []
 
-    def load(self):
-        calls.append("load")
-        if calls.count("load") == 1:
-            raise IndexMissing("尚未建立索引")
-        self.index, self.answerer = FakeIndex(), FakeAnswerer()
+    def open_or_build(settings, **kwargs):
+        calls.append(kwargs)
+        answerer = FakeAnswerer()
+        answerer.index = FakeIndex()
+        return answerer
 
-    monkeypatch.setattr(app.Service, "load", load)
-    monkeypatch.setattr(app, "build_index", lambda settings, progress=None: calls.append("build") or
-                        type("R", (), {"docs": 1, "chunks": 3, "seconds": 1.0})())
-    monkeypatch.setattr("qa.embed.get_embedder", lambda settings: calls.append("model"))
+    monkeypatch.setattr(app, "open_or_build", open_or_build)
     svc = app.start(load_settings())
-    assert calls == ["load", "build", "load", "model"] and svc.answerer is not None
+    assert calls[0]["rebuild_unreadable"] is True
+    assert svc.answerer is not None and svc.index is not None
 
 
 @pytest.mark.parametrize("error", [ModelUnavailable("无法加载嵌入模型 /nowhere"),

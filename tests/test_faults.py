@@ -23,7 +23,7 @@ from qa.answer import Answerer
 from qa.config import DEFAULT_MODEL, load_settings
 from qa.errors import BadQuestion, CorpusError, IndexBusy, IndexMissing, ModelUnavailable, StoreUnavailable
 from qa.evaluate import contains
-from qa.synth import generate
+from synth import generate
 from qa.types import Answer
 
 ROOT = Path(__file__).resolve().parent.parent

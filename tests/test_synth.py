@@ -8,7 +8,7 @@ import pytest
 
 from qa.evaluate import contains
 from qa.parse import heading_of, parse_file, parse_text
-from qa.synth import generate
+from synth import generate
 from qa.tables import table_records
 
 REPORT = Path(__file__).resolve().parent.parent / "corpus" / "kunshan-safety-plan-midterm-evaluation-2023.txt"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .figures import extract_figures, find_figures
-from .parse import TOC_ENTRY, heading_of, parse_text
+from qa.figures import extract_figures, find_figures
+from qa.parse import TOC_ENTRY, heading_of, parse_text
 
 # County-level cities; names that are part of another name or occur in the source text are dropped.
 PLACES = """江阴 宜兴 常熟 张家港 太仓 溧阳 丹阳 扬中 句容 如皋 海安 启东 东台 仪征 高邮 靖江 泰兴 兴化 新沂 邳州

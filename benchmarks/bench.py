@@ -1,6 +1,7 @@
 """`qa bench`: build times, start-up, latency by answer kind, peak memory, a LangChain baseline, and scale.
 
-Every measured build or serving run happens in a fresh subprocess (`python -m qa.bench <task> <params>`),
+Every measured build or serving run happens in a fresh subprocess (`python benchmarks/bench.py --worker <task>
+<params>`),
 so its start-up and its peak RSS (ru_maxrss) are its own; the parent only prepares directories and
 environments, collects one JSON result per run and writes them all to args.out. Targets are printed
 next to the figures, never asserted: a benchmark reports, tests decide.
@@ -19,8 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from .config import ROOT, load_settings
+import argparse
 
+from qa.config import load_settings
+from qa.corpus import corpus_files, corpus_text
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent                # the repository: benchmarks are run from a checkout, not from the wheel
 GOLD = ROOT / "tests" / "gold" / "public.jsonl"
 TARGETS = {"figure_p95_ms": 100, "passage_p95_ms": 300, "warm_build_s": 60, "serving_rss_mb": 1536}
 KINDS = ("figure", "computed", "passage", "not_found")
@@ -42,7 +48,7 @@ def run_bench(args) -> int:
     scales = [int(x) for x in str(getattr(args, "scale", "1,10,100")).split(",") if x.strip()]
     out = Path(getattr(args, "out", ROOT / "benchmarks" / "results.json"))
     settings = load_settings()
-    reports = sorted(p for p in settings.corpus_dir.iterdir() if p.suffix in (".txt", ".md"))
+    reports = corpus_files(settings.corpus_dir)
     work = Path(tempfile.mkdtemp(prefix="qa-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_CHROMA")}
     env.update(QA_CORPUS_DIR=str(settings.corpus_dir), QA_MODEL_DIR=str(settings.model_dir),
@@ -90,8 +96,8 @@ def _run(task: str, env: dict, work: Path, params: dict | None = None) -> dict:
     params = {**(params or {}), "result": str(result_file), "spawned": time.time()}
     started = time.perf_counter()
     with open(log, "w") as err:
-        done = subprocess.run([sys.executable, "-m", "qa.bench", task, json.dumps(params)], env=env,
-                              cwd=ROOT, stdout=err, stderr=err)
+        done = subprocess.run([sys.executable, str(HERE / "bench.py"), "--worker", task, json.dumps(params)],
+                              env=env, cwd=ROOT, stdout=err, stderr=err)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         tail = log.read_text("utf-8", errors="replace")[-3000:]
@@ -103,7 +109,7 @@ def _run(task: str, env: dict, work: Path, params: dict | None = None) -> dict:
 
 def _reindex(env: dict, work: Path, report: Path) -> dict:
     """Two documents: add a second one to the warm index, change it, rebuild; only its chunks are re-embedded."""
-    from .synth import generate
+    from synth import generate
 
     corpus = work / "two-docs"
     corpus.mkdir()
@@ -126,7 +132,7 @@ def _reindex(env: dict, work: Path, report: Path) -> dict:
 
 
 def _scale(n: int, env: dict, work: Path, report: Path, quick: bool, real_rate: float) -> dict:
-    from .synth import generate
+    from synth import generate
 
     corpus = work / f"scale-{n}"
     made = generate(report.read_text("utf-8"), n, corpus, SEED)
@@ -212,7 +218,7 @@ def _rss_mb() -> float:
 
 
 def _percentiles(values: list[float]) -> dict:
-    from .evaluate import percentile
+    from qa.evaluate import percentile
 
     return {"n": len(values), "p50": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1),
             "mean": round(statistics.mean(values), 1) if values else None}
@@ -221,8 +227,8 @@ def _percentiles(values: list[float]) -> dict:
 def _work_model(params: dict) -> dict:
     from dataclasses import replace
 
-    from .config import DEFAULT_MODEL
-    from .embed import ensure_default_model, get_embedder
+    from qa.config import DEFAULT_MODEL
+    from qa.embed import ensure_default_model, get_embedder
 
     settings = replace(load_settings(), embed_model=DEFAULT_MODEL)
     started = time.perf_counter()
@@ -234,7 +240,7 @@ def _work_model(params: dict) -> dict:
 
 
 def _work_build(params: dict) -> dict:
-    from .index import build_index
+    from qa.index import build_index
 
     report = build_index(load_settings())
     manifest = json.loads((report.path / "manifest.json").read_text("utf-8"))
@@ -245,12 +251,12 @@ def _work_build(params: dict) -> dict:
 
 
 def _work_serve(params: dict) -> dict:
-    from .cli import load_answerer
-    from .embed import get_embedder
+    from qa.service import open_or_build
+    from qa.embed import get_embedder
 
     settings = load_settings()
     started = time.perf_counter()
-    answerer = load_answerer(settings, build_if_missing=False)
+    answerer = open_or_build(settings, build_if_missing=False)
     loaded = time.perf_counter()
     startup = time.time() - params["spawned"]
     get_embedder(settings)
@@ -273,10 +279,9 @@ def _timed_ask(answerer, question: str) -> tuple[dict, float]:
 
 
 def _serve_gold(answerer, gold_path: Path, settings) -> dict:
-    from .evaluate import load_gold, score_item, summarise
+    from qa.evaluate import load_gold, score_item, summarise
 
-    report = "\n".join(c.text for c in answerer.index.chunks)
-    report += "\n".join(p.read_text("utf-8", errors="replace") for p in sorted(settings.corpus_dir.glob("*.txt")))
+    report = corpus_text(settings.corpus_dir)      # the same text `qa eval` checks grounding against
     by_kind: dict[str, list[float]] = {k: [] for k in KINDS}
     scored = []
     for item in load_gold(gold_path):
@@ -289,7 +294,7 @@ def _serve_gold(answerer, gold_path: Path, settings) -> dict:
 
 
 def _serve_synth(answerer, questions: list[dict], budget_s: float) -> dict:
-    from .evaluate import contains
+    from qa.evaluate import contains
 
     times, first, anywhere, correct = [], 0, 0, 0
     deadline = time.perf_counter() + budget_s
@@ -318,14 +323,15 @@ def _work_baseline(params: dict) -> dict:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from rank_bm25 import BM25Okapi
 
-    from .embed import get_embedder
-    from .evaluate import load_gold, score_item, summarise
-    from .parse import read_text
+    from qa.embed import get_embedder
+    from qa.evaluate import load_gold, score_item, summarise
+    from qa.parse import read_text
+    from qa.retrieve import rrf
 
     settings = load_settings()
     started = time.perf_counter()
     splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
-    files = sorted(p for p in settings.corpus_dir.iterdir() if p.suffix in (".txt", ".md"))
+    files = corpus_files(settings.corpus_dir)
     chunks = [(p.name, t) for p in files for t in splitter.split_text(read_text(p))]
     embedder = get_embedder(settings)
     vectors = embedder.embed_passages([t for _, t in chunks])
@@ -345,7 +351,8 @@ def _work_baseline(params: dict) -> dict:
         dense = [int(i) for i in col.query(query_embeddings=qv, n_results=20)["ids"][0]]
         scores = bm25.get_scores(_words(jieba.lcut(item["question"])))
         keyword = sorted(range(len(chunks)), key=lambda i: (-scores[i], i))[:20]
-        hybrid = _rrf([dense, keyword])
+        fused = rrf({"dense": [str(i) for i in dense], "bm25": [str(i) for i in keyword]}, {})
+        hybrid = [int(i) for i, _ in fused]
         times.append((time.perf_counter() - t0) * 1000)
         for name, ranked in (("dense", dense), ("bm25", keyword), ("hybrid", hybrid)):
             top = [chunks[i] for i in ranked[:5]]
@@ -362,28 +369,33 @@ def _words(tokens: list[str]) -> list[str]:
     return [t for t in tokens if t.strip() and not re.fullmatch(r"\W+", t)]
 
 
-def _rrf(rankings: list[list[int]], k: int = 60) -> list[int]:
-    scores: dict[int, float] = {}
-    for ranked in rankings:
-        for rank, i in enumerate(ranked, start=1):
-            scores[i] = scores.get(i, 0.0) + 1 / (k + rank)
-    return sorted(scores, key=lambda i: (-scores[i], i))
-
-
 WORKERS = {"model": _work_model, "build": _work_build, "serve": _work_serve, "baseline": _work_baseline}
 
 
-def _worker_main(argv: list[str]) -> int:
+def _worker_main(task: str, raw_params: str) -> int:
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    task, params = argv[0], json.loads(argv[1])
+    params = json.loads(raw_params)
     result = WORKERS[task](params)
     Path(params["result"]).write_text(json.dumps(result, ensure_ascii=False), "utf-8")
     return 0
 
 
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="qa bench", description="性能与规模基准 (benchmarks)")
+    p.add_argument("--out", default=str(HERE / "results.json"))
+    p.add_argument("--scale", default="1,10,100", help="合成语料规模 N 列表")
+    p.add_argument("--quick", action="store_true", help="只跑快速部分")
+    p.add_argument("--worker", nargs=2, metavar=("TASK", "PARAMS"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        return _worker_main(*args.worker)
+    return run_bench(args)
+
+
 if __name__ == "__main__":
-    sys.exit(_worker_main(sys.argv[1:]))
+    sys.path.insert(0, str(HERE))       # synth.py beside this file
+    sys.exit(main())
