@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
-from qa.answer import Answerer
+from qa.answer import Answerer, check_question
 from qa.config import Settings, load_settings
 from qa.errors import BadQuestion, IndexBusy, QAError
 from qa.index import build_index, open_index
@@ -84,7 +84,7 @@ class Service:
 
     def load(self) -> None:
         index = open_index(self.settings)
-        self.index, self.answerer = index, Answerer(index)
+        self.index, self.answerer = index, Answerer(index, self.settings)
 
 
 _service: Service | None = None
@@ -99,11 +99,7 @@ def ask(question: str, history: list[str]) -> Answer:
         raise QAError(NOT_READY)
     if service.rebuilding:
         raise IndexBusy(BUSY)
-    limit = service.settings.max_question_chars
-    if not question or not question.strip():
-        raise BadQuestion("请输入问题。")
-    if len(question) > limit:
-        raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
+    check_question(question, service.settings.max_question_chars)
     return service.answerer.ask(question, history)
 
 
@@ -368,11 +364,11 @@ def start(settings: Settings) -> Service:
 def main() -> int:
     global _service
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
     started = time.perf_counter()
     try:
+        settings = load_settings()
         auth = parse_auth(settings.auth)
-    except ValueError as err:
+    except (QAError, ValueError) as err:
         print(f"无法启动报告问答：{err}", file=sys.stderr)
         return 1
     try:

@@ -6,7 +6,7 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from .config import load_settings
+from .config import Settings, load_settings
 from .errors import BadQuestion
 from .lookup import (TermStats, figure_candidates,
                      row_candidates, rows_of)
@@ -22,11 +22,22 @@ from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise,
 
 
 
+def check_question(question: str, limit: int) -> None:
+    """Raise BadQuestion, with a message for the user, for an empty, over-long or wordless question."""
+    if not question or not normalise(question):
+        raise BadQuestion("请输入问题。")
+    if len(question) > limit:
+        raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
+    if not re.search(r"[\w\u4e00-\u9fff]", normalise(question)):
+        raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
+
+
 class Answerer(FigureAnswers, PassageAnswers):
     """Answers questions over an opened index (records, figures and a retriever)."""
 
-    def __init__(self, index):
+    def __init__(self, index, settings: Settings | None = None):
         self.index = index
+        self.settings = settings or load_settings()
         self.rows = row_candidates(rows_of(index.records))
         self.figures = figure_candidates(index.figures)
         self._figs_by_doc: dict[str, list[Figure]] = {}
@@ -83,7 +94,7 @@ class Answerer(FigureAnswers, PassageAnswers):
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         """Answer one question; history is the user's earlier questions, oldest first."""
         started = time.perf_counter()
-        self._check(question)
+        check_question(question, self.settings.max_question_chars)
         report_year = max(self.years.values(), default=REPORT_YEAR)
         resolved = resolve_followup(question, list(history or []), report_year)
         query = self._read(resolved, report_year)
@@ -158,15 +169,6 @@ class Answerer(FigureAnswers, PassageAnswers):
         typed = [t for t, _ in checked.corrected]
         places = tuple(p for p in query.places if not any(p in t or t in p for t in typed))
         return replace(query, terms=checked.known, unknown=checked.unknown, places=places)
-
-    def _check(self, question: str) -> None:
-        limit = load_settings().max_question_chars
-        if not question or not normalise(question):
-            raise BadQuestion("请输入问题。")
-        if len(question) > limit:
-            raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
-        if not re.search(r"[\w\u4e00-\u9fff]", normalise(question)):
-            raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
 
     def _answer(self, query: Query) -> Answer:
         """One ask -> its answer: the first route that answers it, in this order."""

@@ -182,16 +182,16 @@ def _create(settings: Settings, progress: Callable[[str], None] | None) -> Embed
         path = ensure_default_model(settings, progress)
         if progress is not None:
             progress("正在加载嵌入模型… / loading the embedding model")
-        return _load(name, str(path), f"删除 {path} 后重试即可重新构建。/ Delete {path} and retry to "
-                                      "rebuild it.")
+        return _load(settings, str(path), f"删除 {path} 后重试即可重新构建。/ Delete {path} and retry to "
+                                          "rebuild it.")
     where = Path(name).expanduser()
     if name.startswith((".", "~", os.sep)) and not where.exists():
         # clearly a path, and missing: say so without the slow sentence-transformers import
         raise ModelUnavailable(f"找不到模型文件夹 {where} / No model folder at {where}. {FIX_HINT}")
-    return _load(name, str(where) if where.exists() else name)
+    return _load(settings, str(where) if where.exists() else name)
 
 
-def _load(name: str, where: str, hint: str = FIX_HINT) -> SentenceTransformerEmbedder:
+def _load(settings: Settings, where: str, hint: str = FIX_HINT) -> SentenceTransformerEmbedder:
     """Load a sentence-transformers model from a folder or the local Hugging Face cache."""
     # No hub is reachable here, and a firewall that drops packets makes a download hang:
     # local_files_only keeps the model's own files local, the variable any other hub lookup
@@ -204,14 +204,14 @@ def _load(name: str, where: str, hint: str = FIX_HINT) -> SentenceTransformerEmb
     except ImportError as exc:
         raise ModelUnavailable(f"{failed}: {exc}. {FIX_HINT}") from exc
     try:
-        _limit_torch_threads()
+        _limit_torch_threads(settings)
         model = SentenceTransformer(where, device="cpu", local_files_only=True)
     except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
         raise ModelUnavailable(f"{failed}: {exc}. {hint}") from exc
-    return SentenceTransformerEmbedder(name, model, where)
+    return SentenceTransformerEmbedder(settings.embed_model, model, where)
 
 
-def _limit_torch_threads() -> None:
+def _limit_torch_threads(settings: Settings) -> None:
     """Leave a core free: on a 2-core machine one torch thread embeds a query in ~35 ms, two in up to ~950 ms
     when anything else runs (measured); QA_TORCH_THREADS overrides."""
     import torch
@@ -220,8 +220,7 @@ def _limit_torch_threads() -> None:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:          # not on Linux
         cpus = os.cpu_count() or 1
-    wanted = int(os.environ.get("QA_TORCH_THREADS", "0")) or max(1, cpus - 1)
-    torch.set_num_threads(wanted)
+    torch.set_num_threads(settings.torch_threads or max(1, cpus - 1))
 
 
 def _hidden_size(path: Path) -> int | None:

@@ -27,3 +27,7 @@ class IndexBusy(QAError):
 
 class CorpusError(QAError):
     """A corpus file cannot be read."""
+
+
+class ConfigError(QAError):
+    """A QA_* environment variable has a value that cannot be used."""

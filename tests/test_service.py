@@ -25,7 +25,7 @@ def calls(monkeypatch, tmp_path):
 
     monkeypatch.setattr(service, "open_index", open_index)
     monkeypatch.setattr(service, "build_index", lambda settings, progress=None: seen.append("build") or Built())
-    monkeypatch.setattr(service, "Answerer", lambda index: ("answerer", index))
+    monkeypatch.setattr(service, "Answerer", lambda index, settings=None: ("answerer", index))
     return seen
 
 
