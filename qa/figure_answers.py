@@ -6,7 +6,8 @@ import re
 from .figures import years_in
 from .lookup import (PROSE_MIN, TABLE_MIN, FigureMatch, RowMatch, base_unit, indicator_precision, match_figures,
                      match_rows, pick_columns, present)
-from .quote import chunk_citation, clauses_in, figure_citation, index_of, list_item, multi_ask, narrower_or_broader, row_citation
+from .figures import clauses
+from .quote import chunk_citation, figure_citation, index_of, list_item, multi_ask, narrower_or_broader, row_citation
 from .types import Answer, Citation, TableRecord
 from .constraints import figure_conflict, row_conflict
 from .understand import Query
@@ -84,7 +85,7 @@ class FigureAnswers:
         chosen, leading = [best], [best]
         units_seen = {base_unit(f.unit) for f in best.figures}
         covered = {t for t in query.terms if present(t, f0.clause)}
-        sentence_clauses = clauses_in(f0.sentence)
+        sentence_clauses = clauses(f0.sentence)
         # Add clauses of the same sentence that answer another part of the question (a figure in another
         # asked measure word, or new terms of a question asking several things): they lead too. An
         # elaboration right after (涉及…/其中…) or a same-unit neighbour on the same terms is quoted as context.

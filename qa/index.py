@@ -26,11 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-try:
-    import fcntl
-except ImportError:          # Windows
-    fcntl = None
-    import msvcrt
+from filelock import FileLock, Timeout
 
 from . import records, store
 from .chunk import chunk_document, keyword_text
@@ -125,17 +121,17 @@ def tqdm_progress() -> Progress:
 
 @contextmanager
 def _lock(index_dir: Path):
-    """Hold index_dir/.lock for one build; released by the OS even if the process is killed."""
+    """Hold index_dir/.lock for one build; released by the OS even if the process is killed (filelock)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "a+") as fh:
-        try:
-            if fcntl is not None:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            else:
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError as e:
-            raise IndexBusy(f"索引正在重建 (another build holds {index_dir / '.lock'})") from e
+    lock = FileLock(str(index_dir / ".lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as e:
+        raise IndexBusy(f"索引正在重建 (another build holds {index_dir / '.lock'})") from e
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def _sections(doc) -> list[dict]:

@@ -5,7 +5,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from .figures import clauses, sentences
+from .figures import sentences
 from .types import Citation, Figure, Hit, TableRecord
 from .understand import Query
 
@@ -69,10 +69,6 @@ def multi_ask(query: Query) -> bool:
 
 def index_of(items: list[str], item: str) -> int:
     return items.index(item) if item in items else -99
-
-
-def clauses_in(sentence: str) -> list[str]:
-    return clauses(sentence)
 
 
 def best_sentence(query: Query, text: str, prefer: re.Pattern | None = None) -> str:

@@ -31,3 +31,10 @@ def open_or_build(settings: Settings | None = None, build_if_missing: bool = Tru
     result = build_index(settings, progress=tqdm_progress())
     say(f"索引已建立：{result.docs} 个文档，{result.chunks} 个片段，用时 {result.seconds:.0f} 秒。")
     return Answerer(open_index(settings), settings)
+
+
+def langchain_retriever(settings: Settings | None = None, k: int = 5):
+    """The report's hybrid retriever (dense + BM25, fused) as a LangChain BaseRetriever, for teams that build
+    chains on it: `langchain_retriever().invoke("燃气安全做了什么")` returns Documents whose metadata give
+    doc, section, page and lines. Opens the index (it must have been built: `qa index`)."""
+    return open_index(settings or load_settings()).retriever.as_langchain(k)

@@ -88,10 +88,6 @@ class Store:
         """Number of vectors stored."""
         return self._call(self._col.count)
 
-    def ids(self) -> set[str]:
-        """Every id in the collection."""
-        return set(self._call(lambda: self._col.get(include=[])["ids"]))
-
     def upsert(self, ids: list[str], vectors, metadatas: list[dict] | None = None) -> None:
         """Insert or replace vectors in batches."""
         vectors = np.asarray(vectors, dtype=np.float32)
