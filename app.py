@@ -3,6 +3,7 @@
 Source text and questions are always html-escaped before they reach the page; the only markup the app
 adds is its own (layout, <mark> around the answer's figures, copy buttons).
 """
+
 from __future__ import annotations
 
 import html
@@ -25,8 +26,12 @@ from qa.types import Answer, Citation
 
 log = logging.getLogger("qa.app")
 
-EXAMPLES = ["2022年生产安全事故死亡人数", "去年执法罚了多少钱", "城镇燃气安全方面做了哪些工作",
-            "应急预案修编情况在哪一节"]
+EXAMPLES = [
+    "2022年生产安全事故死亡人数",
+    "去年执法罚了多少钱",
+    "城镇燃气安全方面做了哪些工作",
+    "应急预案修编情况在哪一节",
+]
 KIND_LABELS = {"figure": "数字", "computed": "计算", "passage": "段落", "not_found": "未找到"}
 CITE_HEADINGS = {"computed": "算式中各数的出处", "not_found": "报告中相近的内容"}
 STAGES = {"parse": "解析文档", "embed": "计算向量", "store": "写入向量库"}
@@ -91,6 +96,7 @@ _service: Service | None = None
 
 
 # ---- answers ----------------------------------------------------------------------------------
+
 
 def ask(question: str, history: list[str]) -> Answer:
     """The library's Answer for a question, or a QAError whose message can be shown as it is."""
@@ -163,7 +169,7 @@ def answer_figures(answer: Answer) -> list[str]:
     if answer.kind not in ("figure", "computed"):
         return []
     lead = answer.answer.split("——", 1)[0] + " " + answer.working
-    found = [m.group() for m in NUMBER.finditer(lead) if not lead[m.end():m.end() + 1] == "年"]
+    found = [m.group() for m in NUMBER.finditer(lead) if lead[m.end() : m.end() + 1] != "年"]
     return sorted(set(found), key=len, reverse=True)
 
 
@@ -186,28 +192,33 @@ def copy_text(cite: Citation) -> str:
 def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
     a, b = cite.lines
     lines = f"第{a}行" if a == b else f"第{a}–{b}行"
-    head = " · ".join(x for x in (f"《{cite.title or cite.doc}》", cite.section,
-                                  f"第{cite.page}页" if cite.page else "", lines) if x)
-    return (f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {html.escape(head, quote=False)}'
-            f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
-            f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>')
+    head = " · ".join(
+        x for x in (f"《{cite.title or cite.doc}》", cite.section, f"第{cite.page}页" if cite.page else "", lines) if x
+    )
+    return (
+        f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {html.escape(head, quote=False)}'
+        f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
+        f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>'
+    )
 
 
 def render_answer(answer: Answer) -> str:
     """One answer as HTML: the answer first, then working, 另见 and the citations."""
     figures = answer_figures(answer)
-    parts = [f'<div class="qa-answer" data-kind="{answer.kind}">',
-             f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>'
-             f'{text_html(answer.answer)}</div>']
+    parts = [
+        f'<div class="qa-answer" data-kind="{answer.kind}">',
+        f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>'
+        f"{text_html(answer.answer)}</div>",
+    ]
     if answer.working:
         parts.append(f'<div class="qa-working">算式：{text_html(answer.working)}</div>')
     also = [a for a in answer.also if a not in answer.answer]
     if also:
-        parts.append("<div class=\"qa-also\">另见：" + "；".join(text_html(a) for a in also) + "</div>")
+        parts.append('<div class="qa-also">另见：' + "；".join(text_html(a) for a in also) + "</div>")
     if answer.citations:
         parts.append(f'<div class="qa-cites-head">{CITE_HEADINGS.get(answer.kind, "出处")}：</div>')
         cites = [render_citation(n, c, figures) for n, c in enumerate(answer.citations, start=1)]
-        shown = len(cites) if answer.kind == "computed" else 1      # every input of a computation stays in view
+        shown = len(cites) if answer.kind == "computed" else 1  # every input of a computation stays in view
         parts += cites[:shown]
         if cites[shown:]:
             more = "".join(cites[shown:])
@@ -220,8 +231,10 @@ def chat(message: str, history: list) -> tuple[list, str]:
     """Submit handler: the chat with the question and its reply appended, and an emptied textbox."""
     history = list(history or [])
     reply = respond(message, history)
-    history += [{"role": "user", "content": f'<div class="qa-q">{text_html(message or "")}</div>'},
-                {"role": "assistant", "content": reply}]
+    history += [
+        {"role": "user", "content": f'<div class="qa-q">{text_html(message or "")}</div>'},
+        {"role": "assistant", "content": reply},
+    ]
     return history, ""
 
 
@@ -232,7 +245,7 @@ def api_ask(question: str, history_json: str = "[]") -> dict:
     except ValueError:
         history = None
     if not isinstance(history, list) or not all(isinstance(q, str) for q in history):
-        raise gr.Error("history_json 应为由问题字符串组成的 JSON 数组，例如 [\"2022年生产安全事故死亡人数\"]")
+        raise gr.Error('history_json 应为由问题字符串组成的 JSON 数组，例如 ["2022年生产安全事故死亡人数"]')
     try:
         return ask(question, history).to_dict()
     except QAError as err:
@@ -250,8 +263,13 @@ def record_feedback(history: list, data: gr.LikeData) -> None:
     reply = message_text(data.value)
     lead = LEAD.search(reply)
     kind, answer = (lead.group(1), lead.group(2)) if lead else ("message", reply)
-    entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": data.liked, "question": question,
-             "kind": kind, "answer": plain_text(answer)}
+    entry = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "liked": data.liked,
+        "question": question,
+        "kind": kind,
+        "answer": plain_text(answer),
+    }
     path = _service.settings.index_dir / "feedback.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     with _service.feedback_lock, open(path, "a", encoding="utf-8") as fh:
@@ -260,12 +278,22 @@ def record_feedback(history: list, data: gr.LikeData) -> None:
 
 # ---- 指标表 and 文档 tabs --------------------------------------------------------------------------
 
+
 def record_rows(query: str = "") -> list[list]:
     """Every table record as a row, keeping those that contain all the words of the query."""
     index = _service.index if _service else None
-    rows = [[r.table, r.row, r.indicator, r.column, r.raw, r.unit,
-             f"{r.lines[0]}–{r.lines[1]}" if r.lines[0] != r.lines[1] else str(r.lines[0])]
-            for r in (index.records if index else [])]
+    rows = [
+        [
+            r.table,
+            r.row,
+            r.indicator,
+            r.column,
+            r.raw,
+            r.unit,
+            f"{r.lines[0]}–{r.lines[1]}" if r.lines[0] != r.lines[1] else str(r.lines[0]),
+        ]
+        for r in (index.records if index else [])
+    ]
     words = (query or "").split()
     return [row for row in rows if all(any(w in str(cell) for cell in row) for w in words)]
 
@@ -275,11 +303,15 @@ def docs_html() -> str:
     index = _service.index if _service else None
     if index is None:
         return f"<p>{NOT_READY}</p>"
-    out = [f"<p>索引建立于 {html.escape(str(index.built_at))}，嵌入模型 {html.escape(str(index.model))}，"
-           f"共 {len(index.docs)} 个文档。</p>"]
+    out = [
+        f"<p>索引建立于 {html.escape(str(index.built_at))}，嵌入模型 {html.escape(str(index.model))}，"
+        f"共 {len(index.docs)} 个文档。</p>"
+    ]
     for doc in index.docs:
-        out.append(f"<h3>{html.escape(doc.get('title') or doc['name'])}</h3>"
-                   f"<p>{html.escape(doc['name'])}，{doc.get('chunks', 0)} 个片段</p><ul>")
+        out.append(
+            f"<h3>{html.escape(doc.get('title') or doc['name'])}</h3>"
+            f"<p>{html.escape(doc['name'])}，{doc.get('chunks', 0)} 个片段</p><ul>"
+        )
         for s in doc.get("sections", []):
             page = f"（第{s['page']}页）" if s.get("page") else ""
             indent = max(0, int(s.get("level") or 1) - 1) * 1.5
@@ -288,7 +320,7 @@ def docs_html() -> str:
     return "".join(out)
 
 
-def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:
+def rebuild(full: bool, progress=gr.Progress()):  # noqa: B008 (how Gradio injects a progress bar) -> tuple[str, str, list]:
     """Bring the index up to date (full=True re-embeds everything) and reload the answerer."""
     service = _service
     if service.rebuilding:
@@ -301,7 +333,10 @@ def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:
     try:
         result = build_index(service.settings, rebuild=full, progress=report)
         service.load()
-        status = f"重建完成：{result.docs} 个文档，{result.chunks} 个片段，新计算向量 {result.embedded} 个，用时 {result.seconds:.1f} 秒。"
+        status = (
+            f"重建完成：{result.docs} 个文档，{result.chunks} 个片段，新计算向量 {result.embedded} 个，"
+            f"用时 {result.seconds:.1f} 秒。"
+        )
     except QAError as err:
         log.error("重建索引失败: %r", err)
         status = "重建失败：" + (str(err) if isinstance(err, IndexBusy) else "详情见日志。")
@@ -312,16 +347,22 @@ def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:
 
 # ---- layout and start-up ------------------------------------------------------------------------
 
+
 def build_demo() -> gr.Blocks:
     """The three tabs wired to the functions above, plus the /ask API."""
     with gr.Blocks(title="报告问答", analytics_enabled=False) as demo:
         gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
         with gr.Tab("问答"):
-            chatbot = gr.Chatbot(label="对话", height="65vh", min_height=420, latex_delimiters=[],
-                                 feedback_options=("Like", "Dislike"))
+            chatbot = gr.Chatbot(
+                label="对话", height="65vh", min_height=420, latex_delimiters=[], feedback_options=("Like", "Dislike")
+            )
             with gr.Row():
-                box = gr.Textbox(placeholder="输入问题，按回车提问，例如：2022年生产安全事故死亡人数",
-                                 show_label=False, scale=8, autofocus=True)
+                box = gr.Textbox(
+                    placeholder="输入问题，按回车提问，例如：2022年生产安全事故死亡人数",
+                    show_label=False,
+                    scale=8,
+                    autofocus=True,
+                )
                 send = gr.Button("提问", variant="primary", scale=1)
             gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
             gr.ClearButton([box, chatbot], value="清空对话")
@@ -376,14 +417,17 @@ def main() -> int:
     except QAError as err:
         print(f"无法启动报告问答：{err}", file=sys.stderr)
         return 1
-    print(f"索引与模型已就绪（{time.perf_counter() - started:.1f} 秒），启动网页服务 http://{settings.host}:{settings.port}",
-          flush=True)
+    print(
+        f"索引与模型已就绪（{time.perf_counter() - started:.1f} 秒），启动网页服务 http://{settings.host}:{settings.port}",
+        flush=True,
+    )
     demo = build_demo()
     demo.queue(default_concurrency_limit=settings.concurrency)
     try:
-        demo.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS, head=COPY_JS,
-                    show_error=False)
-    except OSError as err:          # the port is taken or the address is not this machine's
+        demo.launch(
+            server_name=settings.host, server_port=settings.port, auth=auth, css=CSS, head=COPY_JS, show_error=False
+        )
+    except OSError as err:  # the port is taken or the address is not this machine's
         print(f"无法在 {settings.host}:{settings.port} 上提供服务：{err}（可用 QA_PORT 换一个端口）", file=sys.stderr)
         return 1
     return 0

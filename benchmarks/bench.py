@@ -6,8 +6,10 @@ so its start-up and its peak RSS (ru_maxrss) are its own; the parent only prepar
 environments, collects one JSON result per run and writes them all to args.out. Targets are printed
 next to the figures, never asserted: a benchmark reports, tests decide.
 """
+
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -20,23 +22,23 @@ import tempfile
 import time
 from pathlib import Path
 
-import argparse
-
 from qa.config import load_settings
 from qa.corpus import corpus_files, corpus_text
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent                # the repository: benchmarks are run from a checkout, not from the wheel
+ROOT = HERE.parent  # the repository: benchmarks are run from a checkout, not from the wheel
 GOLD = ROOT / "tests" / "gold" / "public.jsonl"
 TARGETS = {"figure_p95_ms": 100, "passage_p95_ms": 300, "warm_build_s": 60, "serving_rss_mb": 1536}
 KINDS = ("figure", "computed", "passage", "not_found")
-REAL_MODEL_MAX_DOCS = 10        # larger synthetic corpora use the fake embedder (labelled in the JSON)
-SCALE_QUESTIONS = 30            # per corpus size, spread over the documents
-SCALE_BUDGET_S = 600            # stop asking after this long (latency grows with the corpus)
+REAL_MODEL_MAX_DOCS = 10  # larger synthetic corpora use the fake embedder (labelled in the JSON)
+SCALE_QUESTIONS = 30  # per corpus size, spread over the documents
+SCALE_BUDGET_S = 600  # stop asking after this long (latency grows with the corpus)
 SEED = 20230601
 WARM_UP = "2022年生产安全事故死亡人数"
-FAKE_NOTE = ("QA_EMBED_MODEL=fake (hashed character bigrams): build time excludes real embedding and dense "
-             "retrieval is meaningless; estimated_real_build_s adds the unique chunks at the measured real rate")
+FAKE_NOTE = (
+    "QA_EMBED_MODEL=fake (hashed character bigrams): build time excludes real embedding and dense "
+    "retrieval is meaningless; estimated_real_build_s adds the unique chunks at the measured real rate"
+)
 
 
 # ---- parent -------------------------------------------------------------------------------------
@@ -51,21 +53,29 @@ def run_bench(args) -> int:
     reports = corpus_files(settings.corpus_dir)
     work = Path(tempfile.mkdtemp(prefix="qa-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_CHROMA")}
-    env.update(QA_CORPUS_DIR=str(settings.corpus_dir), QA_MODEL_DIR=str(settings.model_dir),
-               QA_EMBED_MODEL=settings.embed_model, TOKENIZERS_PARALLELISM="false")
+    env.update(
+        QA_CORPUS_DIR=str(settings.corpus_dir),
+        QA_MODEL_DIR=str(settings.model_dir),
+        QA_EMBED_MODEL=settings.embed_model,
+        TOKENIZERS_PARALLELISM="false",
+    )
     res: dict = {"meta": _meta(settings, quick), "targets": TARGETS, "build": {}}
     try:
         res["model"] = _run("model", {**env, "QA_MODEL_DIR": str(work / "model-fresh")}, work)
         shutil.rmtree(work / "model-fresh", ignore_errors=True)
         if not quick:
-            res["build"]["cold"] = _run("build", {**env, "QA_MODEL_DIR": str(work / "model-cold"),
-                                                  "QA_INDEX_DIR": str(work / "cold")}, work)
+            res["build"]["cold"] = _run(
+                "build", {**env, "QA_MODEL_DIR": str(work / "model-cold"), "QA_INDEX_DIR": str(work / "cold")}, work
+            )
             shutil.rmtree(work / "model-cold", ignore_errors=True)
         warm_env = {**env, "QA_INDEX_DIR": str(work / "warm")}
         res["build"]["warm"] = _run("build", warm_env, work)
         if quick:
-            res["build"]["cold"] = {"skipped": "--quick", "note": "estimate = model.build_s + build.warm.seconds",
-                                    "estimate_s": round(res["model"]["build_s"] + res["build"]["warm"]["seconds"], 1)}
+            res["build"]["cold"] = {
+                "skipped": "--quick",
+                "note": "estimate = model.build_s + build.warm.seconds",
+                "estimate_s": round(res["model"]["build_s"] + res["build"]["warm"]["seconds"], 1),
+            }
         res["build"]["warm"]["index_mb"] = _size_mb(work / "warm")
         res["build"]["reindex"] = _reindex(env, work, reports[0])
         res["serving"] = _run("serve", warm_env, work, {"gold": str(GOLD)})
@@ -83,9 +93,15 @@ def run_bench(args) -> int:
 
 
 def _meta(settings, quick: bool) -> dict:
-    return {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": quick, "model": settings.embed_model,
-            "cpus": len(os.sched_getaffinity(0)), "python": platform.python_version(),
-            "load_average_start": list(os.getloadavg()), "store": "embedded Chroma (QA_CHROMA_* ignored)"}
+    return {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "quick": quick,
+        "model": settings.embed_model,
+        "cpus": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "load_average_start": list(os.getloadavg()),
+        "store": "embedded Chroma (QA_CHROMA_* ignored)",
+    }
 
 
 def _run(task: str, env: dict, work: Path, params: dict | None = None) -> dict:
@@ -96,8 +112,13 @@ def _run(task: str, env: dict, work: Path, params: dict | None = None) -> dict:
     params = {**(params or {}), "result": str(result_file), "spawned": time.time()}
     started = time.perf_counter()
     with open(log, "w") as err:
-        done = subprocess.run([sys.executable, str(HERE / "bench.py"), "--worker", task, json.dumps(params)],
-                              env=env, cwd=ROOT, stdout=err, stderr=err)
+        done = subprocess.run(
+            [sys.executable, str(HERE / "bench.py"), "--worker", task, json.dumps(params)],
+            env=env,
+            cwd=ROOT,
+            stdout=err,
+            stderr=err,
+        )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         tail = log.read_text("utf-8", errors="replace")[-3000:]
@@ -125,10 +146,15 @@ def _reindex(env: dict, work: Path, report: Path) -> dict:
     changed_doc.write_text(text.replace(raw, raw.replace(number, str(int(float(number)) + 1), 1), 1), "utf-8")
     changed = _run("build", two_env, work)
     noop = _run("build", two_env, work)
-    return {"docs": 2, "add_second_doc": added, "change_one_doc": changed, "no_change": noop,
-            "changed_doc_chunks": changed["doc_chunks"][made["doc"]],
-            "only_changed_doc_embedded": changed["changed"] == [made["doc"]]
-            and changed["embedded"] <= changed["doc_chunks"][made["doc"]]}
+    return {
+        "docs": 2,
+        "add_second_doc": added,
+        "change_one_doc": changed,
+        "no_change": noop,
+        "changed_doc_chunks": changed["doc_chunks"][made["doc"]],
+        "only_changed_doc_embedded": changed["changed"] == [made["doc"]]
+        and changed["embedded"] <= changed["doc_chunks"][made["doc"]],
+    }
 
 
 def _scale(n: int, env: dict, work: Path, report: Path, quick: bool, real_rate: float) -> dict:
@@ -146,13 +172,23 @@ def _scale(n: int, env: dict, work: Path, report: Path, quick: bool, real_rate: 
         scale_env["QA_EMBED_MODEL"] = "fake"
     build = _run("build", scale_env, work)
     serve = _run("serve", scale_env, work, {"synth": str(work / f"scale-{n}.json"), "budget_s": SCALE_BUDGET_S})
-    row = {"docs": n, "embedder": env["QA_EMBED_MODEL"] if real else "fake", "chunks": build["chunks"],
-           "embedded": build["embedded"], "build_s": build["seconds"], "build_rss_mb": build["rss_mb"],
-           "index_mb": _size_mb(work / f"scale-{n}-index"), "corpus_mb": _size_mb(corpus),
-           "questions": serve["asked"], "latency_ms": serve["latency_ms"], "serving_rss_mb": serve["rss_mb"],
-           "startup_s": serve["startup_s"], "cites_right_doc": serve["cites_right_doc"],
-           "right_doc_in_citations": serve["right_doc_in_citations"],
-           "answer_correct": serve["answer_correct"]}
+    row = {
+        "docs": n,
+        "embedder": env["QA_EMBED_MODEL"] if real else "fake",
+        "chunks": build["chunks"],
+        "embedded": build["embedded"],
+        "build_s": build["seconds"],
+        "build_rss_mb": build["rss_mb"],
+        "index_mb": _size_mb(work / f"scale-{n}-index"),
+        "corpus_mb": _size_mb(corpus),
+        "questions": serve["asked"],
+        "latency_ms": serve["latency_ms"],
+        "serving_rss_mb": serve["rss_mb"],
+        "startup_s": serve["startup_s"],
+        "cites_right_doc": serve["cites_right_doc"],
+        "right_doc_in_citations": serve["right_doc_in_citations"],
+        "answer_correct": serve["answer_correct"],
+    }
     if not real:
         row["note"] = FAKE_NOTE
         row["estimated_real_build_s"] = round(build["seconds"] + build["embedded"] / real_rate, 0)
@@ -201,9 +237,11 @@ def _print_summary(res: dict, out: Path) -> None:
         f"ours/baseline {json.dumps(res['ours_over_baseline'])}",
     ]
     for row in res.get("scale", []):
-        lines.append(f"N={row['docs']:>3} [{row['embedder']}] 构建 {row['build_s']} s，索引 {row['index_mb']} MB，"
-                     f"p50/p95 {row['latency_ms']['p50']}/{row['latency_ms']['p95']} ms，"
-                     f"内存 {row['serving_rss_mb']} MB，引用正确文档 {row['cites_right_doc']}")
+        lines.append(
+            f"N={row['docs']:>3} [{row['embedder']}] 构建 {row['build_s']} s，索引 {row['index_mb']} MB，"
+            f"p50/p95 {row['latency_ms']['p50']}/{row['latency_ms']['p95']} ms，"
+            f"内存 {row['serving_rss_mb']} MB，引用正确文档 {row['cites_right_doc']}"
+        )
     print("\n".join(lines))
     print(f"结果已写入 {out}")
 
@@ -220,8 +258,12 @@ def _rss_mb() -> float:
 def _percentiles(values: list[float]) -> dict:
     from qa.evaluate import percentile
 
-    return {"n": len(values), "p50": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1),
-            "mean": round(statistics.mean(values), 1) if values else None}
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 50), 1),
+        "p95": round(percentile(values, 95), 1),
+        "mean": round(statistics.mean(values), 1) if values else None,
+    }
 
 
 def _work_model(params: dict) -> dict:
@@ -235,8 +277,7 @@ def _work_model(params: dict) -> dict:
     ensure_default_model(settings, progress=lambda msg: None)
     built = time.perf_counter()
     get_embedder(settings)
-    return {"build_s": round(built - started, 2), "load_s": round(time.perf_counter() - built, 2),
-            "rss_mb": _rss_mb()}
+    return {"build_s": round(built - started, 2), "load_s": round(time.perf_counter() - built, 2), "rss_mb": _rss_mb()}
 
 
 def _work_build(params: dict) -> dict:
@@ -244,15 +285,24 @@ def _work_build(params: dict) -> dict:
 
     report = build_index(load_settings())
     manifest = json.loads((report.path / "manifest.json").read_text("utf-8"))
-    return {"seconds": round(report.seconds, 2), "embedded": report.embedded, "chunks": report.chunks,
-            "docs": report.docs, "model": report.model, "added": list(report.added),
-            "changed": list(report.changed), "unchanged": list(report.unchanged), "skipped": list(report.skipped),
-            "doc_chunks": {d["name"]: d["chunks"] for d in manifest["docs"]}, "rss_mb": _rss_mb()}
+    return {
+        "seconds": round(report.seconds, 2),
+        "embedded": report.embedded,
+        "chunks": report.chunks,
+        "docs": report.docs,
+        "model": report.model,
+        "added": list(report.added),
+        "changed": list(report.changed),
+        "unchanged": list(report.unchanged),
+        "skipped": list(report.skipped),
+        "doc_chunks": {d["name"]: d["chunks"] for d in manifest["docs"]},
+        "rss_mb": _rss_mb(),
+    }
 
 
 def _work_serve(params: dict) -> dict:
-    from qa.service import open_or_build
     from qa.embed import get_embedder
+    from qa.service import open_or_build
 
     settings = load_settings()
     started = time.perf_counter()
@@ -262,8 +312,12 @@ def _work_serve(params: dict) -> dict:
     get_embedder(settings)
     model_loaded = time.perf_counter()
     answerer.ask(WARM_UP)
-    out = {"load_answerer_s": round(loaded - started, 2), "startup_s": round(startup, 2),
-           "model_load_s": round(model_loaded - loaded, 2), "first_answer_s": round(time.perf_counter() - loaded, 2)}
+    out = {
+        "load_answerer_s": round(loaded - started, 2),
+        "startup_s": round(startup, 2),
+        "model_load_s": round(model_loaded - loaded, 2),
+        "first_answer_s": round(time.perf_counter() - loaded, 2),
+    }
     if "gold" in params:
         out.update(_serve_gold(answerer, Path(params["gold"]), settings))
     else:
@@ -281,7 +335,7 @@ def _timed_ask(answerer, question: str) -> tuple[dict, float]:
 def _serve_gold(answerer, gold_path: Path, settings) -> dict:
     from qa.evaluate import load_gold, score_item, summarise
 
-    report = corpus_text(settings.corpus_dir)      # the same text `qa eval` checks grounding against
+    report = corpus_text(settings.corpus_dir)  # the same text `qa eval` checks grounding against
     by_kind: dict[str, list[float]] = {k: [] for k in KINDS}
     scored = []
     for item in load_gold(gold_path):
@@ -289,8 +343,10 @@ def _serve_gold(answerer, gold_path: Path, settings) -> dict:
         by_kind.setdefault(result["kind"], []).append(ms)
         scored.append(score_item(item, {**result, "latency_ms": ms}, report))
     every = [ms for v in by_kind.values() for ms in v]
-    return {"latency_ms": {"all": _percentiles(every), **{k: _percentiles(v) for k, v in by_kind.items()}},
-            "summary": summarise(scored)}
+    return {
+        "latency_ms": {"all": _percentiles(every), **{k: _percentiles(v) for k, v in by_kind.items()}},
+        "summary": summarise(scored),
+    }
 
 
 def _serve_synth(answerer, questions: list[dict], budget_s: float) -> dict:
@@ -309,9 +365,14 @@ def _serve_synth(answerer, questions: list[dict], budget_s: float) -> dict:
         anywhere += q["doc"] in docs
         correct += right and result["kind"] != "not_found" and contains(result["answer"][:100], q["expected"])
     n = max(len(times), 1)
-    return {"asked": len(times), "of": len(questions), "latency_ms": _percentiles(times),
-            "cites_right_doc": round(first / n, 3), "right_doc_in_citations": round(anywhere / n, 3),
-            "answer_correct": round(correct / n, 3)}
+    return {
+        "asked": len(times),
+        "of": len(questions),
+        "latency_ms": _percentiles(times),
+        "cites_right_doc": round(first / n, 3),
+        "right_doc_in_citations": round(anywhere / n, 3),
+        "answer_correct": round(correct / n, 3),
+    }
 
 
 def _work_baseline(params: dict) -> dict:
@@ -356,13 +417,23 @@ def _work_baseline(params: dict) -> dict:
         times.append((time.perf_counter() - t0) * 1000)
         for name, ranked in (("dense", dense), ("bm25", keyword), ("hybrid", hybrid)):
             top = [chunks[i] for i in ranked[:5]]
-            result = {"question": item["question"], "answer": top[0][1], "kind": "passage",
-                      "citations": [{"doc": d, "text": t} for d, t in top], "latency_ms": times[-1]}
+            result = {
+                "question": item["question"],
+                "answer": top[0][1],
+                "kind": "passage",
+                "citations": [{"doc": d, "text": t} for d, t in top],
+                "latency_ms": times[-1],
+            }
             variants[name].append(score_item(item, result, report))
-    return {"recipe": "RecursiveCharacterTextSplitter(500, 50) + same embedder + Chroma EphemeralClient top-5 "
-                      "+ jieba/rank_bm25; hybrid = reciprocal rank fusion of both; answer = top chunk text",
-            "chunks": len(chunks), "build_s": round(build_s, 2), "latency_ms": _percentiles(times),
-            **{name: summarise(s) for name, s in variants.items()}, "rss_mb": _rss_mb()}
+    return {
+        "recipe": "RecursiveCharacterTextSplitter(500, 50) + same embedder + Chroma EphemeralClient top-5 "
+        "+ jieba/rank_bm25; hybrid = reciprocal rank fusion of both; answer = top chunk text",
+        "chunks": len(chunks),
+        "build_s": round(build_s, 2),
+        "latency_ms": _percentiles(times),
+        **{name: summarise(s) for name, s in variants.items()},
+        "rss_mb": _rss_mb(),
+    }
 
 
 def _words(tokens: list[str]) -> list[str]:
@@ -397,5 +468,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE))       # synth.py beside this file
+    sys.path.insert(0, str(HERE))  # synth.py beside this file
     sys.exit(main())

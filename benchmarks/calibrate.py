@@ -6,6 +6,7 @@ are used (tests/dev: (b) in full, an even sample of (a)); the public gold sets a
 
     .venv/bin/python benchmarks/calibrate.py            # prints the grid, writes benchmarks/calibration.json
 """
+
 from __future__ import annotations
 
 import json
@@ -16,15 +17,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa import answer as answer_mod, computed, lookup  # noqa: E402
-from qa.corpus import corpus_text  # noqa: E402
-from qa.service import open_or_build  # noqa: E402
+from qa import answer as answer_mod  # noqa: E402
+from qa import computed, lookup
 from qa.config import load_settings  # noqa: E402
+from qa.corpus import corpus_text  # noqa: E402
 from qa.evaluate import load_gold, score_item  # noqa: E402
+from qa.service import open_or_build  # noqa: E402
 
 TABLE_GRID = (0.52, 0.57, 0.62, 0.67, 0.72)
 PROSE_GRID = (0.40, 0.45, 0.50, 0.55, 0.60, 0.65)
-SAMPLE_EVERY = 4          # every 4th item of the generated set (a), all of the written sets (b)
+SAMPLE_EVERY = 4  # every 4th item of the generated set (a), all of the written sets (b)
 
 
 def dev_items() -> list[dict]:
@@ -68,8 +70,7 @@ def main() -> int:
     answerer = open_or_build()
     report = corpus_text(load_settings().corpus_dir)
     items = dev_items()
-    print(f"{len(items)} development questions "
-          f"({sum(i['category'] == 'unanswerable' for i in items)} unanswerable)")
+    print(f"{len(items)} development questions ({sum(i['category'] == 'unanswerable' for i in items)} unanswerable)")
     grid = []
     started = time.perf_counter()
     for t in TABLE_GRID:
@@ -77,13 +78,18 @@ def main() -> int:
             set_thresholds(t, p)
             row = {"table_min": t, "prose_min": p, **measure(answerer, items, report)}
             grid.append(row)
-            print(f"TABLE_MIN {t:.2f} PROSE_MIN {p:.2f}  acc {row['accuracy']:.3f}  "
-                  f"refusal P {row['refusal_precision']}  R {row['refusal_recall']}  "
-                  f"false refusals {row['false_refusals']}  figures for unanswerable {row['figures_given_for_unanswerable']}",
-                  flush=True)
+            print(
+                f"TABLE_MIN {t:.2f} PROSE_MIN {p:.2f}  acc {row['accuracy']:.3f}  "
+                f"refusal P {row['refusal_precision']}  R {row['refusal_recall']}  "
+                f"false refusals {row['false_refusals']}  "
+                f"figures for unanswerable {row['figures_given_for_unanswerable']}",
+                flush=True,
+            )
     best = max(grid, key=lambda r: (r["accuracy"], r["refusal_recall"] or 0))
     out = {"questions": len(items), "grid": grid, "best": best, "seconds": round(time.perf_counter() - started, 1)}
-    (ROOT / "benchmarks" / "calibration.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+    (ROOT / "benchmarks" / "calibration.json").write_text(
+        json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     print("best:", best)
     return 0
 

@@ -22,6 +22,7 @@ unanswerable), evidence (table row as printed or prose sentence, [] when unanswe
 or why it is unanswerable) and kind (which generator made it). Before writing, every non-computed number
 is checked to occur in the report on digit boundaries and inside its evidence.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,45 +57,82 @@ BASE_YEAR_FORM = "2020年"
 #   unit      measure word of the counted thing (for computed answers), "" for rates
 #   sum       adding the 2021 and 2022 actuals is meaningful (event counts, not stocks or rates)
 INDICATORS: dict[tuple[str, int], dict] = {
-    ("表2-1", 1): dict(short=["生产安全事故起数", "事故起数"], bare=True, unit="起", sum=True,
-                      colloq=["{Y}{Q}发生了几起生产安全事故", "{Y}{Q}一共出了多少起生产安全事故",
-                              "{Q}生产安全事故{Y}有几起"]),
-    ("表2-1", 2): dict(short=["生产安全事故死亡人数", "事故死亡人数"], bare=True, unit="人", sum=True,
-                      colloq=["{Y}{Q}生产安全事故死了几个人", "{Y}{Q}生产安全事故死了多少人",
-                              "{Q}{Y}因生产安全事故死亡多少人"]),
-    ("表2-1", 3): dict(short=["亿元地区生产总值生产安全事故死亡率", "亿元GDP生产安全事故死亡率", "亿元GDP事故死亡率"],
-                      bare=True),
-    ("表2-1", 4): dict(short=["较大及以上事故起数", "较大以上事故起数"], bare=True, unit="起",
-                      colloq=["{Y}{Q}发生了几起较大及以上事故"]),
-    ("表2-1", 5): dict(short=["较大及以上事故死亡人数", "较大以上事故死亡人数"], bare=True, unit="人",
-                      colloq=["{Y}{Q}较大及以上事故死了几个人"]),
+    ("表2-1", 1): dict(
+        short=["生产安全事故起数", "事故起数"],
+        bare=True,
+        unit="起",
+        sum=True,
+        colloq=["{Y}{Q}发生了几起生产安全事故", "{Y}{Q}一共出了多少起生产安全事故", "{Q}生产安全事故{Y}有几起"],
+    ),
+    ("表2-1", 2): dict(
+        short=["生产安全事故死亡人数", "事故死亡人数"],
+        bare=True,
+        unit="人",
+        sum=True,
+        colloq=["{Y}{Q}生产安全事故死了几个人", "{Y}{Q}生产安全事故死了多少人", "{Q}{Y}因生产安全事故死亡多少人"],
+    ),
+    ("表2-1", 3): dict(
+        short=["亿元地区生产总值生产安全事故死亡率", "亿元GDP生产安全事故死亡率", "亿元GDP事故死亡率"], bare=True
+    ),
+    ("表2-1", 4): dict(
+        short=["较大及以上事故起数", "较大以上事故起数"],
+        bare=True,
+        unit="起",
+        colloq=["{Y}{Q}发生了几起较大及以上事故"],
+    ),
+    ("表2-1", 5): dict(
+        short=["较大及以上事故死亡人数", "较大以上事故死亡人数"],
+        bare=True,
+        unit="人",
+        colloq=["{Y}{Q}较大及以上事故死了几个人"],
+    ),
     ("表2-1", 6): dict(short=["工矿商贸就业人员十万人生产安全事故死亡率", "工矿商贸十万人生产安全事故死亡率"]),
     ("表2-1", 7): dict(short=["运营车辆万车死亡率", "万车死亡率"], bare=True),
     ("表2-1", 8): dict(short=["生产经营性火灾事故死亡人数累计数", "生产经营性火灾事故死亡人数"]),
     ("表2-1", 9): dict(short=["年均十万人口火灾死亡率", "十万人口火灾死亡率"]),
-    ("表2-1", 10): dict(short=["特种设备生产安全事故死亡人数累计数", "特种设备生产安全事故死亡人数", "特种设备事故死亡人数"],
-                       bare=True, unit="人", colloq=["{Y}{Q}特种设备事故死了几个人"]),
+    ("表2-1", 10): dict(
+        short=["特种设备生产安全事故死亡人数累计数", "特种设备生产安全事故死亡人数", "特种设备事故死亡人数"],
+        bare=True,
+        unit="人",
+        colloq=["{Y}{Q}特种设备事故死了几个人"],
+    ),
     # Rows 11-13 print counts (家) under rate names, and the prose prints a 100% rate for 11 and 13:
     # asked only with a column word, or colloquially as a count of enterprises.
-    ("表2-1", 11): dict(short=["亿元企业二级安全标准化创建率", "二级安全标准化创建率"], unit="家",
-                       colloq=["{Y}{Q}亿元企业二级安全标准化创建了多少家"]),
-    ("表2-1", 12): dict(short=["工业企业较大以上安全风险报告率", "较大以上安全风险报告率"], unit="家",
-                       colloq=["{Y}{Q}工业企业较大以上安全风险报告了多少家"]),
-    ("表2-1", 13): dict(short=["重点行业领域安全生产责任险投保率", "安全生产责任险投保率", "安责险投保率"], unit="家",
-                       colloq=["{Y}{Q}重点行业领域安全生产责任险投保了多少家"]),
+    ("表2-1", 11): dict(
+        short=["亿元企业二级安全标准化创建率", "二级安全标准化创建率"],
+        unit="家",
+        colloq=["{Y}{Q}亿元企业二级安全标准化创建了多少家"],
+    ),
+    ("表2-1", 12): dict(
+        short=["工业企业较大以上安全风险报告率", "较大以上安全风险报告率"],
+        unit="家",
+        colloq=["{Y}{Q}工业企业较大以上安全风险报告了多少家"],
+    ),
+    ("表2-1", 13): dict(
+        short=["重点行业领域安全生产责任险投保率", "安全生产责任险投保率", "安责险投保率"],
+        unit="家",
+        colloq=["{Y}{Q}重点行业领域安全生产责任险投保了多少家"],
+    ),
     ("表2-2", 1): dict(short=["自然灾害直接经济损失占地区生产总值的比例", "自然灾害直接经济损失占GDP比例"]),
     ("表2-2", 2): dict(short=["每百万人口因自然灾害死亡率", "每百万人口自然灾害死亡率"], bare=True),
     ("表2-2", 3): dict(short=["每十万人受灾人次", "年均每十万人受灾人次"], bare=True),
-    ("表2-2", 4): dict(short=["流域、区域防洪标准", "流域和区域防洪标准"],
-                      target_contains=["100年一遇", "50年一遇", "20年一遇"]),
-    ("表2-2", 5): dict(short=["城市防洪排涝标准"],
-                      target_contains=["100年一遇", "200年一遇", "50年一遇"]),   # "治涝按20|年一遇" is cut by a page
-    ("表2-2", 6): dict(short=["每个城乡社区灾害信息员", "城乡社区灾害信息员"], bare=True, unit="名",
-                      colloq=["{Y}{Q}每个城乡社区有几名灾害信息员"]),
+    ("表2-2", 4): dict(
+        short=["流域、区域防洪标准", "流域和区域防洪标准"], target_contains=["100年一遇", "50年一遇", "20年一遇"]
+    ),
+    ("表2-2", 5): dict(
+        short=["城市防洪排涝标准"], target_contains=["100年一遇", "200年一遇", "50年一遇"]
+    ),  # "治涝按20|年一遇" is cut by a page
+    ("表2-2", 6): dict(
+        short=["每个城乡社区灾害信息员", "城乡社区灾害信息员"],
+        bare=True,
+        unit="名",
+        colloq=["{Y}{Q}每个城乡社区有几名灾害信息员"],
+    ),
     ("表2-2", 7): dict(short=["灾害事故信息发布公众覆盖率"]),
     ("表2-3", 1): dict(short=["消防救援5分钟响应覆盖范围占城市建成区面积", "消防救援5分钟响应覆盖范围"]),
-    ("表2-3", 2): dict(short=["应急物资储备库数量", "应急物资储备库"], bare=True, unit="个",
-                      colloq=["{Y}{Q}有几个应急物资储备库"]),
+    ("表2-3", 2): dict(
+        short=["应急物资储备库数量", "应急物资储备库"], bare=True, unit="个", colloq=["{Y}{Q}有几个应急物资储备库"]
+    ),
 }
 
 # Rows the report says are not yet counted (第六部分(一)5.(1)"二是"：…等规划指标尚未统计): their cells only
@@ -107,13 +145,22 @@ SKIP_CELLS = {
 }
 
 # Column words. {N} name, {Y} year form, {Q} qualifier slot (empty for answerable questions).
-TARGET_TEMPLATES = ["{Q}{N}的规划目标是多少", "{Q}{N}的目标值是多少", "规划对{Q}{N}的要求是多少", "“十四五”规划里{Q}{N}的目标"]
+TARGET_TEMPLATES = [
+    "{Q}{N}的规划目标是多少",
+    "{Q}{N}的目标值是多少",
+    "规划对{Q}{N}的要求是多少",
+    "“十四五”规划里{Q}{N}的目标",
+]
 BASE_TEMPLATES = ["{Q}{N}的2020年基数是多少", "{Q}{N}基数是多少", "2020年{Q}{N}是多少", "{Q}{N}在2020年是多少"]
 ACTUAL_TEMPLATES = ["{Y}{Q}{N}实际数是多少", "{Y}{Q}{N}实际完成多少", "{Q}{N}{Y}实际是多少", "{Y}{Q}{N}的实际完成值"]
 BARE_TEMPLATES = ["{Y}{Q}{N}是多少", "{Q}{N}{Y}是多少"]
 CHANGE_TEMPLATES = {
-    "down": ["{Y}{Q}{N}比2020年降幅是多少", "{Y}{Q}{N}比2020年下降了百分之多少", "{Y}{Q}{N}较2020年变化幅度",
-             "{Q}{N}{Y}的降幅"],
+    "down": [
+        "{Y}{Q}{N}比2020年降幅是多少",
+        "{Y}{Q}{N}比2020年下降了百分之多少",
+        "{Y}{Q}{N}较2020年变化幅度",
+        "{Q}{N}{Y}的降幅",
+    ],
     "up": ["{Y}{Q}{N}较2020年变化幅度", "{Y}{Q}{N}比2020年提高了百分之多少", "{Y}{Q}{N}比2020年增幅是多少"],
     "flat": ["{Y}{Q}{N}较2020年变化幅度", "{Y}{Q}{N}比2020年降幅是多少"],
 }
@@ -121,11 +168,20 @@ CHANGE_TEMPLATES = {
 FULL_TEMPLATE = "{T}中“{F}”这一行{C}是多少"
 FULL_COLUMN = {"target": "的规划目标", "base": "的2020年基数", "actual": "{Y}的实际数", "change": "{Y}比2020年降幅(±%)"}
 CELLS_PER_MEASURE = {"target": 8, "base": 10, "actual": 18, "change": 12}
-ZERO_CELL_CAP = 5           # cells reading "0" say little; fewer variants
+ZERO_CELL_CAP = 5  # cells reading "0" say little; fewer variants
 
 # Census rows: question measure words by printed unit (None: ask for the 完成调查数量 only).
-CENSUS_UNIT_WORDS = {"个": "个", "栋": "栋", "条": "条", "条座": None, "座": "座", "份": "份", "公里": "公里",
-                     "km": "公里", "项": "项"}
+CENSUS_UNIT_WORDS = {
+    "个": "个",
+    "栋": "栋",
+    "条": "条",
+    "条座": None,
+    "座": "座",
+    "份": "份",
+    "公里": "公里",
+    "km": "公里",
+    "项": "项",
+}
 # Rows whose category path is printed cleanly; the others were cut by page breaks or shifted cells
 # (e.g. 12-14 "危险化学品自然灾害承|灾体"), so only their 行业部门 is used.
 CENSUS_PATH_TRUSTED = set(range(1, 12)) | set(range(27, 45))
@@ -138,20 +194,90 @@ CENSUS_TEMPLATES = [
 ]
 CENSUS_COUNT_TEMPLATES = ["普查了多少{u}{name}", "风险普查一共调查了几{u}{name}"]
 CENSUS_PATH_TEMPLATES = ["{dept}普查的{path}里，{name}有多少{u}", "普查成果中{path}类的{name}完成调查数量是多少"]
-CENSUS_EXPLICIT_TEMPLATES = ["普查成果分类统计表中{name}的完成调查数量是多少", "普查成果分类统计里{dept}{name}完成调查多少{u}"]
+CENSUS_EXPLICIT_TEMPLATES = [
+    "普查成果分类统计表中{name}的完成调查数量是多少",
+    "普查成果分类统计里{dept}{name}完成调查多少{u}",
+]
 CENSUS_PAIRS = 200
 
 # Prose figures.
 PROSE_MAX_QUESTIONS = 2
 # Words at the end of a subject that are not part of what is counted.
-TRAILING_FILLERS = ["提高至", "下降至", "降至", "设定为", "约为", "合计为", "总计", "合计", "共计", "累计", "达到", "超过",
-                    "达", "为", "约", "共", "超", "有", "计", "逾", "近", "至"]
+TRAILING_FILLERS = [
+    "提高至",
+    "下降至",
+    "降至",
+    "设定为",
+    "约为",
+    "合计为",
+    "总计",
+    "合计",
+    "共计",
+    "累计",
+    "达到",
+    "超过",
+    "达",
+    "为",
+    "约",
+    "共",
+    "超",
+    "有",
+    "计",
+    "逾",
+    "近",
+    "至",
+]
 LEADING_FILLERS = ["其中", "全市共", "全市", "共计", "累计", "共", "另", "已", "并"]
 # A subject whose last word is one of these does not name what is counted.
-NOT_A_NOUN = {"完成", "对", "在", "向", "包含", "投入", "新建", "签订", "开展", "召开", "组织开展", "选取", "排出", "余下",
-              "分批推进", "发动", "连续", "修编", "共调拨", "针对全市", "依托全市", "覆盖全市", "明确", "指导", "已有",
-              "全市", "建党", "行政处罚", "整改", "完成整改", "已完成整改", "关闭取缔", "立案", "立案调查", "媒体曝光",
-              "发现问题", "投资", "投资约", "拨付", "筹措", "拟投入", "总计", "包括", "涉及企业", "涉及", "企业", "单位"}
+NOT_A_NOUN = {
+    "完成",
+    "对",
+    "在",
+    "向",
+    "包含",
+    "投入",
+    "新建",
+    "签订",
+    "开展",
+    "召开",
+    "组织开展",
+    "选取",
+    "排出",
+    "余下",
+    "分批推进",
+    "发动",
+    "连续",
+    "修编",
+    "共调拨",
+    "针对全市",
+    "依托全市",
+    "覆盖全市",
+    "明确",
+    "指导",
+    "已有",
+    "全市",
+    "建党",
+    "行政处罚",
+    "整改",
+    "完成整改",
+    "已完成整改",
+    "关闭取缔",
+    "立案",
+    "立案调查",
+    "媒体曝光",
+    "发现问题",
+    "投资",
+    "投资约",
+    "拨付",
+    "筹措",
+    "拟投入",
+    "总计",
+    "包括",
+    "涉及企业",
+    "涉及",
+    "企业",
+    "单位",
+}
 NOUNISH_TAGS = ("n", "vn", "nz", "nt", "ns", "nr", "j", "i", "l", "eng", "an")
 NOUN_SUFFIX = re.compile(r"(率|数|额|量|金|费|书|单|人次|家次|面积|长度|资金|项目|企业|单位|场所|人员|队伍|隐患|问题)$")
 
@@ -159,20 +285,40 @@ NOUN_SUFFIX = re.compile(r"(率|数|额|量|金|费|书|单|人次|家次|面积
 PLACES = ["上海", "苏州", "南京", "无锡", "张浦镇", "花桥镇", "周市镇", "千灯镇"]
 PLACE_FORMS = {"上海": "上海市", "苏州": "苏州市", "南京": "南京市", "无锡": "无锡市"}
 SECTORS = ["建筑施工领域的", "道路交通领域的", "危险化学品领域的", "冶金工贸领域的", "城镇燃气领域的", "水上交通领域的"]
-SECTOR_ROWS = {("表2-1", 1), ("表2-1", 2)}       # city-wide totals with no sector breakdown in the report
+SECTOR_ROWS = {("表2-1", 1), ("表2-1", 2)}  # city-wide totals with no sector breakdown in the report
 # Rows asked for another place: the city-wide safety indicators. Not 表2-2/2-3: per-community or single-site
 # figures ("每个城乡社区灾害信息员 1", "应急物资储备库 1", the new 储备库 being in 周市镇) could carry over.
 PLACE_ROWS = {("表2-1", k) for k in range(1, 14)}
 # Undated prose figures are asked for 2019 only when they count events (a length or area has no year).
-EVENT_UNITS = {"次", "家次", "人次", "起", "条", "场", "场次", "批次", "艘次", "辆次", "份", "期", "篇", "轮", "件", "档"}
+EVENT_UNITS = {
+    "次",
+    "家次",
+    "人次",
+    "起",
+    "条",
+    "场",
+    "场次",
+    "批次",
+    "艘次",
+    "辆次",
+    "份",
+    "期",
+    "篇",
+    "轮",
+    "件",
+    "档",
+}
 UNASKED_YEARS = {2019: ["2019年", "19年"], 2023: ["2023年", "今年"]}
 # Indicator rows asked for a year the tables lack: only rows with non-zero actuals, and for 2023 not rows
 # whose name the report mentions in a 2023 sentence (11: "截至2023年4月…全部申报"; 13: 2023年度 投保率100%).
-YEAR_MISS_ROWS = {2019: {("表2-1", k) for k in (1, 2, 3, 7, 11, 12, 13)} | {("表2-2", 3)},
-                  2023: {("表2-1", k) for k in (1, 2, 3, 7, 12)}}
+YEAR_MISS_ROWS = {
+    2019: {("表2-1", k) for k in (1, 2, 3, 7, 11, 12, 13)} | {("表2-2", 3)},
+    2023: {("表2-1", k) for k in (1, 2, 3, 7, 12)},
+}
 
 
 # ───────────────────────────── helpers ─────────────────────────────
+
 
 @dataclass
 class Item:
@@ -190,20 +336,22 @@ class Item:
 class Fact:
     """One answerable fact, kept for compounds and near misses."""
 
-    kind: str                 # table | census | prose
+    kind: str  # table | census | prose
     category: str
     questions: list[str]
     answer: str
     must_contain: list[str]
     evidence: list[str]
     source: str
-    np: str = ""              # noun phrase naming the figure ("2022年生产安全事故起数实际数"), for compounds
+    np: str = ""  # noun phrase naming the figure ("2022年生产安全事故起数实际数"), for compounds
     extra: dict = field(default_factory=dict)
 
     def items(self) -> list[Item]:
         """One question item per phrasing of this fact."""
-        return [Item(question, self.category, self.answer, self.must_contain, self.evidence, self.source, self.kind)
-                for question in self.questions]
+        return [
+            Item(question, self.category, self.answer, self.must_contain, self.evidence, self.source, self.kind)
+            for question in self.questions
+        ]
 
 
 def norm(text: str) -> str:
@@ -274,7 +422,7 @@ class Report:
     def __init__(self, path: Path):
         self.text = path.read_text("utf-8")
         self.lines = self.text.split("\n")
-        self.flat = norm(self.text.replace("**", ""))      # bold marks are dropped by the parser
+        self.flat = norm(self.text.replace("**", ""))  # bold marks are dropped by the parser
         body = re.sub(r"\n\s*\n", "\n", self.text)
         self.sentences = [s for s in re.split(r"(?<=[。！？；])|\n", body) if s.strip()]
 
@@ -282,7 +430,7 @@ class Report:
         return self.lines[no - 1].strip()
 
     def span(self, first: int, last: int) -> str:
-        return "\n".join(self.lines[first - 1:last])
+        return "\n".join(self.lines[first - 1 : last])
 
     def sentences_with(self, phrase: str) -> list[str]:
         p = norm(phrase)
@@ -290,6 +438,7 @@ class Report:
 
 
 # ───────────────────────────── 1. table cells ─────────────────────────────
+
 
 def table_key(rec) -> tuple[str, int]:
     return (rec.table.split()[0] if rec.table.startswith("表") else rec.table, rec.row)
@@ -357,8 +506,12 @@ def table_cell_questions(key, rec, meta, qual: str = "", years: list[str] | None
 
 def cell_np(rec, meta) -> str:
     n = meta["short"][0]
-    return {"target": f"{n}的规划目标", "base": f"{n}的2020年基数",
-            "actual": f"{rec.year}年{n}实际数", "change": f"{rec.year}年{n}较2020年变化幅度"}[rec.measure]
+    return {
+        "target": f"{n}的规划目标",
+        "base": f"{n}的2020年基数",
+        "actual": f"{rec.year}年{n}实际数",
+        "change": f"{rec.year}年{n}较2020年变化幅度",
+    }[rec.measure]
 
 
 def table_items(records, report: Report, rng: random.Random, skipped: Counter) -> tuple[list[Item], list[Fact]]:
@@ -389,13 +542,25 @@ def table_items(records, report: Report, rng: random.Random, skipped: Counter) -
             evidence = [report.line(rec.lines[0])]
             source = f"{key[0]} row {key[1]} col {rec.column}"
             answer = f"{meta['short'][0]} {rec.column}：{raw}"
-            facts.append(Fact("table", "table", questions, answer, must, evidence, source,
-                              np=cell_np(rec, meta), extra=dict(key=key, rec=rec, meta=meta)))
+            facts.append(
+                Fact(
+                    "table",
+                    "table",
+                    questions,
+                    answer,
+                    must,
+                    evidence,
+                    source,
+                    np=cell_np(rec, meta),
+                    extra=dict(key=key, rec=rec, meta=meta),
+                )
+            )
             items.extend(facts[-1].items())
     return items, facts
 
 
 # ───────────────────────────── 2. census rows ─────────────────────────────
+
 
 def census_path(rec) -> list[str]:
     """行业部门, 大类, 中类 from the record's rendered row ('… 第3行：应急管理局 > 承灾体 > … > 小类；…')."""
@@ -413,7 +578,7 @@ def census_conflicts(rec, figures) -> list[str]:
         if unit_family(f.unit) != fam or scaled(f) == Decimal(str(rec.value)):
             continue
         i = f.clause.find(f.raw)
-        after = re.split(r"[，、；。和及]", f.clause[i + len(f.raw):])[0] if i >= 0 else ""
+        after = re.split(r"[，、；。和及]", f.clause[i + len(f.raw) :])[0] if i >= 0 else ""
         before = SEPARATORS.split(f.subject)[-1]
         if rec.indicator in after or rec.indicator in before:
             out.append(f.raw)
@@ -432,9 +597,10 @@ def census_items(records, figures, report: Report, rng: random.Random, skipped: 
         dept = path[0] if path else ""
         conflicts = census_conflicts(rec, figures)
         groups: dict[str, list[str]] = defaultdict(list)
-        if conflicts:                                  # the prose prints another figure: name the table
-            groups["explicit"] = [t.format(name=name, dept=dept, u=u or "") for t in CENSUS_EXPLICIT_TEMPLATES
-                                  if u or "{u}" not in t]
+        if conflicts:  # the prose prints another figure: name the table
+            groups["explicit"] = [
+                t.format(name=name, dept=dept, u=u or "") for t in CENSUS_EXPLICIT_TEMPLATES if u or "{u}" not in t
+            ]
         else:
             for t in CENSUS_TEMPLATES:
                 if u or "{u}" not in t:
@@ -444,8 +610,11 @@ def census_items(records, figures, report: Report, rng: random.Random, skipped: 
             if rec.row in CENSUS_PATH_TRUSTED and len(path) >= 3:
                 cats = [p for p in path[1:] if p and p != name]
                 cats = list(dict.fromkeys(cats))
-                groups["path"] = [t.format(dept=dept, path="".join(cats), name=name, u=u or "个")
-                                  for t in CENSUS_PATH_TEMPLATES if u or "{u}" not in t]
+                groups["path"] = [
+                    t.format(dept=dept, path="".join(cats), name=name, u=u or "个")
+                    for t in CENSUS_PATH_TEMPLATES
+                    if u or "{u}" not in t
+                ]
             elif dept:
                 groups["path"] = [f"{dept}普查的{name}完成调查数量是多少"]
         questions = [q(s) for s in pick(rng, groups, 8)]
@@ -453,9 +622,19 @@ def census_items(records, figures, report: Report, rng: random.Random, skipped: 
         evidence = [report.line(rec.lines[0])]
         source = f"{rec.table} row {rec.row} ({name}) col 完成调查数量"
         answer = f"{name}：{rec.raw.replace(' ', '')}"
-        facts.append(Fact("census", "table", questions, answer, must, evidence, source,
-                          np=f"普查的{name}数量", extra=dict(rec=rec, dept=dept, ambiguous=bool(conflicts),
-                                                           unit_word=u)))
+        facts.append(
+            Fact(
+                "census",
+                "table",
+                questions,
+                answer,
+                must,
+                evidence,
+                source,
+                np=f"普查的{name}数量",
+                extra=dict(rec=rec, dept=dept, ambiguous=bool(conflicts), unit_word=u),
+            )
+        )
         items.extend(facts[-1].items())
         if conflicts:
             skipped[f"census row asked only by table name (prose prints {'/'.join(conflicts)})"] += 1
@@ -465,8 +644,10 @@ def census_items(records, figures, report: Report, rng: random.Random, skipped: 
 # ───────────────────────────── 3. prose figures ─────────────────────────────
 
 SCALE = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
-TIME = re.compile(r"(?:截至|截止|自)?\s*(20\d{2})\s*年(?:\s*[、和至]\s*20\d{2}\s*年)?(?:\s*\d{1,2}\s*月)?"
-                  r"(?:底|末|以来|至今|上半年|下半年|度)?")
+TIME = re.compile(
+    r"(?:截至|截止|自)?\s*(20\d{2})\s*年(?:\s*[、和至]\s*20\d{2}\s*年)?(?:\s*\d{1,2}\s*月)?"
+    r"(?:底|末|以来|至今|上半年|下半年|度)?"
+)
 ASIDES = re.compile(r"《[^》]*》|<[^>]*>|（[^）]*）|\([^)]*\)|〔[^〕]*〕")
 SEPARATORS = re.compile(r"[，,、；;：:（(）)《》<>“”\"‘’【】]")
 TOPIC = re.compile(r"^\**([\u4e00-\u9fff“”（）]{2,14}?)(?:方面)?\**[：:]")
@@ -506,8 +687,8 @@ def time_phrase(f) -> str:
     before = ASIDES.sub(lambda m: "#" * len(m.group(0)), f.sentence[: figure_position(f)])
     found = ""
     for m in TIME.finditer(before):
-        pre = before[max(0, m.start() - 1): m.start()]
-        post = before[m.end(): m.end() + 2]
+        pre = before[max(0, m.start() - 1) : m.start()]
+        post = before[m.end() : m.end() + 2]
         if pre in ("较", "比", "-", "—", "~", "～") or post.startswith(("基数", "-", "—", "版")):
             continue
         found = re.sub(r"\s+", "", m.group(0))
@@ -528,7 +709,7 @@ def strip_fillers(s: str) -> str:
                 s, changed = s[: -len(w)], True
         for w in LEADING_FILLERS:
             if s.startswith(w) and len(s) > len(w) + 1:
-                s, changed = s[len(w):], True
+                s, changed = s[len(w) :], True
     return s
 
 
@@ -590,7 +771,7 @@ def previous_clause(f) -> str:
     for i, c in enumerate(cls):
         if f.clause.strip("，；。") and f.clause.strip("，；。") in c and i > 0:
             prev = cls[i - 1].strip().rstrip("，；").replace("**", "")
-            prev = re.sub(r"^[^，。：]{2,14}：", "", prev)          # the paragraph's topic label
+            prev = re.sub(r"^[^，。：]{2,14}：", "", prev)  # the paragraph's topic label
             cjk = len(re.findall(r"[\u4e00-\u9fff]", prev))
             return prev if cjk >= 4 and len(prev) <= 40 else ""
     return ""
@@ -599,7 +780,7 @@ def previous_clause(f) -> str:
 def figure_ok(f) -> str:
     """'' if a figure may be asked, else the reason it is skipped."""
     pos = figure_position(f) + len(f.raw)
-    after = f.sentence[pos: pos + 1]
+    after = f.sentence[pos : pos + 1]
     if re.match(r"[\u4e00-\u9fffA-Za-z0-9]", after):
         return "prose figure modifies the word after it (counted thing follows the number)"
     if f.subject.count("《") != f.subject.count("》") or f.subject.count("“") > f.subject.count("”"):
@@ -618,7 +799,7 @@ def same_words(a: str, b: str) -> bool:
     return len(a) >= 4 and sorted(a) == sorted(b)
 
 
-MIN_CLOZE_CHARS = 10      # shorter clauses ('试题多少道', '长度多少米') are asked only with their context
+MIN_CLOZE_CHARS = 10  # shorter clauses ('试题多少道', '长度多少米') are asked only with their context
 
 
 def prose_items(figures, records, report: Report, rng: random.Random, skipped: Counter):
@@ -654,9 +835,13 @@ def prose_items(figures, records, report: Report, rng: random.Random, skipped: C
                 continue
             return True
         for r in records:
-            if r.value is not None and s in r.indicator and (y is None or r.year in (None, y)):
-                if Decimal(str(r.value)) != v:
-                    return True
+            if (
+                r.value is not None
+                and s in r.indicator
+                and (y is None or r.year in (None, y))
+                and Decimal(str(r.value)) != v
+            ):
+                return True
         return False
 
     items, facts, seen = [], [], set()
@@ -682,8 +867,9 @@ def prose_items(figures, records, report: Report, rng: random.Random, skipped: C
             variants["cloze"].append(f"{t}{cloze}{ask}")
         if context and (chars < MIN_CLOZE_CHARS or len(context) <= 30):
             lead = f"{t}，" if t else ""
-            variants["context"].append(f"{context}，{lead}{cloze}{ask}" if topic and not prev else
-                                       f"{lead}{context}，{cloze}{ask}")
+            variants["context"].append(
+                f"{context}，{lead}{cloze}{ask}" if topic and not prev else f"{lead}{context}，{cloze}{ask}"
+            )
         if not variants:
             skipped["prose clause too short to ask and no context to add"] += 1
             continue
@@ -693,13 +879,24 @@ def prose_items(figures, records, report: Report, rng: random.Random, skipped: C
         source = f"prose line {f.lines[0]}: {f.clause.strip()[:40]}"
         clause = re.sub(r"\s+", "", f.clause.strip("，；。：*"))
         answer = clause if not t or t in clause else f"{t}，{clause}"
-        facts.append(Fact("prose", "prose_number", questions, answer, must, evidence, source,
-                          extra=dict(fig=f, subject=s, np=np, time=t, cloze=cloze, ask=ask)))
+        facts.append(
+            Fact(
+                "prose",
+                "prose_number",
+                questions,
+                answer,
+                must,
+                evidence,
+                source,
+                extra=dict(fig=f, subject=s, np=np, time=t, cloze=cloze, ask=ask),
+            )
+        )
         items.extend(facts[-1].items())
     return items, facts
 
 
 # ───────────────────────────── 4. comparisons ─────────────────────────────
+
 
 def dec(raw: str) -> Decimal:
     return Decimal(number_of(raw))
@@ -717,7 +914,7 @@ def indicator_comparisons(records, report: Report, rng: random.Random) -> list[I
             continue
         n = meta["short"][0]
         unit = meta.get("unit", "")
-        name = n if not key in {("表2-1", 11), ("表2-1", 12), ("表2-1", 13)} else f"{n}实际数"
+        name = n if key not in {("表2-1", 11), ("表2-1", 12), ("表2-1", 13)} else f"{n}实际数"
         evidence = [report.line(a21.lines[0])]
         src = f"{key[0]} row {key[1]}"
         # (a) 2022 vs 2021
@@ -733,9 +930,18 @@ def indicator_comparisons(records, report: Report, rng: random.Random) -> list[I
         if key in {("表2-1", 2)}:
             qs += [f"{y2}生产安全事故死亡人数比{y1}{word}了几个人" for y2, y1 in forms[1:]]
         for question in pick(rng, {"d": qs}, 4):
-            items.append(Item(q(question), "comparison", f"{a22.raw}−{a21.raw}={fmt(d, places)}{unit}", [res],
-                              evidence, f"{src}: 2022年实际数 {a22.raw} − 2021年实际数 {a21.raw}", "comparison_years",
-                              computed=True))
+            items.append(
+                Item(
+                    q(question),
+                    "comparison",
+                    f"{a22.raw}−{a21.raw}={fmt(d, places)}{unit}",
+                    [res],
+                    evidence,
+                    f"{src}: 2022年实际数 {a22.raw} − 2021年实际数 {a21.raw}",
+                    "comparison_years",
+                    computed=True,
+                )
+            )
         # (a) sum of the two years, only for event counts
         if meta.get("sum"):
             s = dec(a21.raw) + dec(a22.raw)
@@ -746,9 +952,18 @@ def indicator_comparisons(records, report: Report, rng: random.Random) -> list[I
             if key == ("表2-1", 2):
                 qs += ["21年和22年生产安全事故一共死了多少人", "前年和去年生产安全事故死亡人数合计多少"]
             for question in pick(rng, {"s": qs}, 4):
-                items.append(Item(q(question), "comparison", f"{a21.raw}+{a22.raw}={res}{unit}", [res], evidence,
-                                  f"{src}: 2021年实际数 {a21.raw} + 2022年实际数 {a22.raw}", "comparison_sum",
-                                  computed=True))
+                items.append(
+                    Item(
+                        q(question),
+                        "comparison",
+                        f"{a21.raw}+{a22.raw}={res}{unit}",
+                        [res],
+                        evidence,
+                        f"{src}: 2021年实际数 {a21.raw} + 2022年实际数 {a22.raw}",
+                        "comparison_sum",
+                        computed=True,
+                    )
+                )
         # (a) against the 2020 base
         if base is not None and base.value is not None:
             for a in (a21, a22):
@@ -763,9 +978,18 @@ def indicator_comparisons(records, report: Report, rng: random.Random) -> list[I
                 else:
                     qs = [f"{y}{name}和2020年基数相差多少" for y in YEAR_FORMS[a.year]]
                 for question in pick(rng, {"b": qs}, 2):
-                    items.append(Item(q(question), "comparison", f"{a.raw}−{base.raw}={fmt(d, places)}{unit}",
-                                      [res], evidence, f"{src}: {a.year}年实际数 {a.raw} − 2020年基数 {base.raw}",
-                                      "comparison_base", computed=True))
+                    items.append(
+                        Item(
+                            q(question),
+                            "comparison",
+                            f"{a.raw}−{base.raw}={fmt(d, places)}{unit}",
+                            [res],
+                            evidence,
+                            f"{src}: {a.year}年实际数 {a.raw} − 2020年基数 {base.raw}",
+                            "comparison_base",
+                            computed=True,
+                        )
+                    )
     return items
 
 
@@ -776,7 +1000,7 @@ def census_pairs(census_facts: list[Fact], rng: random.Random) -> list[Item]:
         if not f.extra["ambiguous"] and f.extra["unit_word"] and f.extra["rec"].value:
             by_unit[f.extra["rec"].unit.replace(" ", "")].append(f)
     pairs = []
-    for unit, fs in sorted(by_unit.items()):
+    for _unit, fs in sorted(by_unit.items()):
         for i in range(len(fs)):
             for j in range(i + 1, len(fs)):
                 pairs.append((fs[i], fs[j]))
@@ -786,26 +1010,43 @@ def census_pairs(census_facts: list[Fact], rng: random.Random) -> list[Item]:
     rest = [p for p in pairs if p not in small]
     chosen = small + rest[: max(0, CENSUS_PAIRS - len(small))]
     items = []
-    templates = ["普查中{a}和{b}一共多少{u}", "自然灾害综合风险普查里{a}加上{b}总共调查了多少{u}",
-                 "{a}和{b}的完成调查数量合计是多少"]
+    templates = [
+        "普查中{a}和{b}一共多少{u}",
+        "自然灾害综合风险普查里{a}加上{b}总共调查了多少{u}",
+        "{a}和{b}的完成调查数量合计是多少",
+    ]
     for fa, fb in chosen:
         ra, rb = fa.extra["rec"], fb.extra["rec"]
         s = dec(ra.raw) + dec(rb.raw)
         res = fmt(s, max(decimals(ra.raw), decimals(rb.raw)))
         t = rng.choice(templates)
-        items.append(Item(q(t.format(a=ra.indicator, b=rb.indicator, u=fa.extra["unit_word"])), "comparison",
-                          f"{ra.raw.replace(' ', '')}+{rb.raw.replace(' ', '')}={res}{fa.extra['unit_word']}",
-                          [res], fa.evidence + fb.evidence,
-                          f"{ra.table} rows {ra.row}+{rb.row}: {ra.indicator} {ra.raw} + {rb.indicator} {rb.raw}",
-                          "comparison_census_sum", computed=True))
+        items.append(
+            Item(
+                q(t.format(a=ra.indicator, b=rb.indicator, u=fa.extra["unit_word"])),
+                "comparison",
+                f"{ra.raw.replace(' ', '')}+{rb.raw.replace(' ', '')}={res}{fa.extra['unit_word']}",
+                [res],
+                fa.evidence + fb.evidence,
+                f"{ra.table} rows {ra.row}+{rb.row}: {ra.indicator} {ra.raw} + {rb.indicator} {rb.raw}",
+                "comparison_census_sum",
+                computed=True,
+            )
+        )
     return items
 
 
 # ───────────────────────────── 5. compounds ─────────────────────────────
 
+
 def compound_items(facts: list[Fact], n: int, rng: random.Random) -> list[Item]:
-    pool = [f for f in facts if not f.extra.get("ambiguous") and f.must_contain and
-            not any(m in ("0", "1") for m in f.must_contain) and len(f.must_contain) == 1]
+    pool = [
+        f
+        for f in facts
+        if not f.extra.get("ambiguous")
+        and f.must_contain
+        and not any(m in ("0", "1") for m in f.must_contain)
+        and len(f.must_contain) == 1
+    ]
     items, seen = [], set()
     tries = 0
     while len(items) < n and tries < n * 50:
@@ -814,7 +1055,7 @@ def compound_items(facts: list[Fact], n: int, rng: random.Random) -> list[Item]:
         if a.source == b.source or a.must_contain == b.must_contain or (a.source, b.source) in seen:
             continue
         if a.kind == "table" and b.kind == "table" and a.extra["key"] == b.extra["key"]:
-            continue                                   # same row: a follow-up, not two facts
+            continue  # same row: a follow-up, not two facts
         seen.add((a.source, b.source))
         if a.np and b.np and rng.random() < 0.6:
             form = rng.choice(["{x}是多少？{y}呢", "{x}和{y}各是多少"])
@@ -822,12 +1063,22 @@ def compound_items(facts: list[Fact], n: int, rng: random.Random) -> list[Item]:
         else:
             qa_, qb = rng.choice(a.questions).rstrip("？"), rng.choice(b.questions).rstrip("？")
             question = f"{qa_}？另外，{qb}"
-        items.append(Item(q(question), a.category, f"{a.answer}；{b.answer}", a.must_contain + b.must_contain,
-                          a.evidence + b.evidence, f"compound: {a.source} + {b.source}", f"compound_{a.kind}"))
+        items.append(
+            Item(
+                q(question),
+                a.category,
+                f"{a.answer}；{b.answer}",
+                a.must_contain + b.must_contain,
+                a.evidence + b.evidence,
+                f"compound: {a.source} + {b.source}",
+                f"compound_{a.kind}",
+            )
+        )
     return items
 
 
 # ───────────────────────────── 6. near misses ─────────────────────────────
+
 
 def place_is_near(place: str, texts: list[str]) -> bool:
     return any(place in t for t in texts)
@@ -866,24 +1117,36 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
                 qual = PLACE_FORMS.get(place, place)
                 groups = table_cell_questions(key, rec, meta, qual=qual)
                 for s in pick(rng, groups, 2):
-                    add("unanswerable_place", s, f"UNANSWERABLE: the report gives {f.source} ({f.must_contain[0]}) "
-                        f"for 昆山市 as a whole only; nothing for {qual}")
+                    add(
+                        "unanswerable_place",
+                        s,
+                        f"UNANSWERABLE: the report gives {f.source} ({f.must_contain[0]}) "
+                        f"for 昆山市 as a whole only; nothing for {qual}",
+                    )
             if key in SECTOR_ROWS and rec.measure in ("actual", "base"):
                 for sector in SECTORS:
                     if place_is_near(sector.replace("领域的", ""), texts):
                         continue
                     groups = table_cell_questions(key, rec, meta, qual=sector)
                     for s in pick(rng, groups, 1):
-                        add("unanswerable_sector", s, f"UNANSWERABLE: {f.source} is a city-wide total; the report "
-                            f"has no breakdown for {sector.rstrip('的')}")
+                        add(
+                            "unanswerable_sector",
+                            s,
+                            f"UNANSWERABLE: {f.source} is a city-wide total; the report "
+                            f"has no breakdown for {sector.rstrip('的')}",
+                        )
             if rec.measure == "actual" and rec.year == 2022:
                 for year, forms in UNASKED_YEARS.items():
                     if key not in YEAR_MISS_ROWS[year]:
                         continue
                     groups = table_cell_questions(key, rec, meta, years=forms)
                     for s in pick(rng, groups, 3):
-                        add("unanswerable_year", s, f"UNANSWERABLE: {key[0]} row {key[1]} has 2020 base and "
-                            f"2021/2022 actuals only; no {year} figure anywhere in the report")
+                        add(
+                            "unanswerable_year",
+                            s,
+                            f"UNANSWERABLE: {key[0]} row {key[1]} has 2020 base and "
+                            f"2021/2022 actuals only; no {year} figure anywhere in the report",
+                        )
         elif f.kind == "census":
             if f.extra["ambiguous"] or not f.extra["rec"].value:
                 continue
@@ -894,16 +1157,19 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
                     continue
                 qual = PLACE_FORMS.get(place, place)
                 question = rng.choice(f.questions).rstrip("？")
-                add("unanswerable_place", f"{qual}{question}",
+                add(
+                    "unanswerable_place",
+                    f"{qual}{question}",
                     f"UNANSWERABLE: the census table ({rec.table} row {rec.row}) gives {rec.indicator} "
-                    f"{rec.raw} for 昆山市 as a whole only; nothing for {qual}")
+                    f"{rec.raw} for 昆山市 as a whole only; nothing for {qual}",
+                )
         elif f.kind == "prose":
             fig, s, t, cloze, ask = (f.extra[k] for k in ("fig", "subject", "time", "cloze", "ask"))
             if scaled(fig) == 0 or (fig.unit in ("%", "％") and scaled(fig) == 100):
-                continue                               # 0 / 100% city-wide also holds for any part of it
+                continue  # 0 / 100% city-wide also holds for any part of it
             para = report.span(*fig.lines)
             near = [para] + report.sentences_with(s)
-            if "全市" in fig.sentence:                # city-wide figure: a place makes it a near miss
+            if "全市" in fig.sentence:  # city-wide figure: a place makes it a near miss
                 for place in PLACES:
                     if place_is_near(place, near):
                         continue
@@ -911,14 +1177,17 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
                     base = plain_question(f.questions, cloze)
                     if cloze not in base:
                         continue
-                    add("unanswerable_place", base.replace(cloze, qual + cloze.replace("全市", "", 1), 1),
+                    add(
+                        "unanswerable_place",
+                        base.replace(cloze, qual + cloze.replace("全市", "", 1), 1),
                         f"UNANSWERABLE: {f.source} is a city-wide figure ({fig.raw}); the report gives nothing "
-                        f"for {qual} (not named in that paragraph or any sentence with '{s}')")
+                        f"for {qual} (not named in that paragraph or any sentence with '{s}')",
+                    )
             y = plain_year(t)
             if t and y is None:
-                continue                               # '截至…', '…以来': leave the period alone
+                continue  # '截至…', '…以来': leave the period alone
             if not t and unit_family(fig.unit) not in EVENT_UNITS:
-                continue                               # an undated length or area does not change by year
+                continue  # an undated length or area does not change by year
             swaps = [2019] + ([x for x in (2021, 2022) if x != y] if y else [])
             for other in swaps:
                 if any(str(other) in x for x in near):
@@ -928,9 +1197,12 @@ def unanswerable_candidates(facts: list[Fact], report: Report, rng: random.Rando
                 if cloze not in base:
                     continue
                 question = re.sub(r"^[，、\s]+", "", base.replace(cloze, f"{other}年{cloze}", 1)).replace("，，", "，")
-                add("unanswerable_year", question,
+                add(
+                    "unanswerable_year",
+                    question,
                     f"UNANSWERABLE: {f.source} is {'for ' + t if t else 'undated'} ({fig.raw}); no sentence "
-                    f"with '{s}' mentions {other}")
+                    f"with '{s}' mentions {other}",
+                )
     return out
 
 
@@ -951,6 +1223,7 @@ def sample_unanswerable(cands: dict[str, list[Item]], n: int, rng: random.Random
 
 
 # ───────────────────────────── checks and output ─────────────────────────────
+
 
 def check(items: list[Item], report: Report) -> list[str]:
     problems = []
@@ -1024,10 +1297,22 @@ def main() -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as fh:
         for i, it in enumerate(items, 1):
-            fh.write(json.dumps({
-                "id": f"G{i:04d}", "question": it.question, "category": it.category, "answer": it.answer,
-                "must_contain": it.must_contain, "evidence": it.evidence, "source": it.source, "kind": it.kind,
-            }, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": f"G{i:04d}",
+                        "question": it.question,
+                        "category": it.category,
+                        "answer": it.answer,
+                        "must_contain": it.must_contain,
+                        "evidence": it.evidence,
+                        "source": it.source,
+                        "kind": it.kind,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
     print(f"wrote {len(items)} questions to {OUT.relative_to(ROOT)}")
     print("by category:")
@@ -1036,7 +1321,7 @@ def main() -> int:
     print("by kind:")
     for k, v in sorted(Counter(it.kind for it in items).items()):
         print(f"  {k:24s} {v:5d}")
-    print("facts used: table cells %d, census rows %d, prose figures %d" % (len(t_facts), len(c_facts), len(p_facts)))
+    print(f"facts used: table cells {len(t_facts)}, census rows {len(c_facts)}, prose figures {len(p_facts)}")
     print("skipped:")
     for k, v in skipped.most_common():
         print(f"  {v:4d}  {k}")

@@ -9,6 +9,7 @@ A hit: one of the top five chunk texts holds ≥60% of an evidence string as one
 NFKC, whitespace and thousands-separator normalisation (qa.evaluate.evidence_hit, the scoring rule of
 tests/gold/README.md). Categories: prose_number, descriptive, section, list.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,7 @@ def load(path: Path) -> list[dict]:
 
 def score(index, items: list[dict], k: int = 5) -> tuple[dict[str, float], dict[str, list[str]], float]:
     """hit@k per mode, the ids each mode missed, and the mean fused search time in ms."""
-    hits = {name: 0 for name in MODES}
+    hits = dict.fromkeys(MODES, 0)
     misses: dict[str, list[str]] = {name: [] for name in MODES}
     spent = 0.0
     for item in items:
@@ -65,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     started = time.perf_counter()
     report = build_index(settings)
-    print(f"index: {report.chunks} chunks, {report.embedded} embedded, {time.perf_counter() - started:.1f}s "
-          f"({settings.embed_model})")
+    print(
+        f"index: {report.chunks} chunks, {report.embedded} embedded, {time.perf_counter() - started:.1f}s "
+        f"({settings.embed_model})"
+    )
     index = open_index(settings)
     r = index.retriever
     if args.rrf_k is not None:
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rows_per_section is not None:
         r.rows_per_section = args.rows_per_section
     print(f"fusion: rrf k={r.rrf_k}, weights {r.weights}, table rows per section {r.rows_per_section}")
-    index.search("预热", 1)                      # load the model before timing
+    index.search("预热", 1)  # load the model before timing
     for name, path in SETS.items():
         items = load(path)
         rates, misses, ms = score(index, items, args.k)

@@ -8,6 +8,7 @@ For every document a few questions are returned whose expected figure is printed
 
 Hand-written: this is test data shaped by the report's own layout, not a job for a library.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,18 +22,132 @@ from qa.figures import extract_figures, find_figures
 from qa.parse import TOC_ENTRY, heading_of, parse_text
 
 # County-level cities; names that are part of another name or occur in the source text are dropped.
-PLACES = """江阴 宜兴 常熟 张家港 太仓 溧阳 丹阳 扬中 句容 如皋 海安 启东 东台 仪征 高邮 靖江 泰兴 兴化 新沂 邳州
-义乌 慈溪 余姚 诸暨 海宁 桐乡 温岭 瑞安 乐清 嵊州 永康 平湖 临海 晋江 石狮 南安 福清 寿光 龙口 荣成
-胶州 平度 莱西 滕州 邹城 肥城 新泰 招远 青州 诸城 曲阜 乐陵 禹城 安丘 高密 昌邑 莱州 海阳 乳山 栖霞
-华阴 韩城 兴平 彬州 长葛 禹州 新郑 巩义 荥阳 登封 新密 偃师 舞钢 汝州 林州 辉县 卫辉 沁阳 孟州 义马
-灵宝 邓州 永城 项城 浏阳 醴陵 湘乡 耒阳 常宁 资兴 涟源 汨罗 临湘 沅江 武冈 吉首 宜都 枝江 当阳 汉川
-应城 安陆 大冶 仙桃 天门 潜江 赤水 仁怀 福泉 凯里 都匀 兴义 清镇 个旧 开远 弥勒 安宁 宣威""".split()
+PLACES = [
+    "江阴",
+    "宜兴",
+    "常熟",
+    "张家港",
+    "太仓",
+    "溧阳",
+    "丹阳",
+    "扬中",
+    "句容",
+    "如皋",
+    "海安",
+    "启东",
+    "东台",
+    "仪征",
+    "高邮",
+    "靖江",
+    "泰兴",
+    "兴化",
+    "新沂",
+    "邳州",
+    "义乌",
+    "慈溪",
+    "余姚",
+    "诸暨",
+    "海宁",
+    "桐乡",
+    "温岭",
+    "瑞安",
+    "乐清",
+    "嵊州",
+    "永康",
+    "平湖",
+    "临海",
+    "晋江",
+    "石狮",
+    "南安",
+    "福清",
+    "寿光",
+    "龙口",
+    "荣成",
+    "胶州",
+    "平度",
+    "莱西",
+    "滕州",
+    "邹城",
+    "肥城",
+    "新泰",
+    "招远",
+    "青州",
+    "诸城",
+    "曲阜",
+    "乐陵",
+    "禹城",
+    "安丘",
+    "高密",
+    "昌邑",
+    "莱州",
+    "海阳",
+    "乳山",
+    "栖霞",
+    "华阴",
+    "韩城",
+    "兴平",
+    "彬州",
+    "长葛",
+    "禹州",
+    "新郑",
+    "巩义",
+    "荥阳",
+    "登封",
+    "新密",
+    "偃师",
+    "舞钢",
+    "汝州",
+    "林州",
+    "辉县",
+    "卫辉",
+    "沁阳",
+    "孟州",
+    "义马",
+    "灵宝",
+    "邓州",
+    "永城",
+    "项城",
+    "浏阳",
+    "醴陵",
+    "湘乡",
+    "耒阳",
+    "常宁",
+    "资兴",
+    "涟源",
+    "汨罗",
+    "临湘",
+    "沅江",
+    "武冈",
+    "吉首",
+    "宜都",
+    "枝江",
+    "当阳",
+    "汉川",
+    "应城",
+    "安陆",
+    "大冶",
+    "仙桃",
+    "天门",
+    "潜江",
+    "赤水",
+    "仁怀",
+    "福泉",
+    "凯里",
+    "都匀",
+    "兴义",
+    "清镇",
+    "个旧",
+    "开远",
+    "弥勒",
+    "安宁",
+    "宣威",
+]
 CN_DIGITS = "一二三四五六七八九"
 YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?=\s?年|\s?[-—～~至到]\s?(?:19|20)\d{2})")
 LEVEL2_NUMBER = re.compile(r"^(\s*(?:\*\*)?\s*[（(]\s*)([一二三四五六七八九十]+)(\s*[)）])")
 QUESTIONS_PER_DOC = 3
 MIN_SUBJECT_HANZI = 8
-SAME_WORDS = 70                 # rapidfuzz ratio above which two questions would read alike
+SAME_WORDS = 70  # rapidfuzz ratio above which two questions would read alike
 
 
 def generate(source_text: str, n: int, out_dir: Path, seed: int) -> list[dict]:
@@ -173,7 +288,7 @@ def _scale_line(line: str, factor: float) -> str:
         return line
     out, pos = [], 0
     for m in find_figures(line):
-        out.append(line[pos:m.start(1)])
+        out.append(line[pos : m.start(1)])
         out.append(_scale_number(m.group(1), factor, m.group(0).endswith(("%", "％"))))
         pos = m.end(1)
     out.append(line[pos:])
@@ -184,7 +299,7 @@ def _scale_number(raw: str, factor: float, percent: bool) -> str:
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw) * factor
     if percent and value > 100:
-        return raw              # a share above 100% would read as an error, not as another report
+        return raw  # a share above 100% would read as an error, not as another report
     return f"{value:.{decimals}f}"
 
 
@@ -201,8 +316,12 @@ def _questions(doc, place: str, unique: set[str], rng: random.Random) -> list[di
     candidates = []
     for k, (f, (subject, key)) in enumerate(zip(figures, asked)):
         number = re.match(r"\d+(?:\.\d+)?", f.raw).group(0)
-        if (f.value == 0 or number not in unique or len(re.sub(r"\d", "", key)) < MIN_SUBJECT_HANZI
-                or re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", subject))):
+        if (
+            f.value == 0
+            or number not in unique
+            or len(re.sub(r"\d", "", key)) < MIN_SUBJECT_HANZI
+            or re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", subject))
+        ):
             continue
         # another figure asked about in nearly the same words would make the question ambiguous
         scores = process.cdist([key], keys, scorer=fuzz.ratio)[0]
@@ -211,8 +330,15 @@ def _questions(doc, place: str, unique: set[str], rng: random.Random) -> list[di
         unit = re.sub("[余多]", "", f.unit)
         ask = "是多少？" if unit in ("", "%", "％") else f"多少{unit}？"
         who = "" if place in subject else f"{place}市"
-        candidates.append({"question": f"{who}{subject}{ask}", "expected": number, "expected_raw": f.raw,
-                           "doc": doc.name, "sentence": f.sentence})
+        candidates.append(
+            {
+                "question": f"{who}{subject}{ask}",
+                "expected": number,
+                "expected_raw": f.raw,
+                "doc": doc.name,
+                "sentence": f.sentence,
+            }
+        )
     return rng.sample(candidates, min(QUESTIONS_PER_DOC, len(candidates)))
 
 

@@ -1,4 +1,5 @@
 """The one entry point: question (+ history) -> Answer with citations, or not_found."""
+
 from __future__ import annotations
 
 import re
@@ -6,20 +7,18 @@ import time
 from collections import Counter
 from dataclasses import replace
 
+from . import computed, metadata
+from .asks import split_asks
+from .combine import combine
 from .config import Settings, load_settings
 from .errors import BadQuestion
-from .lookup import (TermStats, figure_candidates,
-                     row_candidates, rows_of)
-from .quote import (chunk_citation, is_heading_chunk, untracked_indicators)
-from .types import Answer, Citation, Figure, Hit
-from .asks import split_asks
-from . import computed, metadata
-from .combine import combine
 from .figure_answers import FigureAnswers
+from .lookup import TermStats, figure_candidates, row_candidates, rows_of
 from .passage_answers import PassageAnswers
-from .vocab import Vocabulary
+from .quote import chunk_citation, is_heading_chunk, untracked_indicators
+from .types import Answer, Citation, Figure, Hit
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
-
+from .vocab import Vocabulary
 
 
 def check_question(question: str, limit: int) -> None:
@@ -66,13 +65,17 @@ class Answerer(FigureAnswers, PassageAnswers):
         self.vocab = Vocabulary(texts + [d.get("title", "") for d in index.docs])
         # The names the tables give their rows (indicators, census categories), longest first.
         paths = [r.context.split("：", 1)[-1].split("；")[0].split(" > ") for r in index.records]
-        self.item_names = tuple(sorted({r.indicator for r in index.records} | {seg for p in paths for seg in p} - {""},
-                                       key=len, reverse=True))
+        self.item_names = tuple(
+            sorted(
+                {r.indicator for r in index.records} | {seg for p in paths for seg in p} - {""}, key=len, reverse=True
+            )
+        )
         # Each row name's enclosing categories (房屋建筑 holds 城镇住宅), so a sum does not count both.
         self.item_parents: dict[str, set[str]] = {}
         for p in paths:
             for i, seg in enumerate(p):
-                # A census path repeats a name when its 中类 and 小类 are the same (历史灾害 > 年度自然灾害 > 年度自然灾害).
+                # A census path repeats a name when its 中类 and 小类 are the same
+                # (历史灾害 > 年度自然灾害 > 年度自然灾害).
                 self.item_parents.setdefault(seg, set()).update(x for x in p[:i] if x != seg)
         add_words(list(self.item_names))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
@@ -81,13 +84,16 @@ class Answerer(FigureAnswers, PassageAnswers):
         self._untracked = untracked_indicators(index.records, index.chunks)
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
-        understand("2022年报告")        # and the tokenizer dictionaries
+        understand("2022年报告")  # and the tokenizer dictionaries
         # The tables' 基数 column names the base year (比<基数年> asks for the change column).
         bases = Counter(r.year for r in index.records if r.measure == "base" and r.year)
         self.base_year = bases.most_common(1)[0][0] if bases else None
         self.years = {d["name"]: d.get("report_year") or REPORT_YEAR for d in index.docs}
-        self._title_terms = {d["name"]: set(content_terms(normalise(self.titles[d["name"]]))) | set(
-            re.findall(r"(?:19|20)\d{2}", self.titles[d["name"]])) for d in index.docs}
+        self._title_terms = {
+            d["name"]: set(content_terms(normalise(self.titles[d["name"]])))
+            | set(re.findall(r"(?:19|20)\d{2}", self.titles[d["name"]]))
+            for d in index.docs
+        }
 
     # ---- public -------------------------------------------------------------------------------
 
@@ -109,16 +115,24 @@ class Answerer(FigureAnswers, PassageAnswers):
             answer = combine([self._answer(self._read(a, report_year)) for a in asks], asks)
         else:
             answer = self._answer(query)
-        resolved_info = {"question": resolved, "years": list(query.years), "base_years": list(query.base_years),
-                         "measures": list(query.measures), "units": list(query.units), "intent": query.intent,
-                         "docs": list(query.docs), "asks": asks if len(asks) > 1 else [],
-                         "unknown_terms": list(query.unknown)}
+        resolved_info = {
+            "question": resolved,
+            "years": list(query.years),
+            "base_years": list(query.base_years),
+            "measures": list(query.measures),
+            "units": list(query.units),
+            "intent": query.intent,
+            "docs": list(query.docs),
+            "asks": asks if len(asks) > 1 else [],
+            "unknown_terms": list(query.unknown),
+        }
         if query.year_note:
             resolved_info["year_note"] = query.year_note
             if answer.kind != "not_found":
                 answer = replace(answer, answer=f"{answer.answer}\n（{query.year_note}）")
-        return replace(answer, question=question, resolved=resolved_info,
-                       latency_ms=(time.perf_counter() - started) * 1000)
+        return replace(
+            answer, question=question, resolved=resolved_info, latency_ms=(time.perf_counter() - started) * 1000
+        )
 
     def _read(self, text: str, report_year: int) -> Query:
         """Understand one ask, scoped to the documents it names, its terms checked against the documents."""
@@ -134,13 +148,15 @@ class Answerer(FigureAnswers, PassageAnswers):
         query = replace(query, places=tuple(p for p in query.places if p not in named))
         own = [p for p in query.places if any(p.rstrip("市县区省镇") in t for t in self.titles.values())]
         if own:
-            query = replace(query, places=tuple(p for p in query.places if p not in own),
-                            terms=tuple(t for t in query.terms if not any(t in p or p in t for p in own)))
+            query = replace(
+                query,
+                places=tuple(p for p in query.places if p not in own),
+                terms=tuple(t for t in query.terms if not any(t in p or p in t for p in own)),
+            )
         if len(self._title_terms) < 2:
             return query
         shared = set.intersection(*self._title_terms.values())
-        named = {name for name, terms in self._title_terms.items()
-                 if any(t in query.original for t in terms - shared)}
+        named = {name for name, terms in self._title_terms.items() if any(t in query.original for t in terms - shared)}
         if not named or len(named) == len(self._title_terms):
             return query
         own = set().union(*(self._title_terms[n] - shared for n in named))
@@ -155,7 +171,7 @@ class Answerer(FigureAnswers, PassageAnswers):
         para = self._by_paragraph.get((f.doc, f.lines), [])
         sentences = list(dict.fromkeys(g.sentence for g in para))
         at = sentences.index(f.sentence) if f.sentence in sentences else -1
-        keep = set(sentences[at:at + 2]) if at >= 0 else {f.sentence}
+        keep = set(sentences[at : at + 2]) if at >= 0 else {f.sentence}
         return [g for g in para if g.sentence in keep] or self.figures_in(f.sentence)
 
     def figures_in(self, sentence: str) -> list[Figure]:
@@ -173,29 +189,31 @@ class Answerer(FigureAnswers, PassageAnswers):
     def _answer(self, query: Query) -> Answer:
         """One ask -> its answer: the first route that answers it, in this order."""
         routes = (
-            self._about_document,       # title page: 标题, 编制单位, 日期
-            self._nothing_known,        # no term the documents print
-            self._year_not_printed,     # a year no document has
-            self._where_discussed,      # section: 在哪部分
-            self._arithmetic,           # computed: sums, differences, what remains, target gap
-            self._who_or_where,         # a name or a place on the ground: a passage
-            self._figure_or_refusal,    # figure: a table cell or a prose figure; refusal naming what is missing
+            self._about_document,  # title page: 标题, 编制单位, 日期
+            self._nothing_known,  # no term the documents print
+            self._year_not_printed,  # a year no document has
+            self._where_discussed,  # section: 在哪部分
+            self._arithmetic,  # computed: sums, differences, what remains, target gap
+            self._who_or_where,  # a name or a place on the ground: a passage
+            self._figure_or_refusal,  # figure: a table cell or a prose figure; refusal naming what is missing
         )
         for route in routes:
             answer = route(query)
             if answer is not None:
                 return answer
-        return self._passage(query)     # passage: what the report says
+        return self._passage(query)  # passage: what the report says
 
     # ---- routes: each returns an Answer, or None to pass the question on ------------------------
 
     def _about_document(self, query: Query) -> Answer | None:
         what = metadata.asked(query.original)
         # Only when every other word of the question is a word of a title or of the ask itself ("编制单位").
-        if what and all(any(t in title for title in self.titles.values()) or metadata.asks_word(t)
-                        for t in query.terms):
-            return metadata.answer(query.original, what, [d for d in self.index.docs
-                                                          if not query.docs or d["name"] in query.docs])
+        if what and all(
+            any(t in title for title in self.titles.values()) or metadata.asks_word(t) for t in query.terms
+        ):
+            return metadata.answer(
+                query.original, what, [d for d in self.index.docs if not query.docs or d["name"] in query.docs]
+            )
         return None
 
     def _nothing_known(self, query: Query) -> Answer | None:
@@ -221,9 +239,13 @@ class Answerer(FigureAnswers, PassageAnswers):
         op = computed.operation(query)
         two_years = len(query.years) + len(query.base_years) >= 2
         if op is None and query.intent == "compare" and two_years:
-            op = "diff"         # 比 between two years with no arithmetic word asks for the difference
-        if op and (query.intent == "compare" or op in ("remain", "gap", "reach", "sum", "diff") or two_years
-                   or computed.ALL_YEARS.search(query.text)):
+            op = "diff"  # 比 between two years with no arithmetic word asks for the difference
+        if op and (
+            query.intent == "compare"
+            or op in ("remain", "gap", "reach", "sum", "diff")
+            or two_years
+            or computed.ALL_YEARS.search(query.text)
+        ):
             return computed.answer(self, query, op)
         return None
 
@@ -255,9 +277,12 @@ class Answerer(FigureAnswers, PassageAnswers):
             if len(self._searches) > 512:
                 self._searches.clear()
             depth = 12 if not query.docs else 40
-            hits = self.index.search(query.text, depth, mode) if mode != "hybrid" else self.index.search(query.text, depth)
-            self._searches[key] = [h for h in hits if not is_heading_chunk(h.chunk)
-                                   and (not query.docs or h.chunk.doc in query.docs)][:8]
+            hits = (
+                self.index.search(query.text, depth, mode) if mode != "hybrid" else self.index.search(query.text, depth)
+            )
+            self._searches[key] = [
+                h for h in hits if not is_heading_chunk(h.chunk) and (not query.docs or h.chunk.doc in query.docs)
+            ][:8]
         return self._searches[key]
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -272,5 +297,4 @@ class Answerer(FigureAnswers, PassageAnswers):
 
     def _not_found(self, query: Query, note: str, citation: Citation | None = None) -> Answer:
         text = f"报告中未找到该问题的答案：{note}。"
-        return Answer(question=query.original, answer=text, kind="not_found",
-                      citations=(citation,) if citation else ())
+        return Answer(question=query.original, answer=text, kind="not_found", citations=(citation,) if citation else ())

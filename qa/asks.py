@@ -5,6 +5,7 @@ request frame of a briefing ("我在整理材料，麻烦查一下…") is dropp
 people put several questions in one message, not about particular questions; the frame words are data
 in lexicon.toml.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,7 @@ def _each(ask: str) -> list[str]:
     m = EACH.search(ask)
     if not m:
         return [ask]
-    head, tail = ask[:m.start()], re.sub(r"^(?:各|分别)(?:是|为|有|自)?", "", ask[m.start():])
+    head, tail = ask[: m.start()], re.sub(r"^(?:各|分别)(?:是|为|有|自)?", "", ask[m.start() :])
     items = [i for i in re.split(r"和|与|及|以及|、|跟", head) if i.strip()]
     if len(items) < 2:
         return [head + tail]
@@ -55,11 +56,11 @@ def split_asks(question: str, report_year: int) -> list[str]:
     """The separate asks of one message, each made to stand alone; one element for a simple question."""
     text = drop_frame(normalise(question))
     pieces = _pieces(text)
-    asks: list[tuple[str, bool]] = []     # (ask, is an item of an enumeration: names its own subject)
+    asks: list[tuple[str, bool]] = []  # (ask, is an item of an enumeration: names its own subject)
     context = ""
     for piece in pieces:
         if not ASK_MARK.search(piece) and not _bare_ask(piece):
-            context += piece + "，"        # a clause that only sets the scene belongs to the next ask
+            context += piece + "，"  # a clause that only sets the scene belongs to the next ask
             continue
         items = _each(context + piece)
         asks.extend((i, len(items) > 1 and k > 0) for k, i in enumerate(items))
@@ -75,7 +76,9 @@ def _bare_ask(piece: str) -> bool:
     """A clause with a column word asks even without a question word ('2022年实际数').
 
     Not one that states a figure ("目标是下降10%以上") or sets up a comparison ("跟2020年基数比")."""
-    if re.search(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?[^\d年]{0,2}$", piece) or re.search(r"(?:跟|与|和|同|较|对)\S*(?:比|相比|比较)$", piece):
+    if re.search(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?[^\d年]{0,2}$", piece) or re.search(
+        r"(?:跟|与|和|同|较|对)\S*(?:比|相比|比较)$", piece
+    ):
         return False
     return bool(re.search(r"目标|基数|实际数|降幅|增幅", piece))
 
@@ -95,7 +98,7 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
         own = [t for t in content_terms(YEAR_WORDS.sub(" ", ask)) if not (GENERIC.search(t) and len(t) <= 4)]
         text = ask
         short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
-        fresh = NEW_TOPIC.match(ask)        # 另外/此外 starts a question of its own
+        fresh = NEW_TOPIC.match(ask)  # 另外/此外 starts a question of its own
         if (not own or short or (not item and not _names_a_thing(ask, own))) and prev_subject and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
             # counting noun, supplies that.
@@ -114,42 +117,68 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
             prev_year = years[0] if re.search(r"\d|年", years[0]) else prev_year
             pair = YEAR_PAIR.search(ask)
             if pair:
-                prev_year = pair.group(0)       # "22年比21年": the next ask compares the same years
+                prev_year = pair.group(0)  # "22年比21年": the next ask compares the same years
         if own:
             prev_subject = _subject(YEAR_WORDS.sub("", ask))
         mark = ASK_MARK.search(text)
         if mark and not text.endswith("呢"):
-            prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start():])
+            prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])
     return out
 
 
 def _names_a_thing(ask: str, terms: list[str]) -> bool:
     """True if one of the ask's own terms is a noun: "啥时候能建好" names nothing, "拿到学士学位的" does."""
+
     def noun(term: str) -> bool:
         # Anything but a verb, adverb, adjective or function word names something (刑事责任 is tagged l).
         return any(f not in NOT_NAMES for _, f in pos_tags(term))
+
     return any(noun(t) for t in terms)
 
 
-NOT_NAMES = {"v", "vd", "vg", "d", "a", "ad", "ag", "r", "p", "c", "u", "uj", "ul", "m", "q", "y", "e", "o", "f", "t", "zg"}
+NOT_NAMES = {
+    "v",
+    "vd",
+    "vg",
+    "d",
+    "a",
+    "ad",
+    "ag",
+    "r",
+    "p",
+    "c",
+    "u",
+    "uj",
+    "ul",
+    "m",
+    "q",
+    "y",
+    "e",
+    "o",
+    "f",
+    "t",
+    "zg",
+}
 
 
 def _subject(ask: str) -> str:
     """The words of an ask before its question word: what it is about."""
     m = ASK_MARK.search(ask)
-    head = ask[:m.start()] if m else ask
+    head = ask[: m.start()] if m else ask
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
-    head = re.split(r"(?:比|较|相比)(?![例重])", head)[0]      # "…比多创建了": the comparison is not the subject
+    head = re.split(r"(?:比|较|相比)(?![例重])", head)[0]  # "…比多创建了": the comparison is not the subject
     head = PLACE_VERB.sub("", head.strip("，,：: "))
     head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要)+$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.
     while (m := GENERIC_END.search(head)) and m.start() > 0:
-        head = re.sub(r"的$", "", head[:m.start()])
+        head = re.sub(r"的$", "", head[: m.start()])
     return head
 
 
 YEAR_PAIR = re.compile(f"(?:{YEAR_WORDS.pattern})\\s*(?:比|较|和|与|相比)\\s*(?:{YEAR_WORDS.pattern})")
-GENERIC_END = re.compile("(?:" + "|".join(map(re.escape, sorted(LEXICON["asks"]["which_figure"], key=len, reverse=True))) + ")$")
+GENERIC_END = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(LEXICON["asks"]["which_figure"], key=len, reverse=True))) + ")$"
+)
 NEW_TOPIC = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["new_topic"])) + ")")
 
 

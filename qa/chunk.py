@@ -6,6 +6,7 @@ keep_separator=False it glues pieces back together with the regex source as text
 counted in characters, not whole sentences. The packing below is a few lines and keeps every chunk a
 verbatim run of one paragraph's repaired text, never crossing a paragraph or section boundary.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,17 +17,16 @@ from .parse import Document
 from .tables import row_sentences
 from .types import Block, Chunk
 
-MAX_CHARS = 200            # measured: 150…400 tried, 200 gave the best fused evidence recall
+MAX_CHARS = 200  # measured: 150…400 tried, 200 gave the best fused evidence recall
 # Closing quotes and brackets stay with the sentence they close.
 SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）)]*|$)")
-
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of a text, closing punctuation included."""
     spans = []
     for m in SENTENCE.finditer(text):
-        if m.end() > m.start() and text[m.start():m.end()].strip():
+        if m.end() > m.start() and text[m.start() : m.end()].strip():
             spans.append((m.start(), m.end()))
     return spans
 
@@ -64,7 +64,7 @@ def _line_offsets(block: Block, source: str | None) -> tuple[list[int], list[int
     """Offsets into block.text where each source line starts, with the line numbers, when they line up."""
     if source is None or block.loc.line_start == block.loc.line_end:
         return None
-    raw = source[block.loc.char_start:block.loc.char_end]
+    raw = source[block.loc.char_start : block.loc.char_end]
     starts, numbers, pos = [], [], 0
     for k, line in enumerate(raw.split("\n")):
         part = line.strip().replace("**", "")
@@ -85,34 +85,59 @@ def _lines_of(block: Block, offsets, start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
-def text_chunks(doc: Document, source: str | None = None, max_chars: int = MAX_CHARS,
-                overlap: int = 1, seen: set[str] | None = None) -> list[Chunk]:
+def text_chunks(
+    doc: Document, source: str | None = None, max_chars: int = MAX_CHARS, overlap: int = 1, seen: set[str] | None = None
+) -> list[Chunk]:
     """Chunks of headings, paragraphs and captions; `source` (the decoded file) gives exact lines."""
     seen = set() if seen is None else seen
     out = []
     for block in doc.blocks:
         if block.kind == "heading":
-            out.append(Chunk(id=chunk_id(doc.name, block.section, block.text, seen), doc=doc.name,
-                             text=block.text, section=block.section, page=block.page,
-                             lines=(block.loc.line_start, block.loc.line_end), kind="heading"))
+            out.append(
+                Chunk(
+                    id=chunk_id(doc.name, block.section, block.text, seen),
+                    doc=doc.name,
+                    text=block.text,
+                    section=block.section,
+                    page=block.page,
+                    lines=(block.loc.line_start, block.loc.line_end),
+                    kind="heading",
+                )
+            )
             continue
         if block.kind not in ("paragraph", "caption"):
             continue
         offsets = _line_offsets(block, source)
         for start, end in pack(split_sentences(block.text), max_chars, overlap):
             text = block.text[start:end].strip()
-            out.append(Chunk(id=chunk_id(doc.name, block.section, text, seen), doc=doc.name, text=text,
-                             section=block.section, page=block.page,
-                             lines=_lines_of(block, offsets, start, end)))
+            out.append(
+                Chunk(
+                    id=chunk_id(doc.name, block.section, text, seen),
+                    doc=doc.name,
+                    text=text,
+                    section=block.section,
+                    page=block.page,
+                    lines=_lines_of(block, offsets, start, end),
+                )
+            )
     return out
 
 
 def table_chunks(doc: Document, seen: set[str] | None = None) -> list[Chunk]:
     """One chunk per table row, rendered as a readable sentence by qa.tables."""
     seen = set() if seen is None else seen
-    return [Chunk(id=chunk_id(doc.name, block.section, text, seen), doc=doc.name, text=text,
-                  section=block.section, page=block.page, lines=tuple(lines), kind="table_row")
-            for block, lines, text in row_sentences(doc)]
+    return [
+        Chunk(
+            id=chunk_id(doc.name, block.section, text, seen),
+            doc=doc.name,
+            text=text,
+            section=block.section,
+            page=block.page,
+            lines=tuple(lines),
+            kind="table_row",
+        )
+        for block, lines, text in row_sentences(doc)
+    ]
 
 
 def chunk_document(doc: Document, source: str | None = None, max_chars: int = MAX_CHARS) -> list[Chunk]:

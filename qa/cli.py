@@ -1,4 +1,5 @@
 """Command line: `qa index | ask | eval | bench`. The only place (besides app.py) that turns errors into messages."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,7 @@ from pathlib import Path
 from .config import load_settings
 from .errors import BadQuestion, QAError
 
-DEFAULT_GOLD = Path("tests") / "gold" / "public.jsonl"     # relative to the working directory
+DEFAULT_GOLD = Path("tests") / "gold" / "public.jsonl"  # relative to the working directory
 
 
 def _quiet_libraries() -> None:
@@ -32,8 +33,10 @@ def cmd_index(args) -> int:
     from .index import build_index, tqdm_progress
 
     report = build_index(load_settings(), rebuild=args.rebuild, progress=tqdm_progress())
-    print(f"索引完成：{report.docs} 个文档，{report.chunks} 个片段，新嵌入 {report.embedded} 个，"
-          f"用时 {report.seconds:.1f} 秒（模型 {report.model}）")
+    print(
+        f"索引完成：{report.docs} 个文档，{report.chunks} 个片段，新嵌入 {report.embedded} 个，"
+        f"用时 {report.seconds:.1f} 秒（模型 {report.model}）"
+    )
     for item in report.skipped:
         print(f"已跳过：{item}", file=sys.stderr)
     return 0
@@ -46,7 +49,9 @@ def format_answer(a: dict) -> str:
         out.append(f"计算：{a['working']}")
     for i, c in enumerate(a["citations"], 1):
         page = f"第{c['page']}页，" if c.get("page") else ""
-        out.append(f"  [{i}] 《{c.get('title') or c['doc']}》（{page}{c['section']}，行{c['lines'][0]}-{c['lines'][1]}）")
+        out.append(
+            f"  [{i}] 《{c.get('title') or c['doc']}》（{page}{c['section']}，行{c['lines'][0]}-{c['lines'][1]}）"
+        )
         out.append(f"      “{c['text'][:200]}”")
     return "\n".join(out)
 
@@ -59,8 +64,14 @@ def cmd_ask(args) -> int:
         try:
             result = answerer.ask(question, history if args.chat else None).to_dict()
         except BadQuestion as e:
-            result = {"question": question, "answer": str(e), "kind": "not_found", "citations": [],
-                      "latency_ms": 0.0, "error": "bad_question"}
+            result = {
+                "question": question,
+                "answer": str(e),
+                "kind": "not_found",
+                "citations": [],
+                "latency_ms": 0.0,
+                "error": "bad_question",
+            }
             code = 2
         history.append(question)
         print(json.dumps(result, ensure_ascii=False) if args.json else format_answer(result) + "\n", flush=True)
@@ -84,8 +95,17 @@ def cmd_eval(args) -> int:
             result = answerer.ask(item["question"]).to_dict()
             s = score_item(item, result, report_text)
             scored.append(s)
-            rows.append({**result, "id": item["id"], "set": Path(gold_path).stem, "category": item["category"],
-                         "correct": s.correct, "evidence_hit": s.evidence, "ungrounded": s.ungrounded})
+            rows.append(
+                {
+                    **result,
+                    "id": item["id"],
+                    "set": Path(gold_path).stem,
+                    "category": item["category"],
+                    "correct": s.correct,
+                    "evidence_hit": s.evidence,
+                    "ungrounded": s.ungrounded,
+                }
+            )
         summaries[Path(gold_path).stem] = summarise(scored)
     if args.out:
         Path(args.out).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
@@ -122,8 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="逐题结果写入 JSONL")
     s.add_argument("-v", "--verbose", action="store_true", help="列出答错的问题")
     s.set_defaults(func=cmd_eval)
-    s = sub.add_parser("bench", help="性能与规模基准，在仓库根目录运行 (benchmarks: --quick, --out, --scale)",
-                       add_help=False)
+    s = sub.add_parser(
+        "bench", help="性能与规模基准，在仓库根目录运行 (benchmarks: --quick, --out, --scale)", add_help=False
+    )
     s.add_argument("bench_args", nargs=argparse.REMAINDER)
     s.set_defaults(func=cmd_bench)
     return p

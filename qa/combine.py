@@ -1,4 +1,5 @@
 """Several answers to the asks of one message -> one answer: every part's lead first, then each in full."""
+
 from __future__ import annotations
 
 from .types import Answer
@@ -20,8 +21,11 @@ def combine(parts: list[Answer], asks: list[str]) -> Answer:
     body = [f"（{i}）{ask}\n{p.answer}" for i, (ask, p) in enumerate(zip(asks, parts), 1)]
     answered = [p for p in parts if p.kind != "not_found"]
     # A message with any computed part is computed: its result is not printed in the report.
-    kind = "not_found" if not answered else ("computed" if any(p.kind == "computed" for p in answered)
-                                             else answered[0].kind)
+    kind = (
+        "not_found"
+        if not answered
+        else ("computed" if any(p.kind == "computed" for p in answered) else answered[0].kind)
+    )
     # Each part's own first citation comes first, so every lead has its source among the first few.
     cites, seen = [], set()
     for rank in range(5):
@@ -32,5 +36,10 @@ def combine(parts: list[Answer], asks: list[str]) -> Answer:
     text = "；".join(leads) + "\n\n" + "\n\n".join(body)
     if kind == "not_found":
         text = "报告中未找到该问题的答案：" + "；".join(leads) + "\n\n" + "\n\n".join(body)
-    return Answer(question="", answer=text, kind=kind, citations=tuple(cites[:6]),
-                  working="\n".join(p.working for p in parts if p.working))
+    return Answer(
+        question="",
+        answer=text,
+        kind=kind,
+        citations=tuple(cites[:6]),
+        working="\n".join(p.working for p in parts if p.working),
+    )

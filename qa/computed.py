@@ -4,6 +4,7 @@ target attainment. Inputs are looked up like any figure; arithmetic is done here
 The answer leads with the result, then the formula, then each input with its own citation. The words that
 ask for each operation are data (lexicon.toml [operations]).
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,16 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .lexicon import LEXICON, any_of
-from .lookup import (PROSE_MIN, TABLE_MIN, base_unit, decimals, format_number, match_figures, match_rows,
-                     names_the_figure)
+from .lookup import (
+    PROSE_MIN,
+    TABLE_MIN,
+    base_unit,
+    decimals,
+    format_number,
+    match_figures,
+    match_rows,
+    names_the_figure,
+)
 from .quote import figure_citation, list_item, row_citation
 from .types import Answer, Citation, Figure, TableRecord
 from .understand import YEAR_TEXT, Query, content_terms
@@ -76,7 +85,9 @@ def _from_to(ctx, query: Query, op: str) -> Answer | None:
                 continue
             if base_unit(a.unit) != base_unit(b.unit) or a.value is None or b.value is None:
                 continue
-            between = a.sentence[a.sentence.find(a.raw) + len(a.raw): a.sentence.find(b.raw, a.sentence.find(a.raw) + len(a.raw))]
+            between = a.sentence[
+                a.sentence.find(a.raw) + len(a.raw) : a.sentence.find(b.raw, a.sentence.find(a.raw) + len(a.raw))
+            ]
             if len(between) <= 16 and FROM_TO.search(between):
                 ops = [_from_figure(a, ctx, "原"), _from_figure(b, ctx, "现")]
                 return _result(query, op, ops, "")
@@ -112,8 +123,17 @@ def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | N
             ops = [_from_cell(c, ctx) for c in cells]
             # Against the base year the table prints the change itself: quote it as printed.
             later = max(years)
-            printed = next((r.raw for r in row if r.measure == "change" and r.year == later and r.value is not None
-                            and any(c.measure == "base" for c in cells)), "")
+            printed = next(
+                (
+                    r.raw
+                    for r in row
+                    if r.measure == "change"
+                    and r.year == later
+                    and r.value is not None
+                    and any(c.measure == "base" for c in cells)
+                ),
+                "",
+            )
             return _result(query, op, ops, f"{row[0].table}，“{row[0].indicator}”", printed)
     if len(years) != 2:
         return None
@@ -166,7 +186,7 @@ def _parts(ctx, query: Query) -> list[str]:
     head = text[:cut]
     items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)", head) if i.strip()]
     if any(re.search(r"\d", i) for i in items):
-        return []           # the question quotes the report's figures: its items are not names to look up
+        return []  # the question quotes the report's figures: its items are not names to look up
     return [i for i in items if content_terms(i)] if len(items) >= 2 else []
 
 
@@ -179,8 +199,8 @@ def _named_items(text: str, names: tuple[str, ...]) -> list[str]:
             continue
         start = text.find(name)
         while start >= 0:
-            if not any(taken[start:start + len(name)]):
-                taken[start:start + len(name)] = [True] * len(name)
+            if not any(taken[start : start + len(name)]):
+                taken[start : start + len(name)] = [True] * len(name)
                 found.append((start, name))
             start = text.find(name, start + 1)
     return [n for _, n in sorted(found)]
@@ -198,18 +218,24 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     operands: list[Operand] = []
     for i, part in enumerate(parts):
         own = ctx.vocab.check(content_terms(part) + (tail if i < len(parts) - 1 else ()), part).known
-        terms = tuple(dict.fromkeys((own if i == 0 else tuple(shared) + own)))
+        terms = tuple(dict.fromkeys(own if i == 0 else tuple(shared) + own))
         if not own:
             return None
         others = {t for j, other in enumerate(parts) if j != i for t in content_terms(other)}
-        marks = tuple(t for t in own if t not in others) or own     # what tells this part from the others
+        marks = tuple(t for t in own if t not in others) or own  # what tells this part from the others
         label = re.sub(r"^(?:的|是|了)|(?:的|是|了)$", "", part.strip(" ，,"))
         label = label if len(label) <= 12 else marks[-1]
         operand = _lookup(ctx, query, terms, marks, label)
-        if operand is not None and operands and terms != own and (
+        if (
+            operand is not None
+            and operands
+            and terms != own
+            and (
                 not _same_unit(operand.unit, operands[0].unit)
-                or any((o.raw, o.citation.text) == (operand.raw, operand.citation.text) for o in operands)):
-            operand = _lookup(ctx, query, own, marks, label)     # the shared words led to another figure
+                or any((o.raw, o.citation.text) == (operand.raw, operand.citation.text) for o in operands)
+            )
+        ):
+            operand = _lookup(ctx, query, own, marks, label)  # the shared words led to another figure
         if operand is None:
             return None
         operands.append(operand)
@@ -226,7 +252,8 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], lab
     fig = figs[0] if figs and figs[0].score >= PROSE_MIN else None
     if row and (not fig or row.score >= fig.score):
         rec = (_cell(row.records, query.years[0]) if query.years else None) or next(
-            (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None)
+            (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None
+        )
         return _from_cell(rec, ctx, rec.indicator) if rec else None
     if fig:
         label = label or own[-1]
@@ -237,13 +264,19 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], lab
             if m.score < PROSE_MIN:
                 break
             # "2个中心避难场所和11个固定…" counts the noun after each number; "D级危房217处" the one before.
-            right = [f for f in m.figures if unit_ok(f) and any(t in _noun_after(f) for t in own)] or \
-                [f for f in m.figures if names_the_figure(own, f) and unit_ok(f) and not _noun_after(f).strip("，。；、,")
-                 and any(t in re.split(r"[，。；：、,]", f.subject)[-1] for t in own)]
+            right = [f for f in m.figures if unit_ok(f) and any(t in _noun_after(f) for t in own)] or [
+                f
+                for f in m.figures
+                if names_the_figure(own, f)
+                and unit_ok(f)
+                and not _noun_after(f).strip("，。；、,")
+                and any(t in re.split(r"[，。；：、,]", f.subject)[-1] for t in own)
+            ]
             if right:
                 return _from_figure(right[0], ctx, label)
-        named = [f for f in fig.figures if any(t in _noun_after(f) for t in own)] or \
-            [f for f in fig.figures if any(t in list_item(f) for t in own)]
+        named = [f for f in fig.figures if any(t in _noun_after(f) for t in own)] or [
+            f for f in fig.figures if any(t in list_item(f) for t in own)
+        ]
         pool = named or fig.figures
         f = next((g for g in pool if unit_ok(g)), pool[0])
         return _from_figure(f, ctx, label)
@@ -253,7 +286,7 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], lab
 def _noun_after(f: Figure) -> str:
     """The words after a figure up to the next number: what '2个中心避难场所和11个…' counts."""
     at = f.clause.find(f.raw)
-    rest = f.clause[at + len(f.raw):] if at >= 0 else ""
+    rest = f.clause[at + len(f.raw) :] if at >= 0 else ""
     return re.split(r"[\d、，。；：,;]", rest, maxsplit=1)[0]
 
 
@@ -265,22 +298,31 @@ def _remain(ctx, query: Query) -> Answer | None:
         f0 = m.figures[0]
         # The total and the part done may sit in neighbouring sentences of one paragraph.
         same = [f for f in ctx.figures_near(f0) if not query.units or base_unit(f.unit) in query.units]
-        found = next((f for f in same if FOUND.search(f.clause[:f.clause.find(f.raw) + 1])
-                      and not FIXED.search(f.subject[-6:])), None)
+        found = next(
+            (
+                f
+                for f in same
+                if FOUND.search(f.clause[: f.clause.find(f.raw) + 1]) and not FIXED.search(f.subject[-6:])
+            ),
+            None,
+        )
         if found is None and f0 in same and not FIXED.search(f0.subject[-6:]):
-            found = f0          # a total the question names (共培养…272名，其中获得…57人)
+            found = f0  # a total the question names (共培养…272名，其中获得…57人)
         if found is None:
             continue
-        after = same[same.index(found) + 1:]
+        after = same[same.index(found) + 1 :]
         fixed = next((f for f in after if FIXED.search(f.subject) and _same_unit(f.unit, found.unit)), None)
         if fixed is None:
             continue
         a, b = _from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")
         left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
         unit = base_unit(found.unit)
-        said = "发现" if FOUND.search(found.clause[:found.clause.find(found.raw) + 1]) else "共"
-        text = (f"还有{format_number(left)}{unit}（{said}{found.raw}，其中{re.sub(r'^(其中|已)', '', fixed.clause.rstrip('，,；。'))}；"
-                f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）")
+        said = "发现" if FOUND.search(found.clause[: found.clause.find(found.raw) + 1]) else "共"
+        done = re.sub(r"^(其中|已)", "", fixed.clause.rstrip("，,；。"))
+        text = (
+            f"还有{format_number(left)}{unit}（{said}{found.raw}，其中{done}；"
+            f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）"
+        )
         return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
     return None
 
@@ -296,7 +338,9 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
     row = _row(ctx, query)
     if row is None:
         return None
-    year = query.years[0] if query.years else max((r.year for r in row if r.year and r.measure == "actual"), default=None)
+    year = (
+        query.years[0] if query.years else max((r.year for r in row if r.year and r.measure == "actual"), default=None)
+    )
     target = next((r for r in row if r.measure == "target"), None)
     actual = next((r for r in row if r.year == year and r.measure == "actual"), None)
     change = next((r for r in row if r.year == year and r.measure == "change"), None)
@@ -313,10 +357,16 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
         fall = -change.value
         met = fall > tval if sign in (">", "") else fall >= tval
         gap = round(fall - tval, 2)
-        text = (f"{'已达到' if met else '未达到'}：{year}年比基数下降{format_number(abs(change.value))}%，"
-                f"规划目标下降{target.raw}，{'超出' if gap >= 0 else '相差'}{format_number(abs(gap))}个百分点")
-        return _computed(query, text, f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}",
-                         [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")])
+        text = (
+            f"{'已达到' if met else '未达到'}：{year}年比基数下降{format_number(abs(change.value))}%，"
+            f"规划目标下降{target.raw}，{'超出' if gap >= 0 else '相差'}{format_number(abs(gap))}个百分点"
+        )
+        return _computed(
+            query,
+            text,
+            f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}",
+            [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")],
+        )
     if actual.value is None:
         return None
     if ind.endswith("降至") or sign in ("<", "≤"):
@@ -333,7 +383,7 @@ def _result(query: Query, op: str, ops: list[Operand], source: str, printed_chan
     """Lead with the result, then the formula over the printed inputs."""
     unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
     if not unit and query.units and query.units[0] != "%":
-        unit = query.units[0]          # a table of counts prints bare numbers; the question names the unit
+        unit = query.units[0]  # a table of counts prints bare numbers; the question names the unit
     scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
     places = max(decimals(o.raw) for o in ops)
     inputs = "，".join(f"{o.label}{o.raw}" for o in ops)
@@ -343,7 +393,7 @@ def _result(query: Query, op: str, ops: list[Operand], source: str, printed_chan
         formula = " + ".join(o.raw for o in ops) + f" = {format_number(total)}"
         return _computed(query, f"合计{res}（{inputs}；{formula}）", formula, ops, source=source)
     a, b = (ops[0], ops[1])
-    first, last = (b, a) if _later(a, b) else (a, b)     # change runs from the earlier to the later
+    first, last = (b, a) if _later(a, b) else (a, b)  # change runs from the earlier to the later
     diff = round(last.value - first.value, places)
     pct = (last.value - first.value) / first.value * 100 if first.value else None
     pct_text = f"{'下降' if diff < 0 else '增长'}{format_number(abs(round(pct, 2)))}%" if pct is not None else ""
@@ -370,13 +420,15 @@ def _later(a: Operand, b: Operand) -> bool:
     return bool(ya and yb and int(ya.group(1)) > int(yb.group(1)))
 
 
-def _computed(query: Query, text: str, formula: str, ops: list[Operand], cites: list[Citation] | None = None,
-              source: str = "") -> Answer:
+def _computed(
+    query: Query, text: str, formula: str, ops: list[Operand], cites: list[Citation] | None = None, source: str = ""
+) -> Answer:
     citations = list(cites or [])
     for o in ops:
         if o.citation not in citations:
             citations.append(o.citation)
     if source:
         text += f" —— {source}"
-    return Answer(question=query.original, answer=text, kind="computed", citations=tuple(citations[:5]),
-                  working=formula)
+    return Answer(
+        question=query.original, answer=text, kind="computed", citations=tuple(citations[:5]), working=formula
+    )

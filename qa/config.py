@@ -3,6 +3,7 @@
 Paths default to the working directory (./corpus, ./index), so the installed package works from any
 checkout or data folder; the offline model is cached per user under ~/.cache/baogao-qa/models.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,17 +21,17 @@ class Settings:
 
     corpus_dir: Path
     index_dir: Path
-    model_dir: Path            # where the offline default model is built and cached
-    embed_model: str           # DEFAULT_MODEL, a sentence-transformers name, or a path
+    model_dir: Path  # where the offline default model is built and cached
+    embed_model: str  # DEFAULT_MODEL, a sentence-transformers name, or a path
     chroma_host: str
     chroma_port: int
     chroma_timeout: float
     host: str
     port: int
-    auth: str                  # "user:pass,user2:pass2" or ""
+    auth: str  # "user:pass,user2:pass2" or ""
     max_question_chars: int
     concurrency: int
-    torch_threads: int         # 0: all cores but one (a query served beside other work)
+    torch_threads: int  # 0: all cores but one (a query served beside other work)
 
     @property
     def chroma_server(self) -> bool:

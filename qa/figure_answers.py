@@ -1,15 +1,25 @@
 """Figure answers: a table row's cells or a prose clause's figures, and the refusal that says what is missing."""
+
 from __future__ import annotations
 
 import re
 
-from .figures import years_in
-from .lookup import (PROSE_MIN, TABLE_MIN, FigureMatch, RowMatch, base_unit, indicator_precision, match_figures,
-                     match_rows, pick_columns, present)
-from .figures import clauses
+from .constraints import figure_conflict, row_conflict
+from .figures import clauses, years_in
+from .lookup import (
+    PROSE_MIN,
+    TABLE_MIN,
+    FigureMatch,
+    RowMatch,
+    base_unit,
+    indicator_precision,
+    match_figures,
+    match_rows,
+    pick_columns,
+    present,
+)
 from .quote import chunk_citation, figure_citation, index_of, list_item, multi_ask, narrower_or_broader, row_citation
 from .types import Answer, Citation, TableRecord
-from .constraints import figure_conflict, row_conflict
 from .understand import Query
 
 
@@ -21,21 +31,30 @@ class FigureAnswers:
         figs = match_figures(query, self.figures, self.stats)
         row = rows[0] if rows else None
         fig = figs[0] if figs else None
-        strict = query.intent == "passage"     # a passage question needs a clear figure to be answered with one
+        strict = query.intent == "passage"  # a passage question needs a clear figure to be answered with one
         t_min, p_min = (TABLE_MIN + 0.15, PROSE_MIN + 0.2) if strict else (TABLE_MIN, PROSE_MIN)
         # A table row is preferred when it is about as good: it is structured and has every column.
         # Columns only a table has (目标, 基数, 降幅) or a question naming a table settle it for the table.
-        table_asked = bool(set(query.measures) & {"target", "base", "change"}) or "表" in query.text or (
-            row is not None and indicator_precision(row.indicator, query.text, self.stats) >= 0.7
-            and (not query.units or any(base_unit(r.unit) in query.units for r in row.records)))
+        table_asked = (
+            bool(set(query.measures) & {"target", "base", "change"})
+            or "表" in query.text
+            or (
+                row is not None
+                and indicator_precision(row.indicator, query.text, self.stats) >= 0.7
+                and (not query.units or any(base_unit(r.unit) in query.units for r in row.records))
+            )
+        )
         margin = 1.0 if table_asked else 0.1
         if row and row.score >= t_min and (not fig or row.score >= fig.score - margin):
             cells, note = pick_columns(query, row.records)
             if cells and any(c.raw not in ("", "/") for c in cells):
                 return self._table_answer(query, row, cells)
             # The row is the quantity asked but lacks the year: only prose printed for that year may answer.
-            if fig and fig.score >= p_min and (not query.years or any(str(y) in years_in(fig.figures[0].sentence)
-                                                                      for y in query.years)):
+            if (
+                fig
+                and fig.score >= p_min
+                and (not query.years or any(str(y) in years_in(fig.figures[0].sentence) for y in query.years))
+            ):
                 return self._prose_answer(query, fig, figs)
             return self._not_found(query, note or self._empty_note(row, cells), row_citation(row.records[0], self))
         # A "what" question that names only a column word (有什么制度要求) is answered by a table row or a
@@ -51,13 +70,19 @@ class FigureAnswers:
     def _table_answer(self, query: Query, row: RowMatch, cells: list[TableRecord]) -> Answer:
         cells = [c for c in cells if c.raw]
         said = self._untracked.get((cells[0].doc, cells[0].indicator))
-        if said is not None and all(c.value is None for c in cells if c.measure != "target") \
-                and any(c.measure != "target" for c in cells):
+        if (
+            said is not None
+            and all(c.value is None for c in cells if c.measure != "target")
+            and any(c.measure != "target" for c in cells)
+        ):
             # The table only repeats a threshold (">15%") and the text says the figure is not collected.
             shown = "、".join(f"{c.column}“{c.raw}”" for c in cells)
-            return Answer(question=query.original, kind="not_found",
-                          answer=f"报告中未找到该问题的答案：报告称该指标尚未统计（表中{shown}只是目标值写法，不是统计数）。",
-                          citations=(chunk_citation(said, self), row_citation(cells[0], self)))
+            return Answer(
+                question=query.original,
+                kind="not_found",
+                answer=f"报告中未找到该问题的答案：报告称该指标尚未统计（表中{shown}只是目标值写法，不是统计数）。",
+                citations=(chunk_citation(said, self), row_citation(cells[0], self)),
+            )
         lead = "；".join(f"{c.raw}（{c.column}）" for c in cells)
         r0 = cells[0]
         text = f"{lead} —— {r0.table}，“{r0.indicator}”"
@@ -74,7 +99,10 @@ class FigureAnswers:
         core = re.sub(r"(下降|降至|率)$", "", r0.indicator)
         out = []
         for f in self._figs_by_doc.get(r0.doc, []):
-            if any(f.raw.startswith(c.raw.lstrip("-")) for c in cells if c.value is not None) and core[:6] in f.sentence:
+            if (
+                any(f.raw.startswith(c.raw.lstrip("-")) for c in cells if c.value is not None)
+                and core[:6] in f.sentence
+            ):
                 c = figure_citation(f, self)
                 if c.text not in {o.text for o in out}:
                     out.append(c)
@@ -96,9 +124,12 @@ class FigureAnswers:
             m_units = {base_unit(f.unit) for f in m.figures}
             own_terms = {t for t in query.terms if present(t, g.clause)}
             adjacent = abs(index_of(sentence_clauses, g.clause) - index_of(sentence_clauses, f0.clause)) == 1
-            answers_more = (query.units and (m_units - units_seen) & set(query.units)) \
-                or (multi_ask(query) and own_terms - covered)
-            context = adjacent and (re.match(r"^(涉及|其中|包括|占|合计|共)", g.clause) or (m_units & units_seen and own_terms))
+            answers_more = (query.units and (m_units - units_seen) & set(query.units)) or (
+                multi_ask(query) and own_terms - covered
+            )
+            context = adjacent and (
+                re.match(r"^(涉及|其中|包括|占|合计|共)", g.clause) or (m_units & units_seen and own_terms)
+            )
             if answers_more or context:
                 chosen.append(m)
                 if answers_more:
@@ -110,8 +141,9 @@ class FigureAnswers:
         figs = [f for m in leading for f in m.figures]
         if query.units:
             # The measure word filters the best clause; clauses added for other parts of the question stay.
-            wanted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units
-                      or f not in best.figures]
+            wanted = [
+                f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units or f not in best.figures
+            ]
             figs = wanted or figs
         # In an enumeration (…、26.13公里航道、…) keep the items the question names.
         named = [f for f in figs if any(present(t, list_item(f)) for t in query.terms)]
@@ -131,8 +163,9 @@ class FigureAnswers:
             text += "\n另见：" + "；".join(others)
         cites = [figure_citation(f0, self)]
         cites += self._hit_citations(query, exclude={cites[0].text})
-        return Answer(question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]),
-                      also=tuple(others))
+        return Answer(
+            question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]), also=tuple(others)
+        )
 
     def _also(self, query: Query, best: FigureMatch, ranked: list[FigureMatch]) -> list[str]:
         """The same quantity printed differently elsewhere (另见…), so no figure is picked silently."""
@@ -145,7 +178,7 @@ class FigureAnswers:
                 continue
             if not units & {base_unit(f.unit) for f in m.figures}:
                 continue
-            if set(f.raw for f in m.figures) & set(f.raw for f in best.figures):
+            if {f.raw for f in m.figures} & {f.raw for f in best.figures}:
                 continue
             if narrower_or_broader(f0.subject, g.subject):
                 continue
@@ -167,7 +200,11 @@ class FigureAnswers:
             recs = rows[0].records
             years = sorted({r.year for r in recs if r.year})
             have = "、".join(f"{y}年" for y in years)
-            note = f"报告表格中“{recs[0].indicator}”只有{have}的数据" if years else f"报告表格中“{recs[0].indicator}”没有对应数据"
+            note = (
+                f"报告表格中“{recs[0].indicator}”只有{have}的数据"
+                if years
+                else f"报告表格中“{recs[0].indicator}”没有对应数据"
+            )
             return self._not_found(query, note, row_citation(recs[0], self))
         hits = self._search(query, "keyword")
         near = hits[0].chunk if hits else None

@@ -3,6 +3,7 @@
 Hand-written: no library extracts Chinese quantities with their measure words; the patterns below are
 about the language of reports (measure words, 万/亿, 余), not about particular sentences.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,83 @@ from .parse import Document
 
 # Longer units first so 万平方米 wins over 平方米 and 人次 over 人.
 UNITS = sorted(
-    """万平方米 平方米 平方公里 公里 千米 米 km 亩 万吨 吨 人次 家次 辆次 艘次 场次 座次 批次 条次 户次 万元 亿元 元
-    个月 小时 分钟 天 周 个 家 起 人 条 次 场 份 项 处 栋 座 艘 辆 支 名 件 台 套 部 户 期 篇 档 批 轮 张 所 间 种 类
-    品种 本 册 倍 位 道 单 条座 个点 株 只 头 组 届 块""".split(),
-    key=len, reverse=True,
+    [
+        "万平方米",
+        "平方米",
+        "平方公里",
+        "公里",
+        "千米",
+        "米",
+        "km",
+        "亩",
+        "万吨",
+        "吨",
+        "人次",
+        "家次",
+        "辆次",
+        "艘次",
+        "场次",
+        "座次",
+        "批次",
+        "条次",
+        "户次",
+        "万元",
+        "亿元",
+        "元",
+        "个月",
+        "小时",
+        "分钟",
+        "天",
+        "周",
+        "个",
+        "家",
+        "起",
+        "人",
+        "条",
+        "次",
+        "场",
+        "份",
+        "项",
+        "处",
+        "栋",
+        "座",
+        "艘",
+        "辆",
+        "支",
+        "名",
+        "件",
+        "台",
+        "套",
+        "部",
+        "户",
+        "期",
+        "篇",
+        "档",
+        "批",
+        "轮",
+        "张",
+        "所",
+        "间",
+        "种",
+        "类",
+        "品种",
+        "本",
+        "册",
+        "倍",
+        "位",
+        "道",
+        "单",
+        "条座",
+        "个点",
+        "株",
+        "只",
+        "头",
+        "组",
+        "届",
+        "块",
+    ],
+    key=len,
+    reverse=True,
 )
 FIGURE = re.compile(
     r"(?<![\d.〔\[【])(\d+(?:\.\d+)?)(\s?)((?:[万亿千])?(?:余|多)?(?:" + "|".join(map(re.escape, UNITS)) + r")|%|％)"
@@ -72,10 +146,20 @@ def extract_figures(doc: Document) -> list:
                 for m in find_figures(clause):
                     before = clause[: m.start()]
                     near_years = years_in(before) or sent_years
-                    out.append(Figure(
-                        doc=doc.name, raw=m.group(0), value=figure_value(m), unit=m.group(3) if m.lastindex >= 3 else "",
-                        year=",".join(dict.fromkeys(near_years)), subject=before.strip("，；：。 "),
-                        clause=clause, sentence=sentence, section=block.section, page=block.page,
-                        lines=(block.loc.line_start, block.loc.line_end), lead=lead,
-                    ))
+                    out.append(
+                        Figure(
+                            doc=doc.name,
+                            raw=m.group(0),
+                            value=figure_value(m),
+                            unit=m.group(3) if m.lastindex >= 3 else "",
+                            year=",".join(dict.fromkeys(near_years)),
+                            subject=before.strip("，；：。 "),
+                            clause=clause,
+                            sentence=sentence,
+                            section=block.section,
+                            page=block.page,
+                            lines=(block.loc.line_start, block.loc.line_end),
+                            lead=lead,
+                        )
+                    )
     return out

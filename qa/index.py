@@ -10,6 +10,7 @@ A pointer file rather than a symlink, so the swap also works where symlinks need
 build leaves CURRENT and the build it names untouched; the next build removes its leftovers. The
 serving build and the one before it are kept, so a process still reading the old one keeps working.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,10 +22,10 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from filelock import FileLock, Timeout
 
@@ -41,7 +42,6 @@ from .retrieve import Retriever
 from .tables import table_records
 from .types import Chunk, Figure, Hit, TableRecord
 
-
 log = logging.getLogger(__name__)
 INDEX_FORMAT = 1
 REBUILD_HINT = "请运行 `qa index --rebuild` 重建索引 (run `qa index --rebuild`)"
@@ -57,12 +57,12 @@ class BuildReport:
     model: str
     docs: int
     chunks: int
-    embedded: int              # chunks sent to the embedding model (the rest came from the cache)
+    embedded: int  # chunks sent to the embedding model (the rest came from the cache)
     added: tuple[str, ...]
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
-    skipped: tuple[str, ...]   # "file: reason" for corpus files that could not be read
+    skipped: tuple[str, ...]  # "file: reason" for corpus files that could not be read
     seconds: float
 
 
@@ -135,18 +135,26 @@ def _lock(index_dir: Path):
 
 
 def _sections(doc) -> list[dict]:
-    return [{"title": b.text, "path": list(b.section), "level": b.level, "page": b.page,
-             "line": b.loc.line_start} for b in doc.blocks if b.kind == "heading"]
+    return [
+        {"title": b.text, "path": list(b.section), "level": b.level, "page": b.page, "line": b.loc.line_start}
+        for b in doc.blocks
+        if b.kind == "heading"
+    ]
 
 
 def _load_doc(path: Path) -> _Doc:
     text = read_text(path)
     doc = parse_text(text, path.name)
     return _Doc(
-        name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), title=doc.title,
-        report_year=doc.report_year, front=list(doc.front),
-        sections=_sections(doc), chunks=chunk_document(doc, text),
-        records=table_records(doc), figures=extract_figures(doc),
+        name=path.name,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        title=doc.title,
+        report_year=doc.report_year,
+        front=list(doc.front),
+        sections=_sections(doc),
+        chunks=chunk_document(doc, text),
+        records=table_records(doc),
+        figures=extract_figures(doc),
     )
 
 
@@ -215,8 +223,9 @@ def _prune(settings: Settings, keep: set[str], prefix: str) -> None:
                 store.drop_collection(client, name)
 
 
-def build_index(settings: Settings | None = None, rebuild: bool = False,
-                progress: Progress | None = None) -> BuildReport:
+def build_index(
+    settings: Settings | None = None, rebuild: bool = False, progress: Progress | None = None
+) -> BuildReport:
     """Build (or bring up to date) the index for the corpus; rebuild=True re-embeds everything."""
     settings = settings or load_settings()
     started = time.perf_counter()
@@ -231,7 +240,7 @@ def build_index(settings: Settings | None = None, rebuild: bool = False,
         tmp = index_dir / f".build-{os.getpid()}-{build_id}"
         tmp.mkdir()
         if settings.chroma_server:
-            store.connect(settings)          # a server that is down fails the build before any work
+            store.connect(settings)  # a server that is down fails the build before any work
         before = _previous_docs(index_dir)
         docs, skipped, model, embedded = _build_into(tmp, settings, build_id, rebuild, progress)
         (index_dir / "builds").mkdir(exist_ok=True)
@@ -244,18 +253,24 @@ def build_index(settings: Settings | None = None, rebuild: bool = False,
 
     now = {d.name: d.sha256 for d in docs}
     return BuildReport(
-        build_id=build_id, path=index_dir / "builds" / build_id, model=model, docs=len(docs),
-        chunks=sum(len(d.chunks) for d in docs), embedded=embedded,
+        build_id=build_id,
+        path=index_dir / "builds" / build_id,
+        model=model,
+        docs=len(docs),
+        chunks=sum(len(d.chunks) for d in docs),
+        embedded=embedded,
         added=tuple(n for n in now if n not in before),
         changed=tuple(n for n in now if n in before and before[n] != now[n]),
         unchanged=tuple(n for n in now if before.get(n) == now[n]),
         removed=tuple(n for n in before if n not in now),
-        skipped=tuple(skipped), seconds=time.perf_counter() - started,
+        skipped=tuple(skipped),
+        seconds=time.perf_counter() - started,
     )
 
 
-def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
-                progress: Progress | None) -> tuple[list[_Doc], list[str], str, int]:
+def _build_into(
+    tmp: Path, settings: Settings, build_id: str, rebuild: bool, progress: Progress | None
+) -> tuple[list[_Doc], list[str], str, int]:
     """Write one complete build into tmp; returns (docs, skipped files, model name, chunks embedded)."""
     docs, skipped = _load_corpus(settings.corpus_dir, progress)
     # The model is loaded only when something needs embedding: an unchanged corpus rebuilds in seconds.
@@ -267,19 +282,48 @@ def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
         cache.prune(model, texts)
     prefix = _collection_prefix(settings, model)
     name = f"{prefix}-{build_id}" if settings.chroma_server else prefix
-    store.write_collection(settings, tmp / "chroma", name, [c.id for c in chunks], vectors,
-                           [{"doc": c.doc, "kind": c.kind} for c in chunks], progress)
-    store_info = ({"mode": "server", "collection": name} if settings.chroma_server
-                  else {"mode": "embedded", "path": "chroma", "collection": name})
-    records.write(tmp / "records.sqlite", chunks, [tokenize(keyword_text(c)) for c in chunks],
-                  [r for d in docs for r in d.records], [f for d in docs for f in d.figures])
+    store.write_collection(
+        settings,
+        tmp / "chroma",
+        name,
+        [c.id for c in chunks],
+        vectors,
+        [{"doc": c.doc, "kind": c.kind} for c in chunks],
+        progress,
+    )
+    store_info = (
+        {"mode": "server", "collection": name}
+        if settings.chroma_server
+        else {"mode": "embedded", "path": "chroma", "collection": name}
+    )
+    records.write(
+        tmp / "records.sqlite",
+        chunks,
+        [tokenize(keyword_text(c)) for c in chunks],
+        [r for d in docs for r in d.records],
+        [f for d in docs for f in d.figures],
+    )
     manifest = {
-        "format": INDEX_FORMAT, "schema": records.SCHEMA, "build_id": build_id,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": settings.embed_model,
-        "embedder": model, "store": store_info,
-        "docs": [{"name": d.name, "title": d.title, "report_year": d.report_year, "front": d.front,
-                  "sha256": d.sha256, "chunks": len(d.chunks),
-                  "chunk_ids": [c.id for c in d.chunks], "sections": d.sections} for d in docs],
+        "format": INDEX_FORMAT,
+        "schema": records.SCHEMA,
+        "build_id": build_id,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "model": settings.embed_model,
+        "embedder": model,
+        "store": store_info,
+        "docs": [
+            {
+                "name": d.name,
+                "title": d.title,
+                "report_year": d.report_year,
+                "front": d.front,
+                "sha256": d.sha256,
+                "chunks": len(d.chunks),
+                "chunk_ids": [c.id for c in d.chunks],
+                "sections": d.sections,
+            }
+            for d in docs
+        ],
     }
     # Written last: a build directory without a manifest is never mistaken for a finished one.
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
@@ -288,6 +332,7 @@ def _build_into(tmp: Path, settings: Settings, build_id: str, rebuild: bool,
 
 def _embedder_loader(settings: Settings) -> Callable:
     """Load the configured embedder when first needed (qa.embed caches it per process)."""
+
     def load():
         from .embed import get_embedder
 
@@ -321,13 +366,17 @@ def open_index(settings: Settings | None = None) -> Index:
         if manifest.get("format") != INDEX_FORMAT or manifest.get("schema") != records.SCHEMA:
             raise IndexMissing(f"索引格式已过期 (index format changed)。{REBUILD_HINT}")
         if manifest["model"] != settings.embed_model:
-            raise IndexMissing(f"索引由模型 {manifest['model']} 构建，当前设置为 {settings.embed_model}。{REBUILD_HINT}")
+            raise IndexMissing(
+                f"索引由模型 {manifest['model']} 构建，当前设置为 {settings.embed_model}。{REBUILD_HINT}"
+            )
         chunks, tokens, recs, figs = records.read(build_dir / "records.sqlite")
         st = _open_store(settings, build_dir, manifest["store"])
         if not settings.chroma_server and st.count() != len(chunks):
             raise IndexMissing(f"向量库与索引记录不一致 (vector count mismatch)。{REBUILD_HINT}")
-        docs = [{k: d.get(k) for k in ("name", "title", "report_year", "front", "sha256", "chunks", "sections")}
-                for d in manifest["docs"]]
+        docs = [
+            {k: d.get(k) for k in ("name", "title", "report_year", "front", "sha256", "chunks", "sections")}
+            for d in manifest["docs"]
+        ]
     except IndexMissing:
         raise
     except StoreUnavailable:
@@ -338,5 +387,13 @@ def open_index(settings: Settings | None = None) -> Index:
         raise IndexMissing(f"索引已损坏 ({type(e).__name__}: {e})。{REBUILD_HINT}") from e
     keyword = KeywordIndex([c.id for c in chunks], tokens)
     retriever = Retriever(chunks, keyword, st, _embedder_loader(settings))
-    return Index(path=build_dir, model=manifest["embedder"], built_at=manifest["built_at"], docs=docs,
-                 chunks=chunks, records=recs, figures=figs, retriever=retriever)
+    return Index(
+        path=build_dir,
+        model=manifest["embedder"],
+        built_at=manifest["built_at"],
+        docs=docs,
+        chunks=chunks,
+        records=recs,
+        figures=figs,
+        retriever=retriever,
+    )

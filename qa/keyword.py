@@ -9,6 +9,7 @@ Measured on the report (benchmarks/retrieval_recall.py and one-off timings):
   jieba's view of a question and of the report); bigrams that are question words are dropped.
 - A private jieba.Tokenizer: words other modules add to the global one must not shift index tokens.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,11 +23,56 @@ from rank_bm25 import BM25Okapi
 
 jieba.setLogLevel(logging.WARNING)
 
-WORD = re.compile(r"[\w.%]+")          # a token must hold a letter, digit or CJK character
+WORD = re.compile(r"[\w.%]+")  # a token must hold a letter, digit or CJK character
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Question words and particles: they say what is asked, not what is asked about.
-STOPWORDS = frozenset("""的 了 是 在 和 与 及 吗 呢 吧 啊 哪 几 多少 哪些 什么 怎么 如何 怎样 哪个 哪里 哪儿 是否
-    有 有没有 一共 共 为 对 把 被 都 也 还 请问 请 这 那 这个 那个 之 其 啥""".split())
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "及",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "哪",
+        "几",
+        "多少",
+        "哪些",
+        "什么",
+        "怎么",
+        "如何",
+        "怎样",
+        "哪个",
+        "哪里",
+        "哪儿",
+        "是否",
+        "有",
+        "有没有",
+        "一共",
+        "共",
+        "为",
+        "对",
+        "把",
+        "被",
+        "都",
+        "也",
+        "还",
+        "请问",
+        "请",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "之",
+        "其",
+        "啥",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +89,7 @@ def tokenize(text: str, bigrams: bool = True) -> list[str]:
     words = [w for w in _jieba().lcut_for_search(text) if WORD.fullmatch(w) and w not in STOPWORDS]
     if bigrams:
         for run in CJK_RUN.findall(text):
-            words.extend(g for g in (run[i:i + 2] for i in range(len(run) - 1)) if g not in STOPWORDS)
+            words.extend(g for g in (run[i : i + 2] for i in range(len(run) - 1)) if g not in STOPWORDS)
     return words
 
 
@@ -70,7 +116,7 @@ class KeywordIndex:
             self._norm = 1 - self._bm25.b + self._bm25.b * np.array(self._bm25.doc_len) / self._bm25.avgdl
 
     @classmethod
-    def build(cls, items: list[tuple[str, str]], bigrams: bool = True) -> "KeywordIndex":
+    def build(cls, items: list[tuple[str, str]], bigrams: bool = True) -> KeywordIndex:
         """Tokenise (id, text) pairs and index them."""
         return cls([i for i, _ in items], [tokenize(t, bigrams) for _, t in items], bigrams)
 

@@ -1,4 +1,5 @@
 """The domain's word lists, loaded once from lexicon.toml (reviewed by people, applied by code)."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Candidates are scored by how much of the question's meaning (IDF-weighted conten
 domain synonyms) they carry, then checked against the year, unit and place asked for. A candidate that
 does not carry the question is not offered: the caller refuses instead of giving a nearby number.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,8 @@ from .figures import years_in
 from .types import Figure, TableRecord
 from .understand import Query, content_terms, synonyms_of
 
-TABLE_MIN = 0.62          # below this a table row does not carry the question
-PROSE_MIN = 0.55          # below this a prose clause does not carry the question (benchmarks/calibrate.py)
+TABLE_MIN = 0.62  # below this a table row does not carry the question
+PROSE_MIN = 0.55  # below this a prose clause does not carry the question (benchmarks/calibrate.py)
 
 UNIT_PREFIX = re.compile(r"^[万亿千]?[余多]?")
 
@@ -92,7 +93,7 @@ def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: Ter
 
 def _bigrams(text: str) -> set[str]:
     low, bare = _forms(text)
-    return {t[i:i + 2] for t in (low, bare) for i in range(len(t) - 1)}
+    return {t[i : i + 2] for t in (low, bare) for i in range(len(t) - 1)}
 
 
 class Candidates:
@@ -113,7 +114,7 @@ class Candidates:
             for f in forms:
                 if len(f) < 2:
                     continue
-                sets = [self.postings.get(f[i:i + 2], set()) for i in range(len(f) - 1)]
+                sets = [self.postings.get(f[i : i + 2], set()) for i in range(len(f) - 1)]
                 found |= set.intersection(*sets)
         return [self.items[i] for i in sorted(found)]
 
@@ -130,8 +131,10 @@ def figure_candidates(figures: list[Figure]) -> Candidates:
 def row_candidates(rows: dict[tuple, list[TableRecord]]) -> Candidates:
     """Table rows indexed by everything the row scoring looks at."""
     groups = list(rows.values())
-    texts = [" ".join([g[0].indicator, g[0].context, g[0].table, " ".join(g[0].section)] + [r.column for r in g])
-             for g in groups]
+    texts = [
+        " ".join([g[0].indicator, g[0].context, g[0].table, " ".join(g[0].section)] + [r.column for r in g])
+        for g in groups
+    ]
     return Candidates(groups, texts)
 
 
@@ -161,7 +164,7 @@ def _year_ok(query: Query, text: str) -> float:
     """Multiplier for how well a sentence's years fit the years asked."""
     if not query.years:
         return 1.0
-    named = years_in(text)        # years after 较/比 are comparison bases and do not count
+    named = years_in(text)  # years after 较/比 are comparison bases and do not count
     if any(str(y) in named for y in query.years):
         return 1.05
     return 0.35 if named else 0.8
@@ -201,7 +204,7 @@ def indicator_precision(indicator: str, question: str, stats: TermStats) -> floa
         if present(t, question) or (len(t) >= 3 and t[:2] in question):
             hit += stats.idf(t)
         elif len(t) >= 3:
-            grams = {t[i:i + 2] for i in range(len(t) - 1)}
+            grams = {t[i : i + 2] for i in range(len(t) - 1)}
             hit += stats.idf(t) * len(grams & asked) / len(grams)
     return hit / total
 
@@ -218,8 +221,14 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
             continue
         context_path = r0.context.split("：", 1)[-1].split("；", 1)[0]
         cell_text = " ".join(r.raw for r in recs if r.value is None and len(r.raw) > 4)
-        layers = [(r0.indicator, 1.0), (context_path, 0.85), (cell_text, 0.8), (r0.table, 0.7),
-                  (" ".join(r.column for r in recs), 0.6), (" ".join(r0.section), 0.45)]
+        layers = [
+            (r0.indicator, 1.0),
+            (context_path, 0.85),
+            (cell_text, 0.8),
+            (r0.table, 0.7),
+            (" ".join(r.column for r in recs), 0.6),
+            (" ".join(r0.section), 0.45),
+        ]
         cov, found = coverage(terms, layers, stats)
         precision = indicator_precision(r0.indicator, query.text, stats)
         score = 0.75 * cov + 0.25 * precision
@@ -239,11 +248,12 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
     return sorted(out, key=lambda m: -m.score)
 
 
-SHORTLIST = 400      # clauses scored in full, of those whose own words carry the question best
+SHORTLIST = 400  # clauses scored in full, of those whose own words carry the question best
 
 
-def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None,
-                  constrain: bool = True) -> list[FigureMatch]:
+def match_figures(
+    query: Query, figures, stats: TermStats, terms=None, year=None, constrain: bool = True
+) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question."""
     terms = terms if terms is not None else query.terms
     if not isinstance(figures, Candidates):
@@ -263,8 +273,9 @@ def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
-        ctx_cov, ctx_found = coverage(terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6),
-                                              (" ".join(f0.section), 0.5)], stats)
+        ctx_cov, ctx_found = coverage(
+            terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (" ".join(f0.section), 0.5)], stats
+        )
         if ctx_cov <= 0 or local_cov <= 0:
             continue
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
@@ -284,6 +295,7 @@ def match_figures(query: Query, figures, stats: TermStats, terms=None, year=None
 @lru_cache(maxsize=8192)
 def _clauses(sentence: str) -> tuple[str, ...]:
     from .figures import clauses
+
     return tuple(clauses(sentence))
 
 
@@ -301,11 +313,15 @@ def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
     before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
     before = re.split(r"[，。；：、,]", before)[-1]
     start = f.clause.find(f.raw)
-    after = f.clause[start + len(f.raw): start + len(f.raw) + 10] if start >= 0 else ""
+    after = f.clause[start + len(f.raw) : start + len(f.raw) + 10] if start >= 0 else ""
     for t in terms:
         for form in synonyms_of(t):
-            if before.endswith(form) or (before and form in before[-len(form) - 6:]) or after.startswith(form) \
-                    or (form in after[:8]):
+            if (
+                before.endswith(form)
+                or (before and form in before[-len(form) - 6 :])
+                or after.startswith(form)
+                or (form in after[:8])
+            ):
                 return True
     return False
 
@@ -325,9 +341,17 @@ def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[l
     if years:
         for y in years:
             if measures == ["target"]:
-                break               # a target has no year: the year belongs to another part of the question
-            cells = [r for r in records if r.year == y and (not measures or r.measure in measures
-                                                           or (r.measure in ("actual", "base") and "target" not in measures))]
+                break  # a target has no year: the year belongs to another part of the question
+            cells = [
+                r
+                for r in records
+                if r.year == y
+                and (
+                    not measures
+                    or r.measure in measures
+                    or (r.measure in ("actual", "base") and "target" not in measures)
+                )
+            ]
             if not cells:
                 kinds = "、".join(f"{ry}年" for ry in row_years)
                 note = f"表中该指标只有{kinds}的数据，没有{y}年的数据" if row_years else f"表中没有{y}年的数据"

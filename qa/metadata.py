@@ -1,4 +1,5 @@
 """Questions about a document itself (its title, who prepared it, its date), answered from its title page."""
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,16 @@ def answer(question: str, what: str, docs: list[dict]) -> Answer | None:
             continue
         label = {"title": "报告标题", "by": "编制单位", "date": "成文日期"}[what]
         lines.append(f"{value} —— {label}（见封面）" + (f"，《{d['title']}》" if what != "title" else ""))
-        cites.append(Citation(text="\n".join([d.get("title", "")] + front), doc=d["name"], section="封面",
-                              page=None, lines=(1, 1), title=d.get("title", "")))
+        cites.append(
+            Citation(
+                text="\n".join([d.get("title", "")] + front),
+                doc=d["name"],
+                section="封面",
+                page=None,
+                lines=(1, 1),
+                title=d.get("title", ""),
+            )
+        )
     if not lines:
         return None
     return Answer(question=question, answer="\n".join(lines), kind="passage", citations=tuple(cites[:5]))

@@ -4,6 +4,7 @@ Hand-written because the input is text pulled out of a PDF, not a format any par
 the table of contents, page breaks inside sentences and tab-separated tables split across pages need
 rules that know how Chinese government reports are laid out.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,16 +36,16 @@ class Document:
     name: str
     title: str
     blocks: tuple[Block, ...]
-    toc: tuple[tuple[tuple[str, ...], str, int], ...]   # (numbering key, title, printed page)
-    report_year: int | None = None     # from the date on the title page ("2023年6月"), for 去年/今年
-    front: tuple[str, ...] = ()        # the title page's other lines: who prepared it, its date
+    toc: tuple[tuple[tuple[str, ...], str, int], ...]  # (numbering key, title, printed page)
+    report_year: int | None = None  # from the date on the title page ("2023年6月"), for 去年/今年
+    front: tuple[str, ...] = ()  # the title page's other lines: who prepared it, its date
 
 
 @dataclass
 class _Line:
-    no: int          # 1-based line number
-    start: int       # char offset of the line in the text
-    text: str        # the line without its newline
+    no: int  # 1-based line number
+    start: int  # char offset of the line in the text
+    text: str  # the line without its newline
 
     @property
     def end(self) -> int:
@@ -200,11 +201,19 @@ def parse_text(text: str, name: str) -> Document:
             elif blocks and blocks[-1].kind == "paragraph":
                 tbl_title = _derived_title(blocks[-1].text)
             rows, header_rows, row_lines = _table_rows(table_lines)
-            blocks.append(Block(
-                kind="table", text="\n".join(l.text for l in table_lines), loc=loc(table_lines[0], table_lines[-1]),
-                section=tuple(section), page=page_now(), title=tbl_title, rows=rows, header_rows=header_rows,
-                row_lines=row_lines,
-            ))
+            blocks.append(
+                Block(
+                    kind="table",
+                    text="\n".join(line.text for line in table_lines),
+                    loc=loc(table_lines[0], table_lines[-1]),
+                    section=tuple(section),
+                    page=page_now(),
+                    title=tbl_title,
+                    rows=rows,
+                    header_rows=header_rows,
+                    row_lines=row_lines,
+                )
+            )
             continue
         h = heading_of(stripped)
         if h is not None or squeezed in toc_titles:
@@ -213,16 +222,31 @@ def parse_text(text: str, name: str) -> Document:
             label = stripped.replace("**", "")
             keys = keys[: level - 1] + [""] * max(0, level - 1 - len(keys)) + [key_part]
             section = section[: level - 1] + [""] * max(0, level - 1 - len(section)) + [label]
-            blocks.append(Block(kind="heading", text=label, loc=loc(ln, ln),
-                                section=tuple(s for s in section if s), page=page_now(), level=level))
+            blocks.append(
+                Block(
+                    kind="heading",
+                    text=label,
+                    loc=loc(ln, ln),
+                    section=tuple(s for s in section if s),
+                    page=page_now(),
+                    level=level,
+                )
+            )
             i += 1
             continue
         if TABLE_TITLE.match(stripped) or CAPTION.match(stripped):
             nxt = _next_nonblank(lines, i + 1)
             is_table_title = nxt is not None and "\t" in lines[nxt].text and TABLE_TITLE.match(stripped)
             if is_table_title or CAPTION.match(stripped):
-                blocks.append(Block(kind="caption", text=stripped, loc=loc(ln, ln),
-                                    section=tuple(s for s in section if s), page=page_now()))
+                blocks.append(
+                    Block(
+                        kind="caption",
+                        text=stripped,
+                        loc=loc(ln, ln),
+                        section=tuple(s for s in section if s),
+                        page=page_now(),
+                    )
+                )
                 i += 1
                 continue
         # A paragraph, joined across page breaks while it ends mid-sentence.
@@ -240,11 +264,23 @@ def parse_text(text: str, name: str) -> Document:
             last = cand
             i = j + 1
         joined = "".join(parts).replace("**", "")
-        blocks.append(Block(kind="paragraph", text=joined, loc=loc(first, last),
-                            section=tuple(s for s in section if s), page=page_now()))
-    return Document(name=name, title=title, blocks=tuple(blocks), toc=tuple(toc),
-                    report_year=int(dated.group(1)) if dated else None,
-                    front=_front_lines(lines[:body_start], title))
+        blocks.append(
+            Block(
+                kind="paragraph",
+                text=joined,
+                loc=loc(first, last),
+                section=tuple(s for s in section if s),
+                page=page_now(),
+            )
+        )
+    return Document(
+        name=name,
+        title=title,
+        blocks=tuple(blocks),
+        toc=tuple(toc),
+        report_year=int(dated.group(1)) if dated else None,
+        front=_front_lines(lines[:body_start], title),
+    )
 
 
 def _next_nonblank(lines: list[_Line], i: int) -> int | None:
@@ -304,19 +340,19 @@ def _table_rows(table_lines: list[_Line]) -> tuple[tuple[tuple[str, ...], ...], 
     for ln in table_lines:
         cells = _cells(ln.text)
         if header and _trim(cells) in [_trim(h) for h in header]:
-            continue                    # a header line repeated after a page break
+            continue  # a header line repeated after a page break
         if _is_header(cells):
-            in_header = not header      # a repeated header after a page break is dropped
+            in_header = not header  # a repeated header after a page break is dropped
             if in_header:
                 header.append(cells)
             continue
         first = cells[0]
         if first == "" and in_header and not data:
-            header.append(cells)        # second header line (e.g. 2021年实际数 under 2021年)
+            header.append(cells)  # second header line (e.g. 2021年实际数 under 2021年)
             continue
         in_header = False
         if first == "" and data and any(cells):
-            prev = data[-1]             # a cell wrapped onto the next line: append to the cell above
+            prev = data[-1]  # a cell wrapped onto the next line: append to the cell above
             prev.extend([""] * (len(cells) - len(prev)))
             for k, c in enumerate(cells):
                 if c:

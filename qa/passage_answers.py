@@ -1,4 +1,5 @@
 """Passage and section answers: the passages that carry a question, and where the report discusses it."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from .understand import Query
 
 LOCATION = any_of("asks", "location_marks")
 LISTING = re.compile(LEXICON["intents"]["listing"])
-PASSAGE_MIN = 0.30        # below this even a passage answer would be a guess
+PASSAGE_MIN = 0.30  # below this even a passage answer would be a guess
 
 
 class PassageAnswers:
@@ -29,13 +30,21 @@ class PassageAnswers:
         for h in section:
             prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.35 * headed[0][0]
         pool = dedupe_hits(literal + searched + section)
-        scored = [(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.5)], self.stats)[0]
-                   + prior.get(h.chunk.id, 0.0), h) for h in pool]
+        scored = [
+            (
+                coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.5)], self.stats)[0]
+                + prior.get(h.chunk.id, 0.0),
+                h,
+            )
+            for h in pool
+        ]
         hits = [h for _, h in sorted(scored, key=lambda x: -x[0])]
         if not hits:
             return self._not_found(query, "报告中没有找到相关内容")
-        best_cov = max(coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.8)], self.stats)[0]
-                       for h in hits[:3])
+        best_cov = max(
+            coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.8)], self.stats)[0]
+            for h in hits[:3]
+        )
         if best_cov < PASSAGE_MIN:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
@@ -43,7 +52,7 @@ class PassageAnswers:
         # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.
         listed = next(((d, p) for sc, d, p, _ in headed if sc >= 0.99 and len(self._children(d, p)) >= 2), None)
         where = " > ".join(top.section)
-        if listing and listed and top.section[:len(listed[1])] != listed[1]:
+        if listing and listed and top.section[: len(listed[1])] != listed[1]:
             own = self._section_chunks(*listed, 1)
             top = own[0] if own else top
             where = " > ".join(listed[1])
@@ -54,22 +63,30 @@ class PassageAnswers:
         shown = whole if top in whole and sum(len(c.text) for c in whole) <= limit else [h.chunk for h in hits[:n]]
         body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
         lead = best_sentence(query, top.text)
-        children = self._children(*listed) if listing and listed and where == " > ".join(listed[1]) \
+        children = (
+            self._children(*listed)
+            if listing and listed and where == " > ".join(listed[1])
             else self._children(top.doc, top.section)
+        )
         if listing and len(children) >= 2:
             # A section's opening asked for its items ("六项重点工程都是哪些"): its sub-headings are the list.
             lead = "、".join(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、．]?\s*", "", c) for c in children)
         if query.intent == "place":
             # Where a thing stands: the sentence naming its place, from the best few passages.
-            lead = max((best_sentence(query, h.chunk.text, LOCATION) for h in hits[:3]),
-                       key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if LOCATION.search(s) else 0))
+            lead = max(
+                (best_sentence(query, h.chunk.text, LOCATION) for h in hits[:3]),
+                key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if LOCATION.search(s) else 0),
+            )
         text = f"{lead}\n\n（出处：{where}）\n\n{body}"
         cites = [chunk_citation(h.chunk, self) for h in hits[:5]]
         if listing and len(children) >= 2:
             # Each listed item cites its own heading, so the list can be checked against the report.
             path = listed[1] if listed and where == " > ".join(listed[1]) else top.section
-            heads = [heading_citation(c, self, path + (child,)) for child in children
-                     for c in self._opening(top.doc, path + (child,))]
+            heads = [
+                heading_citation(c, self, path + (child,))
+                for child in children
+                for c in self._opening(top.doc, path + (child,))
+            ]
             cites = heads[:3] + [c for c in cites if c not in heads][:2]
         return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
 
@@ -77,14 +94,18 @@ class PassageAnswers:
         hits = self._search(query)
         headed = self._heading_matches(query)
         places: list[tuple[str, tuple[str, ...], int | None]] = []
-        for place in [(d, p, pg) for _, d, p, pg in headed] + [(h.chunk.doc, h.chunk.section, h.chunk.page) for h in hits]:
+        for place in [(d, p, pg) for _, d, p, pg in headed] + [
+            (h.chunk.doc, h.chunk.section, h.chunk.page) for h in hits
+        ]:
             if place[1] and place[:2] not in [x[:2] for x in places]:
                 places.append(place)
         if not places:
             return self._not_found(query, "报告中没有找到相关章节")
         several = len({d for d, _, _ in places[:3]}) > 1
-        lines = [(f"《{self.titles.get(d, d)}》" if several else "") + " > ".join(p) + (f"（第{pg}页）" if pg else "")
-                 for d, p, pg in places[:3]]
+        lines = [
+            (f"《{self.titles.get(d, d)}》" if several else "") + " > ".join(p) + (f"（第{pg}页）" if pg else "")
+            for d, p, pg in places[:3]
+        ]
         tables = {h.chunk.text.split(" 第", 1)[0] for h in hits[:3] if h.chunk.kind == "table_row"}
         lead = "；".join(sorted(tables)) + "，位于 " if tables else ""
         text = f"{lead}{lines[0]}" + ("\n其他相关位置：" + "；".join(lines[1:]) if len(lines) > 1 else "")
@@ -106,29 +127,41 @@ class PassageAnswers:
 
     def _children(self, doc: str, path: tuple[str, ...]) -> list[str]:
         """The headings directly under one section, in reading order."""
-        return [p[-1] for d, p in self._paths if d == doc and len(p) == len(path) + 1 and p[:len(path)] == path]
+        return [p[-1] for d, p in self._paths if d == doc and len(p) == len(path) + 1 and p[: len(path)] == path]
 
     def _opening(self, doc: str, path: tuple[str, ...]) -> list:
         """The first text chunk at or under a section: its own, or its first sub-section's."""
         own = self._section_chunks(doc, path, 1)
         if own:
             return own
-        return next(([c] for c in self.index.chunks if c.doc == doc and c.section[:len(path)] == path
-                     and c.kind != "table_row" and not is_heading_chunk(c)), [])
+        return next(
+            (
+                [c]
+                for c in self.index.chunks
+                if c.doc == doc and c.section[: len(path)] == path and c.kind != "table_row" and not is_heading_chunk(c)
+            ),
+            [],
+        )
 
     def _section_chunks(self, doc: str, path: tuple[str, ...], n: int) -> list:
         """The first n text chunks of one section of one document, in reading order."""
-        return [c for c in self._chunks_by_section.get((doc, path), []) if c.kind != "table_row"
-                and not is_heading_chunk(c)][:n]
+        return [
+            c for c in self._chunks_by_section.get((doc, path), []) if c.kind != "table_row" and not is_heading_chunk(c)
+        ][:n]
 
     def _literal_hits(self, query: Query) -> list[Hit]:
         """Chunks holding a quoted title or document number from the question verbatim."""
-        spans = re.findall(r"《([^》]{2,})》|“([^”]{2,})”|\"([^\"]{2,})\"|([\u4e00-\u9fff]{1,6}〔\d{4}〕\d+号)", query.original)
+        spans = re.findall(
+            r"《([^》]{2,})》|“([^”]{2,})”|\"([^\"]{2,})\"|([\u4e00-\u9fff]{1,6}〔\d{4}〕\d+号)", query.original
+        )
         literals = [next(x for x in grp if x) for grp in spans]
         out = []
         for lit in literals:
-            found = [c for c in self.index.chunks if lit in c.text and not is_heading_chunk(c)
-                     and (not query.docs or c.doc in query.docs)]
+            found = [
+                c
+                for c in self.index.chunks
+                if lit in c.text and not is_heading_chunk(c) and (not query.docs or c.doc in query.docs)
+            ]
             found.sort(key=lambda c: -coverage(query.terms, [(c.text, 1.0)], self.stats)[0])
             out += [Hit(c, 2.0) for c in found[:3]]
         return out

@@ -1,4 +1,5 @@
 """What answers quote and cite: clauses, list items, noun phrases, and Citation records."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,7 @@ def list_item(f: Figure) -> str:
         return f.clause
     left = max(f.clause.rfind(sep, 0, start) for sep in "、，,")
     rights = [i for i in (f.clause.find(sep, start) for sep in "、，,。；") if i >= 0]
-    return f.clause[left + 1: min(rights) if rights else len(f.clause)]
+    return f.clause[left + 1 : min(rights) if rights else len(f.clause)]
 
 
 def noun_phrase(subject: str) -> str:
@@ -64,7 +65,9 @@ def dedupe_hits(hits: list[Hit]) -> list[Hit]:
 
 def multi_ask(query: Query) -> bool:
     """The question asks for several figures at once ('…各多少', '多少…，多少…')."""
-    return len(re.findall(r"多少|几|多大|多长|多高", query.original)) >= 2 or bool(re.search(r"各|分别", query.original))
+    return len(re.findall(r"多少|几|多大|多长|多高", query.original)) >= 2 or bool(
+        re.search(r"各|分别", query.original)
+    )
 
 
 def index_of(items: list[str], item: str) -> int:
@@ -78,13 +81,25 @@ def best_sentence(query: Query, text: str, prefer: re.Pattern | None = None) -> 
 
 
 def row_citation(rec: TableRecord, answerer) -> Citation:
-    return Citation(text=rec.context, doc=rec.doc, section=" > ".join(rec.section), page=rec.page,
-                    lines=rec.lines, title=answerer.titles.get(rec.doc, rec.doc))
+    return Citation(
+        text=rec.context,
+        doc=rec.doc,
+        section=" > ".join(rec.section),
+        page=rec.page,
+        lines=rec.lines,
+        title=answerer.titles.get(rec.doc, rec.doc),
+    )
 
 
 def figure_citation(f: Figure, answerer) -> Citation:
-    return Citation(text=f.sentence, doc=f.doc, section=" > ".join(f.section), page=f.page,
-                    lines=f.lines, title=answerer.titles.get(f.doc, f.doc))
+    return Citation(
+        text=f.sentence,
+        doc=f.doc,
+        section=" > ".join(f.section),
+        page=f.page,
+        lines=f.lines,
+        title=answerer.titles.get(f.doc, f.doc),
+    )
 
 
 def heading_citation(chunk, answerer, path: tuple[str, ...] = ()) -> Citation:
@@ -92,11 +107,23 @@ def heading_citation(chunk, answerer, path: tuple[str, ...] = ()) -> Citation:
 
     path: the section cited when the chunk opens one of its sub-sections (a heading with no text of its own)."""
     path = path or chunk.section
-    lead = "\n".join(chunk.section[len(path) - 1:])
-    return Citation(text=f"{lead}\n{chunk.text}", doc=chunk.doc, section=" > ".join(path),
-                    page=chunk.page, lines=chunk.lines, title=answerer.titles.get(chunk.doc, chunk.doc))
+    lead = "\n".join(chunk.section[len(path) - 1 :])
+    return Citation(
+        text=f"{lead}\n{chunk.text}",
+        doc=chunk.doc,
+        section=" > ".join(path),
+        page=chunk.page,
+        lines=chunk.lines,
+        title=answerer.titles.get(chunk.doc, chunk.doc),
+    )
 
 
 def chunk_citation(chunk, answerer) -> Citation:
-    return Citation(text=chunk.text, doc=chunk.doc, section=" > ".join(chunk.section), page=chunk.page,
-                    lines=chunk.lines, title=answerer.titles.get(chunk.doc, chunk.doc))
+    return Citation(
+        text=chunk.text,
+        doc=chunk.doc,
+        section=" > ".join(chunk.section),
+        page=chunk.page,
+        lines=chunk.lines,
+        title=answerer.titles.get(chunk.doc, chunk.doc),
+    )

@@ -3,6 +3,7 @@
 One table per dataclass, one column per field; tuple fields are stored as JSON. SCHEMA fingerprints the
 field lists, so an index written before a field was added is refused rather than misread.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,9 @@ from pathlib import Path
 from .types import Chunk, Figure, TableRecord
 
 TABLES = {"chunks": Chunk, "table_records": TableRecord, "figures": Figure}
-SCHEMA = hashlib.sha1(json.dumps(
-    {t: [(f.name, str(f.type)) for f in fields(cls)] for t, cls in TABLES.items()}).encode()).hexdigest()[:12]
+SCHEMA = hashlib.sha1(
+    json.dumps({t: [(f.name, str(f.type)) for f in fields(cls)] for t, cls in TABLES.items()}).encode()
+).hexdigest()[:12]
 
 
 def _is_tuple(f) -> bool:
@@ -23,8 +25,7 @@ def _is_tuple(f) -> bool:
 
 
 def _encode(obj) -> tuple:
-    return tuple(json.dumps(v, ensure_ascii=False) if _is_tuple(f) else v
-                 for f, v in zip(fields(obj), astuple(obj)))
+    return tuple(json.dumps(v, ensure_ascii=False) if _is_tuple(f) else v for f, v in zip(fields(obj), astuple(obj)))
 
 
 def _decode(cls, row) -> object:
@@ -36,8 +37,9 @@ def _decode(cls, row) -> object:
     return cls(*values)
 
 
-def write(path: Path, chunks: list[Chunk], tokens: list[list[str]],
-          table_records: list[TableRecord], figures: list[Figure]) -> None:
+def write(
+    path: Path, chunks: list[Chunk], tokens: list[list[str]], table_records: list[TableRecord], figures: list[Figure]
+) -> None:
     """Write a fresh records.sqlite."""
     con = sqlite3.connect(path)
     try:
@@ -48,12 +50,14 @@ def write(path: Path, chunks: list[Chunk], tokens: list[list[str]],
                 con.execute(f"CREATE TABLE {table} (ord INTEGER PRIMARY KEY, {cols}{extra})")
             for table, items in (("table_records", table_records), ("figures", figures)):
                 n = len(fields(TABLES[table]))
-                con.executemany(f"INSERT INTO {table} VALUES (?{', ?' * n})",
-                                [(i, *_encode(x)) for i, x in enumerate(items)])
+                con.executemany(
+                    f"INSERT INTO {table} VALUES (?{', ?' * n})", [(i, *_encode(x)) for i, x in enumerate(items)]
+                )
             n = len(fields(Chunk))
-            con.executemany(f"INSERT INTO chunks VALUES (?{', ?' * (n + 1)})",
-                            [(i, *_encode(c), json.dumps(t, ensure_ascii=False))
-                             for i, (c, t) in enumerate(zip(chunks, tokens))])
+            con.executemany(
+                f"INSERT INTO chunks VALUES (?{', ?' * (n + 1)})",
+                [(i, *_encode(c), json.dumps(t, ensure_ascii=False)) for i, (c, t) in enumerate(zip(chunks, tokens))],
+            )
     finally:
         con.close()
 
@@ -62,6 +66,7 @@ def read(path: Path) -> tuple[list[Chunk], list[list[str]], list[TableRecord], l
     """Load chunks, their tokens, table records and figures (sqlite3.Error if missing or damaged)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+
         def rows(table: str, cls) -> list:
             cols = ", ".join(f'"{f.name}"' for f in fields(cls))
             return con.execute(f"SELECT {cols} FROM {table} ORDER BY ord").fetchall()

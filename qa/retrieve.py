@@ -7,9 +7,11 @@ so it gets more weight and a smaller k lets first places count; the cap stops on
 look alike to e5, from filling the top five. `Retriever.as_langchain()` exposes the same search as a
 LangChain BaseRetriever; LangChain Documents are made only there.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -22,7 +24,7 @@ from .keyword import KeywordIndex
 from .types import Chunk, Hit
 
 RRF_K = 20
-DEPTH = 50                         # candidates taken from each ranking before fusion
+DEPTH = 50  # candidates taken from each ranking before fusion
 WEIGHTS = {"dense": 1.0, "keyword": 1.5}
 ROWS_PER_SECTION = 3
 MODES = ("hybrid", "dense", "keyword")
@@ -57,13 +59,21 @@ def diversify(hits: list[Hit], k: int, rows_per_section: int = ROWS_PER_SECTION)
 class Retriever:
     """Search chunks by meaning and by words at once."""
 
-    def __init__(self, chunks: list[Chunk], keyword: KeywordIndex, store, embedder: Callable[[], Any],
-                 weights: dict[str, float] | None = None, depth: int = DEPTH, rrf_k: int = RRF_K,
-                 rows_per_section: int = ROWS_PER_SECTION):
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        keyword: KeywordIndex,
+        store,
+        embedder: Callable[[], Any],
+        weights: dict[str, float] | None = None,
+        depth: int = DEPTH,
+        rrf_k: int = RRF_K,
+        rows_per_section: int = ROWS_PER_SECTION,
+    ):
         self.chunks = {c.id: c for c in chunks}
         self.keyword = keyword
         self.store = store
-        self._embedder_factory = embedder     # called once, on the first search
+        self._embedder_factory = embedder  # called once, on the first search
         self._embedder = None
         self.weights = dict(WEIGHTS if weights is None else weights)
         self.depth = depth
@@ -96,8 +106,7 @@ class Retriever:
             raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
         modes = ("dense", "keyword") if mode == "hybrid" else (mode,)
         fused = rrf(self.rankings(query, modes), self.weights, self.rrf_k)
-        return diversify([Hit(chunk=self.chunks[cid], score=score) for cid, score in fused], k,
-                         self.rows_per_section)
+        return diversify([Hit(chunk=self.chunks[cid], score=score) for cid, score in fused], k, self.rows_per_section)
 
     def as_langchain(self, k: int = 5) -> BaseRetriever:
         """This retriever behind LangChain's BaseRetriever interface."""
@@ -107,10 +116,20 @@ class Retriever:
 def to_langchain(hit: Hit) -> LCDocument:
     """A Hit as a LangChain Document, its location in the metadata."""
     c = hit.chunk
-    return LCDocument(page_content=c.text, id=c.id, metadata={
-        "id": c.id, "doc": c.doc, "section": " > ".join(c.section), "page": c.page,
-        "line_start": c.lines[0], "line_end": c.lines[1], "kind": c.kind, "score": hit.score,
-    })
+    return LCDocument(
+        page_content=c.text,
+        id=c.id,
+        metadata={
+            "id": c.id,
+            "doc": c.doc,
+            "section": " > ".join(c.section),
+            "page": c.page,
+            "line_start": c.lines[0],
+            "line_end": c.lines[1],
+            "kind": c.kind,
+            "score": hit.score,
+        },
+    )
 
 
 class LangChainRetriever(BaseRetriever):

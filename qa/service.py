@@ -1,4 +1,5 @@
 """Opening the index for a caller (CLI, app, benchmark): open it, or build it once with progress."""
+
 from __future__ import annotations
 
 import sys
@@ -14,8 +15,12 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def open_or_build(settings: Settings | None = None, build_if_missing: bool = True, rebuild_unreadable: bool = False,
-                  say: Callable[[str], None] = _say) -> Answerer:
+def open_or_build(
+    settings: Settings | None = None,
+    build_if_missing: bool = True,
+    rebuild_unreadable: bool = False,
+    say: Callable[[str], None] = _say,
+) -> Answerer:
     """An Answerer over the index; the index (and the offline model) is built first when there is none.
 
     rebuild_unreadable: also rebuild an index that exists but cannot be opened (the app does; the CLI

@@ -3,12 +3,13 @@
 Chroma's own embedding function would download a model, so every collection is opened with
 embedding_function=None and every call passes embeddings explicitly. Chroma objects stay here.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import chromadb
 import httpx
@@ -61,7 +62,7 @@ def connect(settings: Settings, path: Path | None = None):
         path = settings.index_dir / "chroma"
     try:
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
-    except (*SERVER_ERRORS, RuntimeError) as e:     # RuntimeError: the Rust bindings' own failures
+    except (*SERVER_ERRORS, RuntimeError) as e:  # RuntimeError: the Rust bindings' own failures
         raise StoreUnavailable(f"Chroma 数据目录 {path} 无法打开 (cannot open: {e})") from e
 
 
@@ -74,7 +75,8 @@ class Store:
         try:
             if create:
                 self._col = client.get_or_create_collection(
-                    name, embedding_function=None,
+                    name,
+                    embedding_function=None,
                     configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200}},
                 )
             else:
@@ -92,21 +94,24 @@ class Store:
         """Insert or replace vectors in batches."""
         vectors = np.asarray(vectors, dtype=np.float32)
         for i in range(0, len(ids), BATCH):
-            kwargs = {"ids": ids[i:i + BATCH], "embeddings": vectors[i:i + BATCH]}
+            kwargs = {"ids": ids[i : i + BATCH], "embeddings": vectors[i : i + BATCH]}
             if metadatas is not None:
-                kwargs["metadatas"] = metadatas[i:i + BATCH]
-            self._call(lambda: self._col.upsert(**kwargs))
+                kwargs["metadatas"] = metadatas[i : i + BATCH]
+            self._call(lambda kwargs=kwargs: self._col.upsert(**kwargs))
 
     def delete(self, ids: list[str]) -> None:
         """Remove vectors by id, in batches."""
         for i in range(0, len(ids), BATCH):
-            batch = ids[i:i + BATCH]
-            self._call(lambda: self._col.delete(ids=batch))
+            batch = ids[i : i + BATCH]
+            self._call(lambda batch=batch: self._col.delete(ids=batch))
 
     def query(self, vector, k: int) -> list[tuple[str, float]]:
         """Nearest (id, cosine distance) pairs, nearest first (fewer when the collection is smaller)."""
-        res = self._call(lambda: self._col.query(
-            query_embeddings=np.asarray([vector], dtype=np.float32), n_results=k, include=["distances"]))
+        res = self._call(
+            lambda: self._col.query(
+                query_embeddings=np.asarray([vector], dtype=np.float32), n_results=k, include=["distances"]
+            )
+        )
         return list(zip(res["ids"][0], (float(d) for d in res["distances"][0])))
 
     def _call(self, fn):
@@ -116,19 +121,26 @@ class Store:
             raise StoreUnavailable(f"Chroma 调用失败 (store call failed): {e}") from e
 
 
-def write_collection(settings: Settings, path: Path, name: str, ids: list[str], vectors,
-                     metadatas: list[dict], progress: Callable[[str, int, int], None] | None = None) -> None:
+def write_collection(
+    settings: Settings,
+    path: Path,
+    name: str,
+    ids: list[str],
+    vectors,
+    metadatas: list[dict],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
     """Create a collection (a server's, or an embedded one at `path`) holding these vectors."""
     client = connect(settings, path)
     try:
         st = Store(client, name, create=True)
         for i in range(0, len(ids), BATCH):
-            st.upsert(ids[i:i + BATCH], vectors[i:i + BATCH], metadatas[i:i + BATCH])
+            st.upsert(ids[i : i + BATCH], vectors[i : i + BATCH], metadatas[i : i + BATCH])
             if progress:
                 progress("store", min(i + BATCH, len(ids)), len(ids))
     finally:
         if not settings.chroma_server:
-            close(client)          # so the finished build directory can be renamed
+            close(client)  # so the finished build directory can be renamed
 
 
 def drop_collection(client, name: str) -> None:

@@ -5,6 +5,7 @@ census table, whose PDF extraction shifted cells sideways row by row. The second
 the last quantity is the value, the cell before it names the item, the cells before that refine the
 category path, which merged cells leave empty and which is therefore filled down from the rows above.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ def parse_value(raw: str) -> tuple[float | None, str]:
     s = raw.strip()
     if not s or s in {"/", "—", "-"} or s[0] in "<>≥≤":
         m = NUMBER.search(s)
-        unit = s[m.end():].strip() if m else ""
+        unit = s[m.end() :].strip() if m else ""
         return None, unit
     m = re.match(r"^([-−+]?\d+(?:\.\d+)?)\s*(.*)$", s)
     if not m:
@@ -97,28 +98,41 @@ def _records_positional(doc: Document, block: Block) -> list[TableRecord]:
     header = list(block.rows[: block.header_rows])
     labels = _column_labels(header)
     out = []
-    for (row, lines) in zip(block.rows[block.header_rows:], block.row_lines):
+    for row, lines in zip(block.rows[block.header_rows :], block.row_lines):
         seq, indicator = row[0], _squeeze(row[1]) if len(row) > 1 else ""
         pairs = [(labels[k], row[k]) for k in range(2, min(len(row), len(labels))) if labels[k]]
         context = _sentence(table_name(block), seq, indicator, pairs)
         for label, raw in pairs:
             measure, year = column_meaning(label)
             value, unit = parse_value(raw)
-            out.append(TableRecord(
-                doc=doc.name, table=table_name(block), row=int(seq) if seq.isdigit() else 0,
-                indicator=indicator, column=label, measure=measure, year=year, raw=raw, value=value,
-                unit=unit, context=context, section=block.section, page=block.page, lines=lines,
-            ))
+            out.append(
+                TableRecord(
+                    doc=doc.name,
+                    table=table_name(block),
+                    row=int(seq) if seq.isdigit() else 0,
+                    indicator=indicator,
+                    column=label,
+                    measure=measure,
+                    year=year,
+                    raw=raw,
+                    value=value,
+                    unit=unit,
+                    context=context,
+                    section=block.section,
+                    page=block.page,
+                    lines=lines,
+                )
+            )
     return out
 
 
 def _records_ragged(doc: Document, block: Block) -> list[TableRecord]:
     header = [_squeeze(c) for c in block.rows[0] if c]
     value_label = header[-1] if header else "数量"
-    path_labels = header[1:-2]           # e.g. 行业部门, 调查对象大类, 调查对象中类
+    path_labels = header[1:-2]  # e.g. 行业部门, 调查对象大类, 调查对象中类
     path = [""] * len(path_labels)
     out = []
-    for row, lines in zip(block.rows[block.header_rows:], block.row_lines):
+    for row, lines in zip(block.rows[block.header_rows :], block.row_lines):
         seq = row[0]
         filled = [(k, _squeeze(c)) for k, c in enumerate(row) if c and k > 0]
         qty = [k for k, c in filled if QUANTITY.match(c)]
@@ -137,11 +151,24 @@ def _records_ragged(doc: Document, block: Block) -> list[TableRecord]:
         value, unit = parse_value(raw)
         where = " > ".join(p for p in path if p)
         context = f"{table_name(block)} 第{seq}行：{where} > {indicator}；{value_label} {raw}。"
-        out.append(TableRecord(
-            doc=doc.name, table=table_name(block), row=int(seq) if seq.isdigit() else 0,
-            indicator=indicator, column=value_label, measure="count", year=None, raw=raw, value=value,
-            unit=unit, context=context, section=block.section, page=block.page, lines=lines,
-        ))
+        out.append(
+            TableRecord(
+                doc=doc.name,
+                table=table_name(block),
+                row=int(seq) if seq.isdigit() else 0,
+                indicator=indicator,
+                column=value_label,
+                measure="count",
+                year=None,
+                raw=raw,
+                value=value,
+                unit=unit,
+                context=context,
+                section=block.section,
+                page=block.page,
+                lines=lines,
+            )
+        )
     return out
 
 
@@ -151,7 +178,7 @@ def table_records(doc: Document) -> list[TableRecord]:
     for block in doc.blocks:
         if block.kind != "table" or block.header_rows == 0:
             continue
-        data = list(block.rows[block.header_rows:])
+        data = list(block.rows[block.header_rows :])
         if _is_ragged(data):
             out.extend(_records_ragged(doc, block))
         else:

@@ -3,6 +3,7 @@
 The synonym table is about the language of the domain (how staff say what the report writes), and is
 meant to be read and extended by people: colloquial phrasing on the left, the report's words on the right.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ import zhconv
 from .figures import UNITS as MEASURE_UNITS
 from .lexicon import LEXICON
 
-REPORT_YEAR = 2023      # fallback when a document does not print its own date
+REPORT_YEAR = 2023  # fallback when a document does not print its own date
 
 # The word lists are data (qa/lexicon.toml); here they are only given the shapes the code uses.
 REWRITES: tuple[tuple[str, str], ...] = tuple((p, r) for p, r in LEXICON["rewrites"]["rules"])
@@ -25,13 +26,17 @@ SYNONYMS: tuple[tuple[str, ...], ...] = tuple(tuple(g) for g in LEXICON["synonym
 DOMAIN_WORDS = tuple(LEXICON["tokenizer"]["domain_words"])
 STOPWORDS = set(LEXICON["stopwords"]["words"].split())
 # Words that ask for arithmetic say how to combine figures, not which figures: they are not content.
-STOPWORDS |= {w for op in ("sum", "more", "pct", "diff", "gap", "reach", "all_years") for w in LEXICON["operations"][op]}
+STOPWORDS |= {
+    w for op in ("sum", "more", "pct", "diff", "gap", "reach", "all_years") for w in LEXICON["operations"][op]
+}
 STOPWORDS |= set(LEXICON["asks"]["place_words"])
 # Column words say which cell of a row is asked, not which row ("要求" of 规划要求).
 STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
 INTENTS: dict[str, str] = LEXICON["intents"]
-ASK_UNIT = re.compile(r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])")
+ASK_UNIT = re.compile(
+    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])"
+)
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
 COMPARE = re.compile(INTENTS["compare"])
 SECTION = re.compile(INTENTS["section"])
@@ -56,18 +61,18 @@ class Query:
     """A question as understood: what to look for and how to answer."""
 
     original: str
-    text: str                        # normalised and rewritten
-    terms: tuple[str, ...]           # content terms
-    years: tuple[int, ...]           # target years, in the order asked
-    base_years: tuple[int, ...]      # years compared against ("比2020年")
-    year_note: str                   # how a relative year was read, e.g. "去年 → 2022年"
+    text: str  # normalised and rewritten
+    terms: tuple[str, ...]  # content terms
+    years: tuple[int, ...]  # target years, in the order asked
+    base_years: tuple[int, ...]  # years compared against ("比2020年")
+    year_note: str  # how a relative year was read, e.g. "去年 → 2022年"
     measures: tuple[str, ...]
     units: tuple[str, ...]
-    intent: str                      # figure | compare | section | place | passage | who
-    places: tuple[str, ...]          # places other than the report's own city
-    parts: tuple[str, ...] = ()      # sub-questions split at 和/与 for comparisons
-    docs: tuple[str, ...] = ()       # documents the question names by their title; () = all
-    unknown: tuple[str, ...] = ()    # terms no indexed document prints (left out of the scoring)
+    intent: str  # figure | compare | section | place | passage | who
+    places: tuple[str, ...]  # places other than the report's own city
+    parts: tuple[str, ...] = ()  # sub-questions split at 和/与 for comparisons
+    docs: tuple[str, ...] = ()  # documents the question names by their title; () = all
+    unknown: tuple[str, ...] = ()  # terms no indexed document prints (left out of the scoring)
 
 
 def normalise(text: str) -> str:
@@ -129,10 +134,15 @@ def content_terms(text: str) -> tuple[str, ...]:
     for t in tokenize(text):
         t = re.sub(r"了$", "", t)
         if len(t) >= 3:
-            t = re.sub(r"是$", "", t)      # jieba glues a trailing 是/了 onto some words ("数是", "发了")
+            t = re.sub(r"是$", "", t)  # jieba glues a trailing 是/了 onto some words ("数是", "发了")
         if re.sub(r"^[万亿千]", "", t) in MEASURE_UNITS:
             continue
-        if not t or t in STOPWORDS or re.match(r"^(几|多少)", t) or re.fullmatch(r"\d+(\.\d+)?%?|(19|20)\d{2}年?|\d+年", t):
+        if (
+            not t
+            or t in STOPWORDS
+            or re.match(r"^(几|多少)", t)
+            or re.fullmatch(r"\d+(\.\d+)?%?|(19|20)\d{2}年?|\d+年", t)
+        ):
             continue
         if len(t) == 1 and re.match(r"[\u4e00-\u9fff]", t):
             continue
@@ -148,8 +158,7 @@ TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市\W](?:镇|街道)(?!
 def find_places(text: str) -> tuple[str, ...]:
     """Places a question names: jieba's place tags, town names (…镇/街道) and the regional gazetteer."""
     # jieba tags some common nouns as places (长度); a place tag counts only on a word that is not a stopword.
-    found = [w for w, f in pos_tags(text) if f == "ns" and len(w) >= 2
-             and (w not in STOPWORDS or w[-1] in "市县省镇")]
+    found = [w for w, f in pos_tags(text) if f == "ns" and len(w) >= 2 and (w not in STOPWORDS or w[-1] in "市县省镇")]
     found += [m.group(0) for m in TOWN.finditer(text)]
     found += [g for g in GAZETTEER if g in text]
     out: list[str] = []
@@ -176,23 +185,28 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
     if named:
         y = int(named.group(1))
         y = y + 2000 if y < 100 else y
-        text = text[:named.start(2)] + f"{y - 1}年" + text[named.end(2):]
+        text = text[: named.start(2)] + f"{y - 1}年" + text[named.end(2) :]
     for word, offset in RELATIVE_YEARS.items():
         y = report_year + offset
         if word in text:
             notes.append(f"{word} → {y}年（按报告成文时间{report_year}年）")
             text = text.replace(word, f"{y}年")
     # A bare year counts beside 比/和/至 ("2022比2021"), where no figure would stand.
-    text = re.sub(r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比|、)|$)|(?<=[比较和与至到、])(20[0-4]\d)(?![\d.年万个%])",
-                  lambda m: (m.group(1) or m.group(2)) + "年", text)
+    text = re.sub(
+        r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比|、)|$)|(?<=[比较和与至到、])(20[0-4]\d)(?![\d.年万个%])",
+        lambda m: (m.group(1) or m.group(2)) + "年",
+        text,
+    )
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年(?:度)?", text):
         y = int(m.group(1))
         if y < 100:
             if not (10 <= y <= 40):
                 continue
             y += 2000
-        before = text[max(0, m.start() - 3): m.start()]
-        if re.search(r"(比|较|跟|与|和|相比|对比)$", before) and re.search(r"比|较|相比|变化|升|降|增|减", text[m.end():m.end() + 8] + before):
+        before = text[max(0, m.start() - 3) : m.start()]
+        if re.search(r"(比|较|跟|与|和|相比|对比)$", before) and re.search(
+            r"比|较|相比|变化|升|降|增|减", text[m.end() : m.end() + 8] + before
+        ):
             bases.append(y)
         elif y not in years:
             years.append(y)
@@ -200,13 +214,15 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
 
 
 def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | None = None) -> Query:
-    """Read a question into a Query; base_year is the tables' 基数 year, so 比<base_year>年 asks for the change column."""
+    """Read a question into a Query.
+
+    base_year is the tables' 基数 year, so 比<base_year>年 asks for the change column."""
     text = normalise(question)
     years, bases, note = read_years(text, report_year)
     units: list[str] = []
     for m in ASK_UNIT.finditer(text):
         if text.startswith("百分点", m.end()):
-            continue            # 多少个百分点 asks for a difference of percentages, not a count
+            continue  # 多少个百分点 asks for a difference of percentages, not a count
         units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
     if re.search(r"多长|长度", text):
         units.extend(["公里", "km", "米"])
@@ -219,14 +235,27 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     for measure, words in MEASURE_WORDS:
         if any(w in rewritten for w in words):
             measures.append(measure)
-    if base_year and re.search(rf"(?:比|较|跟|与|相比){base_year}年|(?:比|较)基数", rewritten) and "change" not in measures:
+    if (
+        base_year
+        and re.search(rf"(?:比|较|跟|与|相比){base_year}年|(?:比|较)基数", rewritten)
+        and "change" not in measures
+    ):
         measures.append("change")
     if bases and "change" not in measures and all(b == base_year for b in bases) and not COMPARE.search(rewritten):
         measures.append("change")
     implied = re.search(r"(次数|人数|家数|起数|金额|面积|长度)", rewritten)
     if implied:
-        units.extend({"次数": ("次",), "人数": ("人", "名"), "家数": ("家",), "起数": ("起",), "金额": ("元",),
-                      "面积": ("平方米", "亩"), "长度": ("公里", "km", "米")}[implied.group(1)])
+        units.extend(
+            {
+                "次数": ("次",),
+                "人数": ("人", "名"),
+                "家数": ("家",),
+                "起数": ("起",),
+                "金额": ("元",),
+                "面积": ("平方米", "亩"),
+                "长度": ("公里", "km", "米"),
+            }[implied.group(1)]
+        )
     places = find_places(rewritten)
     vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not NOT_VS_BASE.search(rewritten)
     if PLACE_ASK.search(rewritten) and not REPORT_PARTS.search(rewritten):
@@ -239,7 +268,9 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         intent = "figure"
         if "change" not in measures:
             measures.append("change")
-    elif COMPARE.search(rewritten) or (len(years) >= 2 and CHANGE.search(rewritten) and not EACH_ASKED.search(rewritten)):
+    elif COMPARE.search(rewritten) or (
+        len(years) >= 2 and CHANGE.search(rewritten) and not EACH_ASKED.search(rewritten)
+    ):
         intent = "compare"
     elif FIGURE.search(rewritten) or implied:
         intent = "figure"
@@ -248,12 +279,22 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     else:
         intent = "passage"
     year_free = YEAR_TEXT.sub(" ", rewritten)
-    parts = tuple(p for p in re.split(r"[和与跟及、]|以及", year_free) if content_terms(p)) if intent == "compare" else ()
+    parts = (
+        tuple(p for p in re.split(r"[和与跟及、]|以及", year_free) if content_terms(p)) if intent == "compare" else ()
+    )
     units = list(dict.fromkeys(units))
     return Query(
-        original=question, text=rewritten, terms=content_terms(year_free), years=tuple(years),
-        base_years=tuple(bases), year_note=note, measures=tuple(measures), units=tuple(units),
-        intent=intent, places=places, parts=parts,
+        original=question,
+        text=rewritten,
+        terms=content_terms(year_free),
+        years=tuple(years),
+        base_years=tuple(bases),
+        year_note=note,
+        measures=tuple(measures),
+        units=tuple(units),
+        intent=intent,
+        places=places,
+        parts=parts,
     )
 
 

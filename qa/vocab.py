@@ -5,6 +5,7 @@ scoring instead of counting against every candidate: in round 1 such terms ("这
 as "事古") took 30–50 % of the weight and turned answerable questions into refusals. Places are the
 exception and are handled as constraints (qa.constraints), never dropped silently.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ class TermCheck:
     """What the vocabulary made of a question's terms."""
 
     known: tuple[str, ...]
-    corrected: tuple[tuple[str, str], ...]    # (as typed, as the report writes it)
+    corrected: tuple[tuple[str, str], ...]  # (as typed, as the report writes it)
     unknown: tuple[str, ...]
 
 
@@ -58,8 +59,8 @@ class Vocabulary:
         if len(term) < 2 or not CJK.search(term):
             return None
         at = question.find(term)
-        before = question[max(0, at - 2):at] if at >= 0 else ""
-        after = question[at + len(term):at + len(term) + 2] if at >= 0 else ""
+        before = question[max(0, at - 2) : at] if at >= 0 else ""
+        after = question[at + len(term) : at + len(term) + 2] if at >= 0 else ""
         options = []
         for w in self._by_len.get(len(term), []):
             if sum(a != b for a, b in zip(w, term)) == 1 and len(term) >= 2:
@@ -69,17 +70,17 @@ class Vocabulary:
             gap = "[\u4e00-\u9fff]{0,2}"
             pattern = re.compile(gap.join(map(re.escape, term)))
             options += [m.group(0) for m in pattern.finditer(self.text) if len(m.group(0)) <= len(term) + 2]
-        options = list(dict.fromkeys(options))    # each candidate word once, in the order first found
+        options = list(dict.fromkeys(options))  # each candidate word once, in the order first found
         if not options:
             return None
+
         # The question's neighbouring characters decide between candidates (平装液化气 -> 瓶装, not 平安).
         def fit(w: str) -> tuple[int, int]:
             context = sum(self.text.count(s) for s in (before[-1:] + w, w + after[:1]) if len(s) > len(w))
             return context, self.words[w] or self.text.count(w)
+
         best = max(options, key=fit)
         # A 2-character guess needs its neighbours to agree; otherwise it is a guess between many words.
         if len(term) == 2 and fit(best)[0] == 0:
             return None
         return best
-
-

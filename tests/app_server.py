@@ -1,4 +1,5 @@
 """The real app in a subprocess, for the slow API and browser tests (imported by both)."""
+
 from __future__ import annotations
 
 import os
@@ -7,13 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 300          # seconds; a loaded 2-core machine can take minutes to import torch and gradio
+START_TIMEOUT = 300  # seconds; a loaded 2-core machine can take minutes to import torch and gradio
 _built: dict[str, Path] = {}
 
 
@@ -37,8 +38,13 @@ def free_port() -> int:
 
 def app_env(index_dir: Path, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env.update(QA_INDEX_DIR=str(index_dir), QA_HOST="127.0.0.1", QA_PORT=str(port),
-               GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+    env.update(
+        QA_INDEX_DIR=str(index_dir),
+        QA_HOST="127.0.0.1",
+        QA_PORT=str(port),
+        GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+    )
     for key in ("QA_MODEL_DIR", "QA_EMBED_MODEL"):
         if key in os.environ:
             env[key] = os.environ[key]
@@ -48,8 +54,14 @@ def app_env(index_dir: Path, port: int, **extra: str) -> dict[str, str]:
 
 def run_app(index_dir: Path, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess:
     """Run app.py to its end (for start-up failures) and return what it printed."""
-    return subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=ROOT, capture_output=True, text=True,
-                          env=app_env(index_dir, free_port(), **extra), timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=app_env(index_dir, free_port(), **extra),
+        timeout=timeout,
+    )
 
 
 @contextmanager
@@ -58,8 +70,13 @@ def running_app(index_dir: Path, log: Path, **extra: str) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, stdout=out,
-                                stderr=subprocess.STDOUT, env=app_env(index_dir, port, **extra))
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py")],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=app_env(index_dir, port, **extra),
+        )
         try:
             _wait_until_up(url, proc, log)
             yield url

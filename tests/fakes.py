@@ -4,6 +4,7 @@ It offers what qa.answer.Answerer reads from an opened index: docs, chunks, reco
 search(query, k, mode). Retrieval is plain BM25 (rank_bm25) over qa.understand.tokenize, so results are the
 same on every run and need nothing downloaded.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,7 @@ from qa.understand import tokenize
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "corpus" / "kunshan-safety-plan-midterm-evaluation-2023.txt"
 MAX_CHARS = 250
-MODES = ("hybrid", "dense", "keyword")      # as qa.retrieve.Retriever.search accepts
+MODES = ("hybrid", "dense", "keyword")  # as qa.retrieve.Retriever.search accepts
 
 
 def pack_sentences(text: str, max_chars: int = MAX_CHARS) -> list[str]:
@@ -55,8 +56,9 @@ class MemIndex:
         self._bm25 = BM25Okapi([tokenize(c.text) for c in self.chunks])
 
     def _add(self, doc: str, text: str, section, page, lines, kind: str = "text") -> None:
-        self.chunks.append(Chunk(id=f"c{len(self.chunks):04d}", doc=doc, text=text, section=section,
-                                 page=page, lines=lines, kind=kind))
+        self.chunks.append(
+            Chunk(id=f"c{len(self.chunks):04d}", doc=doc, text=text, section=section, page=page, lines=lines, kind=kind)
+        )
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
         """The k best chunks by BM25 whatever the mode (there is no dense model); ties keep chunk order."""

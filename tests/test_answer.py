@@ -1,4 +1,5 @@
 """qa.answer over the real report with the in-memory index: figures lead and are cited, refusals, grounding."""
+
 from __future__ import annotations
 
 import re
@@ -50,6 +51,7 @@ def ungrounded_in_citations(answer) -> list[str]:
 
 # ---- the fake index ----------------------------------------------------------------------------
 
+
 def test_mem_index_chunks(answerer):
     index = answerer.index
     text = [c for c in index.chunks if c.kind == "text"]
@@ -59,8 +61,12 @@ def test_mem_index_chunks(answerer):
     assert all(len(c.text) <= 250 or len(sentences(c.text)) == 1 for c in text)
     assert len({c.id for c in index.chunks}) == len(index.chunks)
     assert [{k: d[k] for k in ("name", "title", "report_year")} for d in index.docs] == [
-        {"name": "kunshan-safety-plan-midterm-evaluation-2023.txt",
-         "title": "昆山市安全发展和应急管理“十四五”规划暨安全发展城市建设规划实施情况中期评估报告", "report_year": 2023}]
+        {
+            "name": "kunshan-safety-plan-midterm-evaluation-2023.txt",
+            "title": "昆山市安全发展和应急管理“十四五”规划暨安全发展城市建设规划实施情况中期评估报告",
+            "report_year": 2023,
+        }
+    ]
     assert "2023年6月" in index.docs[0]["front"]
 
 
@@ -74,6 +80,7 @@ def test_mem_index_search_is_deterministic(answerer):
 
 
 # ---- figures ------------------------------------------------------------------------------------
+
 
 def test_table_figure_leads_and_cites_the_row(answerer):
     a = answerer.ask("2022年生产安全事故起数")
@@ -105,7 +112,7 @@ def test_target_column_is_answered_from_the_table(answerer):
 def test_computed_answer_shows_inputs_and_result(answerer):
     a = answerer.ask("2022年生产安全事故起数比2021年少了多少")
     assert a.kind == "computed"
-    assert a.answer.startswith("减少7起")               # the result leads, with its unit
+    assert a.answer.startswith("减少7起")  # the result leads, with its unit
     assert "2022年10" in a.answer and "2021年17" in a.answer
     assert a.working.startswith("10 - 17 = -7")
     for n in ("17", "10", "7"):
@@ -131,6 +138,7 @@ def test_answer_to_dict_is_the_json_contract(answerer):
 
 # ---- refusals -----------------------------------------------------------------------------------
 
+
 def test_year_the_report_lacks_is_refused_naming_the_years_it_has(answerer):
     a = answerer.ask("2023年全年生产安全事故起数")
     assert a.kind == "not_found"
@@ -151,25 +159,31 @@ def test_figure_the_report_never_gives_is_refused(answerer):
     assert a.answer.startswith("报告中未找到该问题的答案")
 
 
-@pytest.mark.parametrize("question", [
-    "2024年生产安全事故起数",
-    "上海市2022年生产安全事故起数是多少",
-    "昆山市应急管理局有多少名在编人员",
-    "2022年全市森林火灾起数",
-    "全市消防车一共多少辆",
-    "2021年全市火灾直接经济损失是多少",
-    "2023年上半年生产安全事故死亡人数",
-    "无锡市危险化学品企业有多少家",
-    "2019年生产安全事故起数",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2024年生产安全事故起数",
+        "上海市2022年生产安全事故起数是多少",
+        "昆山市应急管理局有多少名在编人员",
+        "2022年全市森林火灾起数",
+        "全市消防车一共多少辆",
+        "2021年全市火灾直接经济损失是多少",
+        "2023年上半年生产安全事故死亡人数",
+        "无锡市危险化学品企业有多少家",
+        "2019年生产安全事故起数",
+    ],
+)
 def test_own_unanswerable_questions_are_refused(answerer, question):
     assert answerer.ask(question).kind == "not_found"
 
 
-@pytest.mark.parametrize("question", [
-    "2019年生产安全事故死亡人数",
-    "2018年建筑工地安全检查次数",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2019年生产安全事故死亡人数",
+        "2018年建筑工地安全检查次数",
+    ],
+)
 def test_year_not_in_the_report_is_refused_not_answered_with_another_year(answerer, question):
     assert answerer.ask(question).kind == "not_found"
 
@@ -180,6 +194,7 @@ def test_gdp_is_refused(answerer, question):
 
 
 # ---- follow-ups ---------------------------------------------------------------------------------
+
 
 def test_followup_with_a_new_year(answerer):
     a = answerer.ask("那2021年呢？", ["2022年生产安全事故死亡人数"])
@@ -203,6 +218,7 @@ def test_history_is_ignored_for_a_full_question(answerer):
 
 
 # ---- bad questions ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t", "？？？", "x" * 600, "生产安全事故" * 100])
 def test_bad_questions_raise(answerer, question):
@@ -321,9 +337,10 @@ def test_paraphrased_figure_question_finds_the_figure(answerer, question, figure
     assert leads_with(a.answer, figure), a.answer[:80]
 
 
-@pytest.mark.parametrize("question, figure", [
-    pytest.param(q, f, marks=pytest.mark.xfail(strict=False, reason=why)) for q, f, why in PARAPHRASES_FAILING
-])
+@pytest.mark.parametrize(
+    "question, figure",
+    [pytest.param(q, f, marks=pytest.mark.xfail(strict=False, reason=why)) for q, f, why in PARAPHRASES_FAILING],
+)
 def test_paraphrased_figure_question_still_failing(answerer, question, figure):
     a = answerer.ask(question)
     assert a.kind == "figure"

@@ -1,4 +1,5 @@
 """The Gradio shell (app.py) with a fake answerer: rendering, escaping, messages, feedback, start-up."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,13 @@ def cite(text: str = FIGURE_QUOTE, page: int | None = 6, lines=(136, 136)) -> Ci
     return Citation(text=text, doc="report.txt", section=SECTION, page=page, lines=lines, title=TITLE)
 
 
-FIGURE = Answer(question="2022年生产安全事故死亡人数", answer="6人 —— 2022年各类生产安全事故死亡人数6人",
-                kind="figure", citations=(cite(),), latency_ms=3.2)
+FIGURE = Answer(
+    question="2022年生产安全事故死亡人数",
+    answer="6人 —— 2022年各类生产安全事故死亡人数6人",
+    kind="figure",
+    citations=(cite(),),
+    latency_ms=3.2,
+)
 
 
 class FakeAnswerer:
@@ -46,16 +52,51 @@ class FakeAnswerer:
 class FakeIndex:
     built_at = "2026-01-02T03:04:05+0800"
     model = "fake"
-    docs = [{"name": "report.txt", "title": "报告<b>标题</b>", "chunks": 3,
-             "sections": [{"title": SECTION, "path": [SECTION], "level": 1, "page": 6, "line": 120},
-                          {"title": "（一）安全生产", "path": [SECTION, "（一）安全生产"], "level": 2, "page": 7,
-                           "line": 130}]}]
-    records = [TableRecord(doc="report.txt", table="表2-1 主要指标", row=1, indicator="生产安全事故死亡人数",
-                           column="2022年实际数", measure="actual", year=2022, raw="6", value=6.0, unit="人",
-                           context="", section=(SECTION,), page=6, lines=(140, 142)),
-               TableRecord(doc="report.txt", table="表2-1 主要指标", row=2, indicator="亿元GDP死亡率",
-                           column="2022年实际数", measure="actual", year=2022, raw="0.012", value=0.012, unit="",
-                           context="", section=(SECTION,), page=6, lines=(143, 143))]
+    docs = [
+        {
+            "name": "report.txt",
+            "title": "报告<b>标题</b>",
+            "chunks": 3,
+            "sections": [
+                {"title": SECTION, "path": [SECTION], "level": 1, "page": 6, "line": 120},
+                {"title": "（一）安全生产", "path": [SECTION, "（一）安全生产"], "level": 2, "page": 7, "line": 130},
+            ],
+        }
+    ]
+    records = [
+        TableRecord(
+            doc="report.txt",
+            table="表2-1 主要指标",
+            row=1,
+            indicator="生产安全事故死亡人数",
+            column="2022年实际数",
+            measure="actual",
+            year=2022,
+            raw="6",
+            value=6.0,
+            unit="人",
+            context="",
+            section=(SECTION,),
+            page=6,
+            lines=(140, 142),
+        ),
+        TableRecord(
+            doc="report.txt",
+            table="表2-1 主要指标",
+            row=2,
+            indicator="亿元GDP死亡率",
+            column="2022年实际数",
+            measure="actual",
+            year=2022,
+            raw="0.012",
+            value=0.012,
+            unit="",
+            context="",
+            section=(SECTION,),
+            page=6,
+            lines=(143, 143),
+        ),
+    ]
     chunks = []
 
 
@@ -109,9 +150,15 @@ def test_copy_text_for_a_briefing():
 
 
 def test_computed_answer_shows_working_and_each_input(service):
-    service.answerer = FakeAnswerer(Answer(
-        question="q", answer="减少6人（12 − 6 = 6）", kind="computed", working="12 − 6 = 6",
-        citations=(cite("2021年死亡人数12人。", lines=(130, 131)), cite("2022年死亡人数6人。"))))
+    service.answerer = FakeAnswerer(
+        Answer(
+            question="q",
+            answer="减少6人（12 − 6 = 6）",
+            kind="computed",
+            working="12 − 6 = 6",
+            citations=(cite("2021年死亡人数12人。", lines=(130, 131)), cite("2022年死亡人数6人。")),
+        )
+    )
     out = app.respond("2022年比2021年少了多少人", [])
     assert '<div class="qa-working">算式：12 − 6 = 6</div>' in out
     assert "算式中各数的出处" in out and "第130–131行" in out
@@ -126,8 +173,14 @@ def test_further_citations_are_folded(service):
 
 
 def test_not_found_and_also_are_shown(service):
-    service.answerer = FakeAnswerer(Answer(question="q", answer="报告中未找到该问题的答案：报告中没有这一数字。",
-                                           kind="not_found", citations=(cite("附近的段落"),)))
+    service.answerer = FakeAnswerer(
+        Answer(
+            question="q",
+            answer="报告中未找到该问题的答案：报告中没有这一数字。",
+            kind="not_found",
+            citations=(cite("附近的段落"),),
+        )
+    )
     out = app.respond("昆山市常住人口有多少", [])
     assert "报告中未找到该问题的答案" in out and "报告中相近的内容" in out and "<mark>" not in out
     service.answerer = FakeAnswerer(replace(FIGURE, also=("2022年特种设备事故死亡人数0人（二、指标）",)))
@@ -161,7 +214,7 @@ def test_questions_during_a_rebuild_are_told_to_wait(service):
 
 def test_follow_ups_pass_the_earlier_questions(service):
     history, _ = app.chat("2022年生产安全事故死亡人数", [])
-    history, _ = app.chat("", history)                  # an error turn is not context
+    history, _ = app.chat("", history)  # an error turn is not context
     history, _ = app.chat("a < b & c", history)
     # Gradio hands the chat back with each content as a list of parts.
     as_sent = [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in history]
@@ -258,8 +311,9 @@ def test_start_opens_through_the_service_and_rebuilds_an_unreadable_index(monkey
     assert svc.answerer is not None and svc.index is not None
 
 
-@pytest.mark.parametrize("error", [ModelUnavailable("无法加载嵌入模型 /nowhere"),
-                                   StoreUnavailable("Chroma 服务器 127.0.0.1:1 无法连接")])
+@pytest.mark.parametrize(
+    "error", [ModelUnavailable("无法加载嵌入模型 /nowhere"), StoreUnavailable("Chroma 服务器 127.0.0.1:1 无法连接")]
+)
 def test_main_exits_1_with_a_message_when_model_or_store_is_missing(monkeypatch, tmp_path, capsys, error):
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path))
 

@@ -1,11 +1,11 @@
 """The real app over HTTP: the /ask endpoint through gradio_client, and start-up with a bad index or setup."""
+
 from __future__ import annotations
 
 import json
 import shutil
 
 import pytest
-
 from app_server import built_index, free_port, run_app, running_app
 
 pytestmark = pytest.mark.slow

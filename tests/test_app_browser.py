@@ -1,4 +1,5 @@
 """The real app in headless Chromium: questions as a person asks them, the tabs, a screenshot."""
+
 from __future__ import annotations
 
 import json
@@ -6,17 +7,25 @@ import re
 from pathlib import Path
 
 import pytest
-
 from app_server import ROOT, built_index, running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-ANSWER_TIMEOUT = 120_000     # ms; the first question loads the query path
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ANSWER_TIMEOUT = 120_000  # ms; the first question loads the query path
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not CHROMIUM.exists(),
-                                 reason="needs Debian's chromium: apt-get install -y chromium fonts-wqy-microhei")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install -y chromium fonts-wqy-microhei"
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +59,9 @@ def ask(page, question: str):
     box = page.get_by_placeholder("输入问题")
     box.fill(question)
     box.press("Enter")
-    page.wait_for_function("n => document.querySelectorAll('[data-testid=bot]').length > n", arg=before,
-                           timeout=ANSWER_TIMEOUT)
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=bot]').length > n", arg=before, timeout=ANSWER_TIMEOUT
+    )
     return replies.nth(before)
 
 

@@ -1,5 +1,6 @@
 """A real Chroma server (`chroma run`): build into it with the real model, answer through it from two
 processes at once, and fail fast with StoreUnavailable when it goes away."""
+
 from __future__ import annotations
 
 import json
@@ -40,9 +41,12 @@ class ChromaServer:
 
     def __init__(self, path: Path):
         self.port = _free_port()
-        self.log = open(path.parent / f"chroma-{self.port}.log", "w")
-        self.proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
+        self.log = open(path.parent / f"chroma-{self.port}.log", "w")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(
+            [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while True:
             assert self.proc.poll() is None, "chroma run exited; see " + self.log.name
@@ -85,8 +89,14 @@ def served(tmp_path, monkeypatch, server):
 
 
 def _ask_in_a_process(*questions: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", "--json", *questions], cwd=ROOT,
-                            env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "ask", "--json", *questions],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _without_timing(answer: dict) -> dict:
@@ -94,7 +104,7 @@ def _without_timing(answer: dict) -> dict:
 
 
 def test_build_and_answer_through_the_server_from_two_processes(served, monkeypatch):
-    monkeypatch.delenv("QA_EMBED_MODEL", raising=False)        # the real default model
+    monkeypatch.delenv("QA_EMBED_MODEL", raising=False)  # the real default model
     settings = load_settings()
     report = index.build_index(settings)
     assert report.docs == 1 and report.embedded == report.chunks
@@ -119,7 +129,7 @@ def test_build_and_answer_through_the_server_from_two_processes(served, monkeypa
     assert contains(outputs[0][0]["answer"][:100], "6")
     assert outputs[0][1]["citations"]
 
-    again = index.build_index(settings)                          # nothing changed: no embedding, new collection
+    again = index.build_index(settings)  # nothing changed: no embedding, new collection
     assert again.embedded == 0 and again.unchanged == (REPORT.name,)
     assert contains(Answerer(index.open_index(settings)).ask(DEATHS).answer[:100], "6")
 

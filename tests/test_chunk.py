@@ -1,4 +1,5 @@
 """Chunking: whole sentences, never across paragraphs or sections, verbatim text, exact lines, stable ids."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,7 +40,13 @@ def _sample():
 
 def test_sentences_keep_their_punctuation_and_closing_quotes():
     text = "他说：“完成了。”然后离开！还有吗？最后；没有结尾"
-    assert [text[a:b] for a, b in split_sentences(text)] == ["他说：“完成了。”", "然后离开！", "还有吗？", "最后；", "没有结尾"]
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "他说：“完成了。”",
+        "然后离开！",
+        "还有吗？",
+        "最后；",
+        "没有结尾",
+    ]
 
 
 def test_pack_fills_up_to_the_limit_and_repeats_one_sentence():
@@ -109,9 +116,9 @@ def test_report_chunks_are_verbatim_bounded_and_traceable():
         # its lines hold it, and no narrower range does
         a, b = c.lines
         squeezed = _squeeze(c.text)
-        assert squeezed in _squeeze("".join(lines[a - 1:b])), (c.lines, c.text[:30])
+        assert squeezed in _squeeze("".join(lines[a - 1 : b])), (c.lines, c.text[:30])
         if a < b:
             assert squeezed not in _squeeze("".join(lines[a:b]))
-            assert squeezed not in _squeeze("".join(lines[a - 1:b - 1]))
+            assert squeezed not in _squeeze("".join(lines[a - 1 : b - 1]))
     rows = [c for c in chunks if c.kind == "table_row"]
     assert sum(c.text.startswith("表2-1 “十四五”以来安全生产相关指标统计表 第") for c in rows) == 13

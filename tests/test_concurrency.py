@@ -1,6 +1,7 @@
 """Twenty simultaneous users for about 30 seconds, with the real model: no errors, and every answer the
 same as the one a single user gets. Once against the library's Answerer in threads, once through the
 app's /ask API (gradio_client against `python app.py` on 127.0.0.1)."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ REPORT = ROOT / "corpus" / "kunshan-safety-plan-midterm-evaluation-2023.txt"
 GOLD = ROOT / "tests" / "gold" / "public.jsonl"
 CLIENTS = 20
 SECONDS = 30
-MAX_ROUNDS = 40                    # per client, so a fast machine still stops
+MAX_ROUNDS = 40  # per client, so a fast machine still stops
 
 
 def _questions() -> list[str]:
@@ -57,8 +58,15 @@ def built(tmp_path_factory) -> dict:
     shutil.copy(REPORT, corpus / REPORT.name)
     env = {k: v for k, v in os.environ.items() if k not in ("QA_CHROMA_HOST", "QA_EMBED_MODEL", "QA_AUTH")}
     env.update(QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(tmp / "index"), TOKENIZERS_PARALLELISM="false")
-    subprocess.run([sys.executable, "-m", "qa.cli", "index"], env=env, cwd=ROOT, check=True, timeout=3600,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "qa.cli", "index"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=3600,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return env
 
 
@@ -83,10 +91,12 @@ def _hammer(make_ask, expected: dict[str, dict], label: str) -> None:
     deadline = time.monotonic() + SECONDS
     with ThreadPoolExecutor(CLIENTS) as pool:
         futures = [pool.submit(lambda i=i: _client_loop(make_ask(), i, deadline)) for i in range(CLIENTS)]
-        results = [row for f in futures for row in f.result()]       # a client's exception is raised here
+        results = [row for f in futures for row in f.result()]  # a client's exception is raised here
     latencies = [ms for _, _, ms in results]
-    print(f"\n{label}: {len(results)} answers from {CLIENTS} clients, p50 {percentile(latencies, 50):.0f} ms, "
-          f"p95 {percentile(latencies, 95):.0f} ms, max {max(latencies):.0f} ms")
+    print(
+        f"\n{label}: {len(results)} answers from {CLIENTS} clients, p50 {percentile(latencies, 50):.0f} ms, "
+        f"p95 {percentile(latencies, 95):.0f} ms, max {max(latencies):.0f} ms"
+    )
     assert len(results) >= CLIENTS
     different = [(q, got) for q, got, _ in results if got != expected[q]]
     assert different == []
@@ -105,13 +115,13 @@ def test_library_answerer_shared_by_20_threads(built, monkeypatch):
     expected = {q: _comparable(answerer.ask(q).to_dict()) for q in QUESTIONS}
     assert any(a["kind"] == "figure" for a in expected.values())
     assert any(a["kind"] == "not_found" for a in expected.values())
-    _hammer(lambda: (lambda q: answerer.ask(q).to_dict()), expected, "library, 20 threads")
+    _hammer(lambda: lambda q: answerer.ask(q).to_dict(), expected, "library, 20 threads")
 
 
 @pytest.fixture(scope="module")
 def app_url(built, tmp_path_factory):
     port = _free_port()
-    log = open(tmp_path_factory.mktemp("app") / "app.log", "w")
+    log = open(tmp_path_factory.mktemp("app") / "app.log", "w")  # noqa: SIM115 (closed after the fixture)
     env = {**built, "QA_HOST": "127.0.0.1", "QA_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

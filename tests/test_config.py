@@ -1,4 +1,5 @@
 """qa.config: one validated Settings; a bad value is a message naming its variable, not a traceback."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,8 +14,16 @@ from qa.errors import ConfigError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("name,value", [("QA_PORT", "abc"), ("QA_PORT", "70000"), ("QA_CHROMA_TIMEOUT", "soon"),
-                                        ("QA_TORCH_THREADS", "-1"), ("QA_MAX_QUESTION_CHARS", "0")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("QA_PORT", "abc"),
+        ("QA_PORT", "70000"),
+        ("QA_CHROMA_TIMEOUT", "soon"),
+        ("QA_TORCH_THREADS", "-1"),
+        ("QA_MAX_QUESTION_CHARS", "0"),
+    ],
+)
 def test_a_bad_value_names_its_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):

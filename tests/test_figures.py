@@ -1,4 +1,5 @@
 """qa.figures: quantities in running text, as printed, with unit, year and clause."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,6 +31,7 @@ def figures_of(text: str) -> list[tuple[str, float, str, str]]:
 
 
 # ---- on the real report -------------------------------------------------------------------------
+
 
 def test_amount_joined_across_a_page_break_keeps_its_unit(figures):
     f = only(figures, "2051.02万元")
@@ -81,7 +83,7 @@ def test_figures_come_only_from_paragraphs(figures):
 
 def test_no_figure_is_a_year_or_a_document_number(figures):
     for f in figures:
-        assert f.unit or "." in f.raw, f.raw              # bare figures are decimals stated as values
+        assert f.unit or "." in f.raw, f.raw  # bare figures are decimals stated as values
         before = f.clause[: f.clause.index(f.raw)]
         assert not before.endswith(("〔", "[", "【")), f.clause
         assert not f.raw.rstrip().endswith(("年", "号")), f.raw
@@ -95,8 +97,10 @@ def test_every_figure_occurs_in_its_clause_and_sentence(figures):
 
 def test_lead_is_the_paragraphs_first_sentence(figures):
     f = only(figures, "5536条")
-    assert f.lead == ("危险化学品：2022年市、区镇两级累计检查企业2218家次，查改隐患5536条，限期整改企业148家，"
-                      "责令暂停企业31家，受理办结举报投诉47件。")
+    assert f.lead == (
+        "危险化学品：2022年市、区镇两级累计检查企业2218家次，查改隐患5536条，限期整改企业148家，"
+        "责令暂停企业31家，受理办结举报投诉47件。"
+    )
     assert f.clause == "查改隐患5536条，"
     assert f.year == "2022"
 
@@ -107,6 +111,7 @@ def test_change_in_a_sentence_with_a_bracketed_base_belongs_to_the_sentence_year
 
 
 # ---- on small texts -----------------------------------------------------------------------------
+
 
 def test_document_numbers_and_years_are_not_figures():
     assert figures_of("出台《实施方案》（昆办发〔2022〕60号），2022年完成检查15次。") == [("15次", 15.0, "次", "2022")]
@@ -121,13 +126,15 @@ def test_bare_number_without_a_verb_is_not_a_figure():
 
 
 def test_percent_and_full_width_percent():
-    assert figures_of("平安校园创建率达90%，覆盖率达100％。") == [
-        ("90%", 90.0, "%", ""), ("100％", 100.0, "％", "")]
+    assert figures_of("平安校园创建率达90%，覆盖率达100％。") == [("90%", 90.0, "%", ""), ("100％", 100.0, "％", "")]
 
 
 def test_longest_unit_wins():
     assert [m.group(0) for m in find_figures("检查8188家次，出动17789人次，建筑面积3.2万平方米")] == [
-        "8188家次", "17789人次", "3.2万平方米"]
+        "8188家次",
+        "17789人次",
+        "3.2万平方米",
+    ]
 
 
 def test_number_inside_a_bracketed_document_number_is_skipped():
@@ -146,4 +153,7 @@ def test_sentences_and_clauses_keep_their_punctuation():
 
 def test_clauses_split_at_ascii_commas_between_words():
     assert clauses("基地占地46.5亩,建筑面积3.2万平方米,计划2023年底竣工验收。") == [
-        "基地占地46.5亩,", "建筑面积3.2万平方米,", "计划2023年底竣工验收。"]
+        "基地占地46.5亩,",
+        "建筑面积3.2万平方米,",
+        "计划2023年底竣工验收。",
+    ]

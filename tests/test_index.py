@@ -1,4 +1,5 @@
 """Index builds with the fake embedder in temporary directories: idempotent, incremental, atomic, checked on open."""
+
 from __future__ import annotations
 
 import json
@@ -194,9 +195,8 @@ def test_rebuild_re_embeds_everything(env):
 
 def test_a_second_build_is_refused_while_one_runs(env):
     settings = load_settings()
-    with index._lock(settings.index_dir):
-        with pytest.raises(IndexBusy):
-            index.build_index(settings)
+    with index._lock(settings.index_dir), pytest.raises(IndexBusy):
+        index.build_index(settings)
 
 
 def test_unreadable_files_are_skipped_by_name(env, caplog):

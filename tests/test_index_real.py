@@ -1,4 +1,5 @@
 """The real default model and embedded Chroma on the real report: build, rebuild for free, and find the evidence."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,9 @@ def _items(path: Path) -> list[dict]:
 
 
 def _hit_rate(opened, items: list[dict]) -> float:
-    hits = sum(evidence_hit([{"text": h.chunk.text} for h in opened.search(it["question"], 5)], it["evidence"])
-               for it in items)
+    hits = sum(
+        evidence_hit([{"text": h.chunk.text} for h in opened.search(it["question"], 5)], it["evidence"]) for it in items
+    )
     return hits / len(items)
 
 

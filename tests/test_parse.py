@@ -1,4 +1,5 @@
 """qa.parse on the real report: title, table of contents, sections and pages, page-break repairs, tables."""
+
 from __future__ import annotations
 
 import re
@@ -39,6 +40,7 @@ def table_titled(doc: Document, prefix: str):
 
 # ---- title and table of contents ----------------------------------------------------------------
 
+
 def test_title_is_the_first_group_of_lines(doc):
     assert doc.name == "kunshan-safety-plan-midterm-evaluation-2023.txt"
     assert doc.title == TITLE
@@ -70,8 +72,9 @@ def test_toc_lines_are_kept_out_of_the_body(doc):
 
 # ---- headings, sections and pages ---------------------------------------------------------------
 
+
 def test_paragraph_section_path_and_page_come_from_headings_and_toc(doc):
-    para = block_at(doc, 296)          # "危险化学品：2022年市、区镇两级累计检查企业2218家次…"
+    para = block_at(doc, 296)  # "危险化学品：2022年市、区镇两级累计检查企业2218家次…"
     assert para.text.startswith("危险化学品：2022年市、区镇两级累计检查企业2218家次")
     assert para.section == ("三、主要任务实施情况", "（二）安全风险防控体系日趋完善", "5. 隐患排查治理不断深入推进")
     assert para.page == 24
@@ -83,15 +86,32 @@ def test_unnumbered_heading_known_from_toc(doc):
     assert intro.page == 1
 
 
-@pytest.mark.parametrize("line, level, text, section, page", [
-    (577, 2, "(二) 智慧应急能力提升工程", ("四、重点工程进展情况", "(二) 智慧应急能力提升工程"), 63),
-    (591, 2, "（三）灾害应对能力提升工程", ("四、重点工程进展情况", "（三）灾害应对能力提升工程"), 64),
-    (579, 3, "1. 应急指挥系统工程",
-     ("四、重点工程进展情况", "(二) 智慧应急能力提升工程", "1. 应急指挥系统工程"), 63),
-    (727, 4, "(1) 《规划》指标完成和评估统计存在缺口",
-     ("六、《规划》实施评估结论", "（一）《规划》实施总体评价", "5.规划实施过程中存在的主要问题",
-      "(1) 《规划》指标完成和评估统计存在缺口"), 80),
-])
+@pytest.mark.parametrize(
+    "line, level, text, section, page",
+    [
+        (577, 2, "(二) 智慧应急能力提升工程", ("四、重点工程进展情况", "(二) 智慧应急能力提升工程"), 63),
+        (591, 2, "（三）灾害应对能力提升工程", ("四、重点工程进展情况", "（三）灾害应对能力提升工程"), 64),
+        (
+            579,
+            3,
+            "1. 应急指挥系统工程",
+            ("四、重点工程进展情况", "(二) 智慧应急能力提升工程", "1. 应急指挥系统工程"),
+            63,
+        ),
+        (
+            727,
+            4,
+            "(1) 《规划》指标完成和评估统计存在缺口",
+            (
+                "六、《规划》实施评估结论",
+                "（一）《规划》实施总体评价",
+                "5.规划实施过程中存在的主要问题",
+                "(1) 《规划》指标完成和评估统计存在缺口",
+            ),
+            80,
+        ),
+    ],
+)
 def test_headings_full_and_half_width_brackets(doc, line, level, text, section, page):
     h = block_at(doc, line, kind="heading")
     assert (h.level, h.text, h.section, h.page) == (level, text, section, page)
@@ -103,25 +123,31 @@ def test_heading_after_a_deeper_one_drops_the_deeper_levels(doc):
     assert para.section == ("四、重点工程进展情况", "（三）灾害应对能力提升工程")
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("(二) 智慧应急能力提升工程", (2, "二", "智慧应急能力提升工程")),
-    ("（三）灾害应对能力提升工程", (2, "三", "灾害应对能力提升工程")),
-    ("三、主要任务实施情况", (1, "三", "主要任务实施情况")),
-    ("5. 隐患排查治理不断深入推进", (3, "5", "隐患排查治理不断深入推进")),
-    ("(1) 《规划》指标完成和评估统计存在缺口", (4, "1", "《规划》指标完成和评估统计存在缺口")),
-    ("（2）部分主要任务、重点工程推进缓慢", (4, "2", "部分主要任务、重点工程推进缓慢")),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("(二) 智慧应急能力提升工程", (2, "二", "智慧应急能力提升工程")),
+        ("（三）灾害应对能力提升工程", (2, "三", "灾害应对能力提升工程")),
+        ("三、主要任务实施情况", (1, "三", "主要任务实施情况")),
+        ("5. 隐患排查治理不断深入推进", (3, "5", "隐患排查治理不断深入推进")),
+        ("(1) 《规划》指标完成和评估统计存在缺口", (4, "1", "《规划》指标完成和评估统计存在缺口")),
+        ("（2）部分主要任务、重点工程推进缓慢", (4, "2", "部分主要任务、重点工程推进缓慢")),
+    ],
+)
 def test_heading_of_recognises_numbering(line, expected):
     assert heading_of(line) == expected
 
 
-@pytest.mark.parametrize("line", [
-    "2. 坚持防抗救一体化，加快建设“全灾种”的应急管理体系。",   # a sentence, ends with 。
-    "（1）责任落实。《规划》发布以来，各部门、区镇认真围绕本地区",     # a numbered paragraph
-    "3.2万平方米",                                                  # a decimal, not "3."
-    "1\t生产安全事故起数下降\t>20%",                                 # a table row
-    "",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2. 坚持防抗救一体化，加快建设“全灾种”的应急管理体系。",  # a sentence, ends with 。
+        "（1）责任落实。《规划》发布以来，各部门、区镇认真围绕本地区",  # a numbered paragraph
+        "3.2万平方米",  # a decimal, not "3."
+        "1\t生产安全事故起数下降\t>20%",  # a table row
+        "",
+    ],
+)
 def test_heading_of_rejects_sentences_numbers_and_rows(line):
     assert heading_of(line) is None
 
@@ -133,6 +159,7 @@ def test_numbered_paragraph_is_not_a_heading(doc):
 
 
 # ---- page breaks --------------------------------------------------------------------------------
+
 
 def test_sentence_cut_by_page_break_is_joined(doc):
     para = block_at(doc, 169)
@@ -168,32 +195,34 @@ def test_bold_markers_are_removed(doc):
 
 # ---- locations ----------------------------------------------------------------------------------
 
+
 def test_every_block_location_slices_back_to_its_source_lines(doc, source):
     lines = source.split("\n")
     for b in doc.blocks:
         loc = b.loc
         assert loc.doc == doc.name
-        span = source[loc.char_start:loc.char_end]
-        assert span == "\n".join(lines[loc.line_start - 1:loc.line_end]), (b.kind, loc)
+        span = source[loc.char_start : loc.char_end]
+        assert span == "\n".join(lines[loc.line_start - 1 : loc.line_end]), (b.kind, loc)
 
 
 def test_paragraph_text_is_its_source_span_without_breaks(doc, source):
     for b in doc.blocks:
         if b.kind not in ("paragraph", "heading"):
             continue
-        span = source[b.loc.char_start:b.loc.char_end]
+        span = source[b.loc.char_start : b.loc.char_end]
         assert re.sub(r"\s", "", span).replace("**", "") == re.sub(r"\s", "", b.text), b.loc
 
 
 def test_table_location_covers_all_its_lines(doc, source):
     t = table_titled(doc, "表2-1")
     assert (t.loc.line_start, t.loc.line_end) == (140, 154)
-    assert source[t.loc.char_start:t.loc.char_end] == t.text
+    assert source[t.loc.char_start : t.loc.char_end] == t.text
     assert t.text.startswith("序号\t指标\t规划目标")
     assert t.text.endswith("13\t重点行业领域安全生产责任险投保率\t100%\t168\t230\t36.90%\t296\t76.19%")
 
 
 # ---- tables -------------------------------------------------------------------------------------
+
 
 def test_table_2_1_title_and_two_line_header(doc):
     t = table_titled(doc, "表2-1")
@@ -217,12 +246,14 @@ def test_table_title_is_not_left_as_a_caption(doc):
 def test_table_2_2_wrapped_cell_is_joined_and_repeated_header_dropped(doc):
     t = table_titled(doc, "表2-2")
     assert t.header_rows == 2
-    data = t.rows[t.header_rows:]
+    data = t.rows[t.header_rows :]
     assert [r[0] for r in data] == ["1", "2", "3", "4", "5", "6", "7"]
     row5 = data[4]
     assert row5[1] == "城市防洪排涝标准"
-    assert row5[2] == ("城市中心区按100年一遇设防，能抵御200年一遇设计洪水。其他区域按50年一遇设防，"
-                       "能抵御100年一遇设计洪水；治涝按20年一遇标准建设；新、改建雨水管网按照3-5年标准建设")
+    assert row5[2] == (
+        "城市中心区按100年一遇设防，能抵御200年一遇设计洪水。其他区域按50年一遇设防，"
+        "能抵御100年一遇设计洪水；治涝按20年一遇标准建设；新、改建雨水管网按照3-5年标准建设"
+    )
     assert row5[3:] == ("100%",) * 5
     assert t.row_lines[4] == (195, 199)
     # the header repeated after the page break (lines 197-198) is neither a row nor part of row 5
@@ -253,6 +284,7 @@ def test_census_repeated_headers_are_not_rows(doc):
 
 # ---- reading files ------------------------------------------------------------------------------
 
+
 def test_read_text_decodes_gb18030(tmp_path):
     text = "昆山市安全发展和应急管理\n2022年全市共发生各类安全生产事故10起。\n"
     path = tmp_path / "gbk.txt"
@@ -275,12 +307,15 @@ def test_parse_file_of_gb18030_matches_utf8(tmp_path):
     assert [replace(blk, loc=replace(blk.loc, doc="a.txt")) for blk in from_gb.blocks] == list(from_utf8.blocks)
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "文件为空"),
-    (b"  \n\t\r\n", "文件为空"),
-    (b"PK\x03\x04\x00\x00binary", "不是文本文件"),
-    (b"\xff\xff\xfe abc", "无法识别的编码"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "文件为空"),
+        (b"  \n\t\r\n", "文件为空"),
+        (b"PK\x03\x04\x00\x00binary", "不是文本文件"),
+        (b"\xff\xff\xfe abc", "无法识别的编码"),
+    ],
+)
 def test_unreadable_files_raise_corpus_error(tmp_path, data, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(data)
@@ -351,8 +386,11 @@ def test_mini_report_parses_as_expected():
         (("一", "一", "1"), "1.事故起数", 3),
         (("二",), "二、主要任务", 5),
     )
-    summary = [(b.kind, b.loc.line_start, b.loc.line_end, b.level, b.page, b.section[-1:], b.text)
-               for b in d.blocks if b.kind != "table"]
+    summary = [
+        (b.kind, b.loc.line_start, b.loc.line_end, b.level, b.page, b.section[-1:], b.text)
+        for b in d.blocks
+        if b.kind != "table"
+    ]
     assert summary == [
         ("heading", 15, 15, 1, 1, ("引 言",), "引 言"),
         ("paragraph", 17, 17, 0, 1, ("引 言",), "本报告评估示例市安全生产规划的实施情况。"),

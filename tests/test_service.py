@@ -1,4 +1,5 @@
 """qa.service.open_or_build: open, or build once; a broken index is rebuilt only when the caller asks."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,14 +1,15 @@
 """The synthetic corpus generator: documents parse like the report, titles differ, questions have one answer."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
+from synth import generate
 
 from qa.evaluate import contains
 from qa.parse import heading_of, parse_file, parse_text
-from synth import generate
 from qa.tables import table_records
 
 REPORT = Path(__file__).resolve().parent.parent / "corpus" / "kunshan-safety-plan-midterm-evaluation-2023.txt"
@@ -45,9 +46,11 @@ def test_sections_are_shuffled_and_renumbered(made):
         for b in level2:
             by_chapter.setdefault(b.section[0], []).append(heading_of(b.text)[1])
         for numbers in by_chapter.values():
-            assert numbers == list("一二三四五六七八九")[:len(numbers)]
-    orders = {tuple(_title(b.text) for b in parse_file(out / d["doc"]).blocks if b.kind == "heading" and b.level == 2)
-              for d in docs}
+            assert numbers == list("一二三四五六七八九")[: len(numbers)]
+    orders = {
+        tuple(_title(b.text) for b in parse_file(out / d["doc"]).blocks if b.kind == "heading" and b.level == 2)
+        for d in docs
+    }
     assert len(orders) > 1
 
 

@@ -1,4 +1,5 @@
 """qa.tables on the real report: typed cell records, column meanings, the census table filled down."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,9 +40,17 @@ def census_row(records, row: int) -> TableRecord:
 
 # ---- indicator tables ---------------------------------------------------------------------------
 
+
 def test_actual_cell_is_typed(records):
     r = cell(records, T21, 2, "2022年实际数")
-    assert (r.indicator, r.raw, r.value, r.unit, r.measure, r.year) == ("生产安全事故死亡人数下降", "6", 6.0, "", "actual", 2022)
+    assert (r.indicator, r.raw, r.value, r.unit, r.measure, r.year) == (
+        "生产安全事故死亡人数下降",
+        "6",
+        6.0,
+        "",
+        "actual",
+        2022,
+    )
     assert r.lines == (143, 143)
     assert r.section == ("二、主要指标完成情况",)
     assert r.page == 6
@@ -68,22 +77,34 @@ def test_base_column(records):
 def test_row_columns_in_order(records):
     row = [r for r in records if r.table == T21 and r.row == 1]
     assert [(r.column, r.raw) for r in row] == [
-        ("规划目标", ">20%"), ("2020年基数", "33"), ("2021年实际数", "17"), ("2021年比2020年降幅(±%)", "-48.48%"),
-        ("2022年实际数", "10"), ("2022年比2020年降幅(±%)", "-69.70%"),
+        ("规划目标", ">20%"),
+        ("2020年基数", "33"),
+        ("2021年实际数", "17"),
+        ("2021年比2020年降幅(±%)", "-48.48%"),
+        ("2022年实际数", "10"),
+        ("2022年比2020年降幅(±%)", "-69.70%"),
     ]
 
 
 def test_row_context_is_a_readable_sentence(records):
     r = cell(records, T21, 1, "2022年实际数")
-    assert r.context == (f"{T21} 第1行：生产安全事故起数下降；规划目标 >20%；2020年基数 33；2021年实际数 17；"
-                         "2021年比2020年降幅(±%) -48.48%；2022年实际数 10；2022年比2020年降幅(±%) -69.70%。")
+    assert r.context == (
+        f"{T21} 第1行：生产安全事故起数下降；规划目标 >20%；2020年基数 33；2021年实际数 17；"
+        "2021年比2020年降幅(±%) -48.48%；2022年实际数 10；2022年比2020年降幅(±%) -69.70%。"
+    )
 
 
 def test_spaces_inside_header_words_are_squeezed(records):
     r = cell(records, T22, 3, "2022年实际数")
     assert (r.indicator, r.raw, r.value, r.year) == ("年均每十万人受灾人次", "1374", 1374.0, 2022)
     assert {x.column for x in records if x.table == T22} == {
-        "规划目标", "2020年基数", "2021年实际数", "2021年比2020年降幅(±%)", "2022年实际数", "2022年比2020年降幅(±%)"}
+        "规划目标",
+        "2020年基数",
+        "2021年实际数",
+        "2021年比2020年降幅(±%)",
+        "2022年实际数",
+        "2022年比2020年降幅(±%)",
+    }
 
 
 def test_wrapped_target_cell_is_one_record(records):
@@ -99,6 +120,7 @@ def test_empty_cells_give_empty_records(records):
 
 
 # ---- census table -------------------------------------------------------------------------------
+
 
 def test_census_row_path_is_filled_down(records):
     r = census_row(records, 2)
@@ -119,14 +141,17 @@ def test_census_row_36_keeps_the_housing_department(records):
     assert r.context == f"{CENSUS} 第36行：住建局 > 地震灾害 > 地震工程 > 工程勘察钻孔；完成调查数量 1个。"
 
 
-@pytest.mark.parametrize("row, indicator, raw, value, unit", [
-    (1, "学校", "274个", 274.0, "个"),
-    (27, "城镇住宅", "52221栋", 52221.0, "栋"),
-    (38, "公路", "1397.513 公里", 1397.513, "公里"),
-    (39, "航道", "26.13公里", 26.13, "公里"),
-    (43, "输水管道", "72.02km", 72.02, "km"),
-    (46, "森林可燃物标准地样地调查和野外火源调查、历史火灾调查和减灾能力调查", "1595个", 1595.0, "个"),
-])
+@pytest.mark.parametrize(
+    "row, indicator, raw, value, unit",
+    [
+        (1, "学校", "274个", 274.0, "个"),
+        (27, "城镇住宅", "52221栋", 52221.0, "栋"),
+        (38, "公路", "1397.513 公里", 1397.513, "公里"),
+        (39, "航道", "26.13公里", 26.13, "公里"),
+        (43, "输水管道", "72.02km", 72.02, "km"),
+        (46, "森林可燃物标准地样地调查和野外火源调查、历史火灾调查和减灾能力调查", "1595个", 1595.0, "个"),
+    ],
+)
 def test_census_values(records, row, indicator, raw, value, unit):
     r = census_row(records, row)
     assert (r.indicator, r.raw, r.value, r.unit) == (indicator, raw, value, unit)
@@ -146,6 +171,7 @@ def test_census_department_changes_at_each_new_department(records):
 
 
 # ---- grounding ----------------------------------------------------------------------------------
+
 
 def test_every_raw_cell_occurs_in_the_source(records):
     source = read_text(REPORT)
@@ -175,6 +201,7 @@ def test_every_record_line_range_lies_inside_its_table(doc, records):
 
 # ---- row sentences ------------------------------------------------------------------------------
 
+
 def test_row_sentences_one_per_row(doc):
     rows = row_sentences(doc)
     assert len(rows) == 13 + 7 + 2 + 46
@@ -186,45 +213,51 @@ def test_row_sentences_one_per_row(doc):
 
 # ---- parse_value and column_meaning -------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("6", (6.0, "")),
-    ("0.0012", (0.0012, "")),
-    ("-60.00%", (-60.0, "%")),
-    ("−5", (-5.0, "")),
-    ("+3.5%", (3.5, "%")),
-    ("101.84万", (101.84, "万")),
-    ("1397.513 公里", (1397.513, "公里")),
-    ("72.02km", (72.02, "km")),
-    ("274个", (274.0, "个")),
-    (">20%", (None, "%")),
-    ("<0.15%", (None, "%")),
-    ("≥1名", (None, "名")),
-    ("≥75%", (None, "%")),
-    ("<15000", (None, "")),
-    ("/", (None, "")),
-    ("—", (None, "")),
-    ("", (None, "")),
-    ("  ", (None, "")),
-    ("流域骨干工程按照防御100年一遇洪水标准建设", (None, "")),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("6", (6.0, "")),
+        ("0.0012", (0.0012, "")),
+        ("-60.00%", (-60.0, "%")),
+        ("−5", (-5.0, "")),
+        ("+3.5%", (3.5, "%")),
+        ("101.84万", (101.84, "万")),
+        ("1397.513 公里", (1397.513, "公里")),
+        ("72.02km", (72.02, "km")),
+        ("274个", (274.0, "个")),
+        (">20%", (None, "%")),
+        ("<0.15%", (None, "%")),
+        ("≥1名", (None, "名")),
+        ("≥75%", (None, "%")),
+        ("<15000", (None, "")),
+        ("/", (None, "")),
+        ("—", (None, "")),
+        ("", (None, "")),
+        ("  ", (None, "")),
+        ("流域骨干工程按照防御100年一遇洪水标准建设", (None, "")),
+    ],
+)
 def test_parse_value(raw, expected):
     assert parse_value(raw) == expected
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("规划目标", ("target", None)),
-    ("2020年基数", ("base", 2020)),
-    ("2021年实际数", ("actual", 2021)),
-    ("2022年比2020年降幅(±%)", ("change", 2022)),
-    ("完成调查数量", ("count", None)),
-])
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("规划目标", ("target", None)),
+        ("2020年基数", ("base", 2020)),
+        ("2021年实际数", ("actual", 2021)),
+        ("2022年比2020年降幅(±%)", ("change", 2022)),
+        ("完成调查数量", ("count", None)),
+    ],
+)
 def test_column_meaning(label, expected):
     assert column_meaning(label) == expected
 
 
 def test_single_header_table_in_a_mini_report():
-    text = ("报告\n\n一、情况\n\n表1-1 指标表\n\n序号\t指标\t2021年实际数\t2022年实际数\n"
-            "1\t检查企业\t120家\t135家\n")
+    text = "报告\n\n一、情况\n\n表1-1 指标表\n\n序号\t指标\t2021年实际数\t2022年实际数\n1\t检查企业\t120家\t135家\n"
     recs = table_records(parse_text(text, "mini.txt"))
     assert [(r.row, r.indicator, r.column, r.measure, r.year, r.raw, r.value, r.unit) for r in recs] == [
         (1, "检查企业", "2021年实际数", "actual", 2021, "120家", 120.0, "家"),

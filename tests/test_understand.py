@@ -1,31 +1,37 @@
 """qa.understand: years, normalisation, measures, units, intents and follow-up questions."""
+
 from __future__ import annotations
 
 import pytest
 
-from qa.understand import (content_terms, is_followup, normalise, read_years, resolve_followup, synonyms_of,
-                           understand)
+from qa.understand import content_terms, is_followup, normalise, read_years, resolve_followup, synonyms_of, understand
 
 # ---- years --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("question, years", [
-    ("2022年生产安全事故死亡人数", (2022,)),
-    ("22年生产安全事故起数", (2022,)),
-    ("2022年度事故起数", (2022,)),
-    ("2021年、2022年特种设备事故死亡人数各是多少", (2021, 2022)),
-    ("生产安全事故起数", ()),
-])
+@pytest.mark.parametrize(
+    "question, years",
+    [
+        ("2022年生产安全事故死亡人数", (2022,)),
+        ("22年生产安全事故起数", (2022,)),
+        ("2022年度事故起数", (2022,)),
+        ("2021年、2022年特种设备事故死亡人数各是多少", (2021, 2022)),
+        ("生产安全事故起数", ()),
+    ],
+)
 def test_years_as_printed_or_short(question, years):
     q = understand(question)
     assert q.years == years
     assert q.year_note == ""
 
 
-@pytest.mark.parametrize("question, year, note", [
-    ("去年事故起数", 2022, "去年 → 2022年（按报告成文时间2023年）"),
-    ("前年死了多少人", 2021, "前年 → 2021年（按报告成文时间2023年）"),
-])
+@pytest.mark.parametrize(
+    "question, year, note",
+    [
+        ("去年事故起数", 2022, "去年 → 2022年（按报告成文时间2023年）"),
+        ("前年死了多少人", 2021, "前年 → 2021年（按报告成文时间2023年）"),
+    ],
+)
 def test_relative_years_are_read_against_the_report_year_with_a_note(question, year, note):
     q = understand(question, report_year=2023)
     assert q.years == (year,)
@@ -47,6 +53,7 @@ def test_short_years_outside_the_plausible_range_are_ignored():
 
 # ---- normalisation ------------------------------------------------------------------------------
 
+
 def test_full_width_digits_are_normalised():
     assert normalise("２０２２年事故起数") == "2022年事故起数"
     assert understand("２０２２年事故起数").years == (2022,)
@@ -63,35 +70,43 @@ def test_control_characters_and_outer_spaces_are_dropped():
 
 # ---- measures -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, measures", [
-    ("运营车辆万车死亡率的规划目标", ("target",)),
-    ("亿元企业二级安全标准化创建的2020年基数是多少家", ("base",)),
-    ("生产安全事故死亡人数比2020年降了多少", ("change",)),
-    ("比2020年降了多少", ("change",)),
-    ("运营车辆万车死亡率 2022年实际数", ("actual",)),
-    ("2022年生产安全事故起数", ()),
-])
+
+@pytest.mark.parametrize(
+    "question, measures",
+    [
+        ("运营车辆万车死亡率的规划目标", ("target",)),
+        ("亿元企业二级安全标准化创建的2020年基数是多少家", ("base",)),
+        ("生产安全事故死亡人数比2020年降了多少", ("change",)),
+        ("比2020年降了多少", ("change",)),
+        ("运营车辆万车死亡率 2022年实际数", ("actual",)),
+        ("2022年生产安全事故起数", ()),
+    ],
+)
 def test_measures(question, measures):
     assert understand(question).measures == measures
 
 
 def test_comparison_against_2020_alone_asks_for_the_change_column():
-    q = understand("2022年生产安全事故起数比2020年降了多少", base_year=2020)   # the tables' 基数 year
+    q = understand("2022年生产安全事故起数比2020年降了多少", base_year=2020)  # the tables' 基数 year
     assert (q.years, q.base_years, q.intent) == ((2022,), (2020,), "figure")
     assert "change" in q.measures
 
 
 # ---- asked units --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, units", [
-    ("奖补资金发了多少钱", ("元",)),
-    ("2021年累计培训了多少人", ("人", "名")),
-    ("智慧安监平台注册了多少家企业", ("家", "个", "户", "所")),     # measure words accepted for one another
-    ("安全学校开课多少场次", ("场次", "场")),
-    ("普查的航道有多长", ("公里", "km", "米")),
-    ("高新技术产业产值占比是多少", ("%",)),
-    ("危险废物违法处罚金额", ("元",)),
-])
+
+@pytest.mark.parametrize(
+    "question, units",
+    [
+        ("奖补资金发了多少钱", ("元",)),
+        ("2021年累计培训了多少人", ("人", "名")),
+        ("智慧安监平台注册了多少家企业", ("家", "个", "户", "所")),  # measure words accepted for one another
+        ("安全学校开课多少场次", ("场次", "场")),
+        ("普查的航道有多长", ("公里", "km", "米")),
+        ("高新技术产业产值占比是多少", ("%",)),
+        ("危险废物违法处罚金额", ("元",)),
+    ],
+)
 def test_asked_units(question, units):
     # order matters (the first is preferred); a unit named twice counts once
     assert tuple(dict.fromkeys(understand(question).units)) == units
@@ -110,17 +125,21 @@ def test_colloquial_phrasing_is_rewritten_to_the_reports_words():
 
 # ---- intents ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, intent", [
-    ("隐患排查治理在哪一节", "section"),
-    ("信用体系建设在报告哪部分", "section"),
-    ("2022年比2021年少了多少", "compare"),
-    ("2022年生产安全事故起数比2021年少了多少", "compare"),
-    ("城镇住宅和城镇非住宅哪个多", "compare"),
-    ("高新技术企业数量是多少", "figure"),
-    ("2022年生产安全事故起数", "figure"),
-    ("评估遵循哪几条原则", "passage"),
-    ("昆山市应急管理局局长是谁", "who"),
-])
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("隐患排查治理在哪一节", "section"),
+        ("信用体系建设在报告哪部分", "section"),
+        ("2022年比2021年少了多少", "compare"),
+        ("2022年生产安全事故起数比2021年少了多少", "compare"),
+        ("城镇住宅和城镇非住宅哪个多", "compare"),
+        ("高新技术企业数量是多少", "figure"),
+        ("2022年生产安全事故起数", "figure"),
+        ("评估遵循哪几条原则", "passage"),
+        ("昆山市应急管理局局长是谁", "who"),
+    ],
+)
 def test_intents(question, intent):
     assert understand(question).intent == intent
 
@@ -137,6 +156,7 @@ def test_places_are_noticed():
 
 
 # ---- content terms ------------------------------------------------------------------------------
+
 
 def test_content_terms_drop_stopwords_years_and_numbers():
     # how jieba segments depends on the words the answerer has taught it, so compare the joined terms
@@ -164,13 +184,17 @@ def test_synonyms_are_looked_up_in_either_direction():
 
 # ---- follow-ups ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, expected", [
-    ("那2021年呢？", True),
-    ("死亡人数呢", True),
-    ("另外，罚款金额是多少", True),
-    ("2022年生产安全事故起数", False),
-    ("2022年全市生产安全事故死亡人数与2021年相比减少了多少呢？这个数字是否达到了规划目标", False),
-])
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("那2021年呢？", True),
+        ("死亡人数呢", True),
+        ("另外，罚款金额是多少", True),
+        ("2022年生产安全事故起数", False),
+        ("2022年全市生产安全事故死亡人数与2021年相比减少了多少呢？这个数字是否达到了规划目标", False),
+    ],
+)
 def test_is_followup(question, expected):
     assert is_followup(question) is expected
 
