@@ -15,8 +15,8 @@ from .errors import BadQuestion
 from .figure_answers import FigureAnswers
 from .lookup import TermStats, figure_candidates, row_candidates, rows_of
 from .passage_answers import PassageAnswers
-from .quote import chunk_citation, is_heading_chunk, untracked_indicators
-from .types import Answer, Citation, Figure, Hit
+from .quote import untracked_indicators
+from .types import Answer, Figure, Hit
 from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
 from .vocab import Vocabulary
 
@@ -79,7 +79,7 @@ class Answerer(FigureAnswers, PassageAnswers):
                 self.item_parents.setdefault(seg, set()).update(x for x in p[:i] if x != seg)
         add_words(list(self.item_names))
         self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
-        self._searches: dict[tuple[str, str], list[Hit]] = {}
+        self._searches: dict[tuple, list[Hit]] = {}
         self._position = {c.id: i for i, c in enumerate(index.chunks)}
         self._untracked = untracked_indicators(index.records, index.chunks)
         # Load the embedding model now, so the first question is not the one that waits for it.
@@ -144,8 +144,8 @@ class Answerer(FigureAnswers, PassageAnswers):
         """Limit the question to the documents it names by words of their titles that others lack."""
         # A place named in a title (昆山市…报告) is the documents' own place, not another city to refuse.
         # A word inside a row name the question names whole is that name's word (jieba tags 大型超市 as a place).
-        named = [p for p in query.places if any(p in n and n in query.text for n in self.item_names)]
-        query = replace(query, places=tuple(p for p in query.places if p not in named))
+        in_names = [p for p in query.places if any(p in n and n in query.text for n in self.item_names)]
+        query = replace(query, places=tuple(p for p in query.places if p not in in_names))
         own = [p for p in query.places if any(p.rstrip("市县区省镇") in t for t in self.titles.values())]
         if own:
             query = replace(
@@ -159,8 +159,8 @@ class Answerer(FigureAnswers, PassageAnswers):
         named = {name for name, terms in self._title_terms.items() if any(t in query.original for t in terms - shared)}
         if not named or len(named) == len(self._title_terms):
             return query
-        own = set().union(*(self._title_terms[n] - shared for n in named))
-        return replace(query, docs=tuple(sorted(named)), terms=tuple(t for t in query.terms if t not in own))
+        words = set().union(*(self._title_terms[n] - shared for n in named))
+        return replace(query, docs=tuple(sorted(named)), terms=tuple(t for t in query.terms if t not in words))
 
     def _printed_years(self, docs: tuple[str, ...]) -> set[int]:
         """Years the (named) documents print anywhere: in text, tables and column headers."""
@@ -267,34 +267,3 @@ class Answerer(FigureAnswers, PassageAnswers):
         return None
 
     # ---- shared by the answer kinds ---------------------------------------------------------------
-
-    def _search(self, query: Query, mode: str = "hybrid") -> list[Hit]:
-        """Top-8 chunks, without heading-only chunks; cached so one question embeds its text once.
-
-        Figure answers only need keyword hits for their extra citations, which keeps them off the model."""
-        key = (query.text, mode, query.docs)
-        if key not in self._searches:
-            if len(self._searches) > 512:
-                self._searches.clear()
-            depth = 12 if not query.docs else 40
-            hits = (
-                self.index.search(query.text, depth, mode) if mode != "hybrid" else self.index.search(query.text, depth)
-            )
-            self._searches[key] = [
-                h for h in hits if not is_heading_chunk(h.chunk) and (not query.docs or h.chunk.doc in query.docs)
-            ][:8]
-        return self._searches[key]
-
-    # ---- helpers ------------------------------------------------------------------------------
-
-    def _hit_citations(self, query: Query, exclude: set[str]) -> list[Citation]:
-        out = []
-        for h in self._search(query, "keyword")[:5]:
-            c = chunk_citation(h.chunk, self)
-            if c.text not in exclude:
-                out.append(c)
-        return out
-
-    def _not_found(self, query: Query, note: str, citation: Citation | None = None) -> Answer:
-        text = f"报告中未找到该问题的答案：{note}。"
-        return Answer(question=query.original, answer=text, kind="not_found", citations=(citation,) if citation else ())

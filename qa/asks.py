@@ -27,7 +27,7 @@ def drop_frame(text: str) -> str:
 
 def _pieces(text: str) -> list[str]:
     """Clauses at sentence and clause punctuation; an enumeration comma splits only between two asks."""
-    out = []
+    out: list[str] = []
     for piece in re.split(r"[？?；;。！!\n，]|(?<!\d),|,(?!\d{3})", text):
         piece = piece.strip(" ：:")
         if not piece:

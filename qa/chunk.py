@@ -133,7 +133,7 @@ def table_chunks(doc: Document, seen: set[str] | None = None) -> list[Chunk]:
             text=text,
             section=block.section,
             page=block.page,
-            lines=tuple(lines),
+            lines=(lines[0], lines[1]),
             kind="table_row",
         )
         for block, lines, text in row_sentences(doc)

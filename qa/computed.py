@@ -7,6 +7,7 @@ ask for each operation are data (lexicon.toml [operations]).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
     years = list(query.years) + [y for y in query.base_years if y not in query.years]
     row = _row(ctx, query)
     if ALL_YEARS.search(query.original) and row is not None and len(years) < 2:
-        years = sorted({r.year for r in row if r.measure == "actual" and r.value is not None})
+        years = sorted({r.year for r in row if r.measure == "actual" and r.value is not None and r.year is not None})
     if len(years) >= 2:
         return _over_years(ctx, query, op, years, row)
     parts = _parts(ctx, query)
@@ -108,7 +109,9 @@ def _cell(row: list[TableRecord], year: int) -> TableRecord | None:
 
 
 def _from_cell(r: TableRecord, ctx, label: str = "") -> Operand:
-    return Operand(label or f"{r.year}年", r.raw, r.value, r.unit, row_citation(r, ctx))
+    # A text cell (">20%" as a target) is an input for its citation only: NaN never passes for a number.
+    value = r.value if r.value is not None else math.nan
+    return Operand(label or f"{r.year}年", r.raw, value, r.unit, row_citation(r, ctx))
 
 
 def _from_figure(f: Figure, ctx, label: str) -> Operand:
@@ -118,8 +121,9 @@ def _from_figure(f: Figure, ctx, label: str) -> Operand:
 def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | None:
     """The same quantity in two or more years: from one table row, else from parallel prose sentences."""
     if row is not None:
-        cells = [_cell(row, y) for y in years]
-        if all(cells):
+        found = [_cell(row, y) for y in years]
+        cells = [c for c in found if c is not None]
+        if len(cells) == len(found):
             ops = [_from_cell(c, ctx) for c in cells]
             # Against the base year the table prints the change itself: quote it as printed.
             later = max(years)

@@ -13,6 +13,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,7 @@ class EmbeddingCache:
     def embed(
         self,
         model: str,
-        load: Callable[[], object],
+        load: Callable[[], Any],
         texts: list[str],
         rebuild: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
@@ -86,6 +87,7 @@ class EmbeddingCache:
         todo = [t for t in dict.fromkeys(texts) if t not in found]
         embedder = load() if todo else None
         for i in range(0, len(todo), BATCH):
+            assert embedder is not None
             batch = todo[i : i + BATCH]
             vectors = embedder.embed_passages(batch)
             self.put(model, batch, vectors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .answer_base import AnswererBase
 from .constraints import figure_conflict, row_conflict
 from .figures import clauses, years_in
 from .lookup import (
@@ -23,7 +24,7 @@ from .types import Answer, Citation, TableRecord
 from .understand import Query
 
 
-class FigureAnswers:
+class FigureAnswers(AnswererBase):
     """The figure and refusal answers of the Answerer (a mixin: it reads the Answerer's indexes)."""
 
     def _figure(self, query: Query) -> Answer | None:
@@ -97,7 +98,7 @@ class FigureAnswers:
     def _restatements(self, r0: TableRecord, cells: list[TableRecord]) -> list[Citation]:
         """Prose sentences that print the same figures as the row (for a fuller quote)."""
         core = re.sub(r"(下降|降至|率)$", "", r0.indicator)
-        out = []
+        out: list[Citation] = []
         for f in self._figs_by_doc.get(r0.doc, []):
             if (
                 any(f.raw.startswith(c.raw.lstrip("-")) for c in cells if c.value is not None)
@@ -217,7 +218,8 @@ class FigureAnswers:
         """A refusal saying which qualifier of the question the best figure lacks, with that figure cited."""
         rows = [r for r in match_rows(query, self.rows, self.stats, constrain=False)[:1] if r.score >= TABLE_MIN]
         figs = [f for f in match_figures(query, self.figures, self.stats, constrain=False)[:1] if f.score >= PROSE_MIN]
-        best = max(rows + figs, key=lambda m: m.score, default=None)
+        candidates: list[RowMatch | FigureMatch] = [*rows, *figs]
+        best = max(candidates, key=lambda m: m.score, default=None)
         if best is None:
             return None
         if isinstance(best, RowMatch):

@@ -151,7 +151,7 @@ def extract_figures(doc: Document) -> list:
                             doc=doc.name,
                             raw=m.group(0),
                             value=figure_value(m),
-                            unit=m.group(3) if m.lastindex >= 3 else "",
+                            unit=m.group(3) if (m.lastindex or 0) >= 3 else "",
                             year=",".join(dict.fromkeys(near_years)),
                             subject=before.strip("，；：。 "),
                             clause=clause,

@@ -133,6 +133,8 @@ class KeywordIndex:
         """BM25Okapi scores of every document, computed from the postings of the query's tokens."""
         bm = self._bm25
         out = np.zeros(len(self.ids))
+        if bm is None:
+            return out
         for t in terms:
             if t not in self._postings:
                 continue

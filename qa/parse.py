@@ -128,9 +128,10 @@ def _title_and_toc_end(lines: list[_Line]) -> tuple[str, int, list[tuple[str, in
 def _toc_keys(entries: list[tuple[str, int]]) -> list[tuple[tuple[str, ...], str, int]]:
     """Give each TOC entry the numbering path it sits under, e.g. ('三', '二', '5')."""
     path: list[str] = []
-    out = []
+    out: list[tuple[tuple[str, ...], str, int]] = []
     for text, page in entries:
         h = heading_of(text)
+        key: tuple[str, ...]
         if h is None:
             key = (re.sub(r"\s", "", text),)
             path = list(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .answer_base import AnswererBase
 from .lexicon import LEXICON, any_of
 from .lookup import coverage
 from .quote import best_sentence, chunk_citation, dedupe_hits, heading_citation, is_heading_chunk
@@ -15,7 +16,7 @@ LISTING = re.compile(LEXICON["intents"]["listing"])
 PASSAGE_MIN = 0.30  # below this even a passage answer would be a guess
 
 
-class PassageAnswers:
+class PassageAnswers(AnswererBase):
     """The passage and section answers of the Answerer (a mixin: it reads the Answerer's indexes)."""
 
     def _passage(self, query: Query) -> Answer:

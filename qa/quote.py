@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -11,7 +12,7 @@ from .types import Citation, Figure, Hit, TableRecord
 from .understand import Query
 
 
-def untracked_indicators(records: list[TableRecord], chunks: list) -> dict[tuple[str, str], object]:
+def untracked_indicators(records: list[TableRecord], chunks: list) -> dict[tuple[str, str], Any]:
     """Table indicators the text says are not collected (…等规划指标尚未统计), with the chunk that says so."""
     notes = [c for c in chunks if re.search(r"尚未统计|未纳入统计|暂无统计|无法统计", c.text)]
     out = {}

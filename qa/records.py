@@ -11,6 +11,7 @@ import json
 import sqlite3
 from dataclasses import astuple, fields
 from pathlib import Path
+from typing import TypeVar
 
 from .types import Chunk, Figure, TableRecord
 
@@ -18,6 +19,9 @@ TABLES = {"chunks": Chunk, "table_records": TableRecord, "figures": Figure}
 SCHEMA = hashlib.sha1(
     json.dumps({t: [(f.name, str(f.type)) for f in fields(cls)] for t, cls in TABLES.items()}).encode()
 ).hexdigest()[:12]
+
+
+T = TypeVar("T")
 
 
 def _is_tuple(f) -> bool:
@@ -28,9 +32,10 @@ def _encode(obj) -> tuple:
     return tuple(json.dumps(v, ensure_ascii=False) if _is_tuple(f) else v for f, v in zip(fields(obj), astuple(obj)))
 
 
-def _decode(cls, row) -> object:
+def _decode(cls: type[T], row) -> T:
+    """One row back into its dataclass (one of qa.types)."""
     values = []
-    for f, v in zip(fields(cls), row):
+    for f, v in zip(fields(cls), row):  # type: ignore[arg-type]
         if _is_tuple(f):
             v = tuple(tuple(x) if isinstance(x, list) else x for x in json.loads(v))
         values.append(v)

@@ -54,7 +54,7 @@ def connect(settings: Settings, path: Path | None = None):
         try:
             client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
             # Bound every later request too: chromadb builds its httpx session with timeout=None.
-            client._server._session.timeout = httpx.Timeout(timeout)
+            client._server._session.timeout = httpx.Timeout(timeout)  # type: ignore[attr-defined]
         except SERVER_ERRORS as e:
             raise StoreUnavailable(f"Chroma 服务器 {host}:{port} 不可用 (unavailable: {e})") from e
         return client
