@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import re
 import sys
 import threading
 import time
@@ -21,8 +20,9 @@ from qa.answer import Answerer, check_question
 from qa.config import Settings, load_settings
 from qa.errors import BadQuestion, IndexBusy, QAError
 from qa.index import build_index, open_index
+from qa.render import plain_text, render_answer, text_html
 from qa.service import open_or_build
-from qa.types import Answer, Citation
+from qa.types import Answer
 
 log = logging.getLogger("qa.app")
 
@@ -32,15 +32,11 @@ EXAMPLES = [
     "城镇燃气安全方面做了哪些工作",
     "应急预案修编情况在哪一节",
 ]
-KIND_LABELS = {"figure": "数字", "computed": "计算", "passage": "段落", "not_found": "未找到"}
-CITE_HEADINGS = {"computed": "算式中各数的出处", "not_found": "报告中相近的内容"}
 STAGES = {"parse": "解析文档", "embed": "计算向量", "store": "写入向量库"}
 RECORD_HEADERS = ["表", "序号", "指标", "栏目", "原文数值", "单位", "来源行"]
 BUSY = "正在重新建立索引，请稍候再提问。"
 NOT_READY = "索引尚未就绪，请稍后再试。"
 FAILED = "处理问题时出错，请换一种问法或稍后再试（详情已写入日志）。"
-NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-LEAD = re.compile(r'data-kind="(\w+)"><div class="qa-lead"><span class="qa-kind">[^<]*</span>(.*?)</div>')
 
 CSS = """
 .qa-lead { font-size: 1.08em; font-weight: 600; }
@@ -121,11 +117,21 @@ def user_message(err: QAError) -> str:
 
 def respond(message: str, history: list) -> str:
     """The chat reply (HTML) to a message, given the chat so far (messages or earlier questions)."""
+    return reply(message, history)[0]
+
+
+def reply(message: str, history: list) -> tuple[str, dict]:
+    """The chat reply (HTML) and what was shown, as data (question, kind, answer) for feedback."""
     try:
         answer = ask(message, earlier_questions(history))
     except QAError as err:
-        return f'<div class="qa-error">{text_html(user_message(err))}</div>'
-    return render_answer(answer)
+        text = user_message(err)
+        return f'<div class="qa-error">{text_html(text)}</div>', {
+            "question": message or "",
+            "kind": "message",
+            "answer": text,
+        }
+    return render_answer(answer), {"question": message, "kind": answer.kind, "answer": answer.answer}
 
 
 def earlier_questions(history: list) -> list[str]:
@@ -145,11 +151,6 @@ def earlier_questions(history: list) -> list[str]:
     return questions
 
 
-def plain_text(content: str) -> str:
-    """Text back from the app's own markup (a question's bubble, an answer's lead)."""
-    return html.unescape(re.sub(r"<[^>]*>", "", content.replace("<br>", "\n")))
-
-
 def message_text(content) -> str:
     """A chat message's text, whether given as a string or as a list of content parts."""
     if isinstance(content, str):
@@ -159,83 +160,17 @@ def message_text(content) -> str:
     return "".join(message_text(part) for part in content or [])
 
 
-def text_html(text: str) -> str:
-    """Text shown as text: escaped, line breaks kept, no blank line (which would end an HTML block)."""
-    return html.escape(text.strip(), quote=False).replace("\n", "<br>")
-
-
-def answer_figures(answer: Answer) -> list[str]:
-    """The numbers an answer states (not years), to highlight in its quotes."""
-    if answer.kind not in ("figure", "computed"):
-        return []
-    lead = answer.answer.split("——", 1)[0] + " " + answer.working
-    found = [m.group() for m in NUMBER.finditer(lead) if lead[m.end() : m.end() + 1] != "年"]
-    return sorted(set(found), key=len, reverse=True)
-
-
-def highlight(quote: str, figures: list[str]) -> str:
-    """The quote escaped as text, each figure wrapped in <mark> where it stands as a whole number."""
-    escaped = text_html(quote)
-    if not figures:
-        return escaped
-    # Whole numbers only: not inside 2022 or 6.5, nor a heading's "6." or a table name's "2-1".
-    pattern = re.compile(r"(?<![A-Za-z\d.,-])(" + "|".join(re.escape(f) for f in figures) + r")(?![\d.．、]|[,-]\d)")
-    return pattern.sub(r"<mark>\1</mark>", escaped)
-
-
-def copy_text(cite: Citation) -> str:
-    """A citation as it is pasted into a briefing."""
-    where = "，".join(x for x in (f"第{cite.page}页" if cite.page else "", cite.section) if x)
-    return f"据《{cite.title or cite.doc}》（{where}）：“{cite.text.strip()}”"
-
-
-def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
-    a, b = cite.lines
-    lines = f"第{a}行" if a == b else f"第{a}–{b}行"
-    head = " · ".join(
-        x for x in (f"《{cite.title or cite.doc}》", cite.section, f"第{cite.page}页" if cite.page else "", lines) if x
-    )
-    return (
-        f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {html.escape(head, quote=False)}'
-        f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
-        f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>'
-    )
-
-
-def render_answer(answer: Answer) -> str:
-    """One answer as HTML: the answer first, then working, 另见 and the citations."""
-    figures = answer_figures(answer)
-    parts = [
-        f'<div class="qa-answer" data-kind="{answer.kind}">',
-        f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>'
-        f"{text_html(answer.answer)}</div>",
-    ]
-    if answer.working:
-        parts.append(f'<div class="qa-working">算式：{text_html(answer.working)}</div>')
-    also = [a for a in answer.also if a not in answer.answer]
-    if also:
-        parts.append('<div class="qa-also">另见：' + "；".join(text_html(a) for a in also) + "</div>")
-    if answer.citations:
-        parts.append(f'<div class="qa-cites-head">{CITE_HEADINGS.get(answer.kind, "出处")}：</div>')
-        cites = [render_citation(n, c, figures) for n, c in enumerate(answer.citations, start=1)]
-        shown = len(cites) if answer.kind == "computed" else 1  # every input of a computation stays in view
-        parts += cites[:shown]
-        if cites[shown:]:
-            more = "".join(cites[shown:])
-            parts.append(f"<details><summary>更多出处（{len(cites) - shown}）</summary>{more}</details>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def chat(message: str, history: list) -> tuple[list, str]:
-    """Submit handler: the chat with the question and its reply appended, and an emptied textbox."""
+def chat(message: str, history: list, shown: dict | None = None) -> tuple[list, str, dict]:
+    """Submit handler: the chat with the question and its reply appended, an emptied textbox, and the
+    answers shown so far by message index (kept in gr.State, so feedback never re-reads the HTML)."""
     history = list(history or [])
-    reply = respond(message, history)
+    html_reply, data = reply(message, history)
     history += [
         {"role": "user", "content": f'<div class="qa-q">{text_html(message or "")}</div>'},
-        {"role": "assistant", "content": reply},
+        {"role": "assistant", "content": html_reply},
     ]
-    return history, ""
+    shown = {**(shown or {}), len(history) - 1: data}
+    return history, "", shown
 
 
 def api_ask(question: str, history_json: str = "[]") -> dict:
@@ -252,23 +187,16 @@ def api_ask(question: str, history_json: str = "[]") -> dict:
         raise gr.Error(user_message(err)) from None
 
 
-def record_feedback(history: list, data: gr.LikeData) -> None:
+def record_feedback(shown: dict, data: gr.LikeData) -> None:
     """Append a 👍/👎 on an answer, with its question, to feedback.jsonl in the index folder."""
     index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-    question = ""
-    for item in reversed((history or [])[:index]):
-        if item.get("role") == "user":
-            question = plain_text(message_text(item.get("content", "")))
-            break
-    reply = message_text(data.value)
-    lead = LEAD.search(reply)
-    kind, answer = (lead.group(1), lead.group(2)) if lead else ("message", reply)
+    item = (shown or {}).get(index) or (shown or {}).get(str(index)) or {}
     entry = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "liked": data.liked,
-        "question": question,
-        "kind": kind,
-        "answer": plain_text(answer),
+        "question": item.get("question", ""),
+        "kind": item.get("kind", "message"),
+        "answer": item.get("answer", ""),
     }
     path = _service.settings.index_dir / "feedback.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -320,7 +248,7 @@ def docs_html() -> str:
     return "".join(out)
 
 
-def rebuild(full: bool, progress=gr.Progress()):  # noqa: B008 (how Gradio injects a progress bar) -> tuple[str, str, list]:
+def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:  # noqa: B008 (Gradio injects progress)
     """Bring the index up to date (full=True re-embeds everything) and reload the answerer."""
     service = _service
     if service.rebuilding:
@@ -364,11 +292,12 @@ def build_demo() -> gr.Blocks:
                     autofocus=True,
                 )
                 send = gr.Button("提问", variant="primary", scale=1)
+            shown = gr.State({})
             gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
-            gr.ClearButton([box, chatbot], value="清空对话")
+            gr.ClearButton([box, chatbot, shown], value="清空对话")
             for trigger in (box.submit, send.click):
-                trigger(chat, [box, chatbot], [chatbot, box], api_visibility="private")
-            chatbot.like(record_feedback, [chatbot], None, api_visibility="private")
+                trigger(chat, [box, chatbot, shown], [chatbot, box, shown], api_visibility="private")
+            chatbot.like(record_feedback, [shown], None, api_visibility="private")
         with gr.Tab("指标表"):
             search = gr.Textbox(label="搜索", placeholder="按表名、指标、栏目或数值筛选，空格分隔多个词")
             table = gr.Dataframe(headers=RECORD_HEADERS, interactive=False, wrap=True, elem_id="qa-records")

@@ -10,25 +10,14 @@ verbatim run of one paragraph's repaired text, never crossing a paragraph or sec
 from __future__ import annotations
 
 import hashlib
-import re
 from bisect import bisect_right
 
 from .parse import Document
+from .sentences import split_sentences
 from .tables import row_sentences
 from .types import Block, Chunk
 
 MAX_CHARS = 200  # measured: 150…400 tried, 200 gave the best fused evidence recall
-# Closing quotes and brackets stay with the sentence they close.
-SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）)]*|$)")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a text, closing punctuation included."""
-    spans = []
-    for m in SENTENCE.finditer(text):
-        if m.end() > m.start() and text[m.start() : m.end()].strip():
-            spans.append((m.start(), m.end()))
-    return spans
 
 
 def pack(spans: list[tuple[int, int]], max_chars: int = MAX_CHARS, overlap: int = 1) -> list[tuple[int, int]]:

@@ -6,7 +6,7 @@ import re
 
 from .answer_base import AnswererBase
 from .constraints import figure_conflict, row_conflict
-from .figures import clauses, years_in
+from .figures import years_in
 from .lookup import (
     PROSE_MIN,
     TABLE_MIN,
@@ -20,6 +20,7 @@ from .lookup import (
     present,
 )
 from .quote import chunk_citation, figure_citation, index_of, list_item, multi_ask, narrower_or_broader, row_citation
+from .sentences import clauses
 from .types import Answer, Citation, TableRecord
 from .understand import Query
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .parse import Document
+from .sentences import clauses, sentences
 
 # Longer units first so 万平方米 wins over 平方米 and 人次 over 人.
 UNITS = sorted(
@@ -95,21 +96,9 @@ FIGURE = re.compile(
 )
 # A number with no measure word still counts when the sentence states it as a value ("死亡率为0.0012").
 BARE_FIGURE = re.compile(r"(?<=[为是达至到])(\d+\.\d+|\d+)(?![\d.]|\s?[年月日号%％])")
-SENTENCE_END = re.compile(r"(?<=[。！？；])")
-CLAUSE_END = re.compile(r"(?<=[，。；：！？])|(?<=[^\d],)")
 # A year after 较/比 is the comparison base, not the year the figure belongs to.
 YEAR = re.compile(r"(?<![较比])(?:19|20)\d{2}(?:年|-|—|～|~)")
 SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
-
-
-def sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences, keeping the closing punctuation."""
-    return [s for s in SENTENCE_END.split(text) if s.strip()]
-
-
-def clauses(sentence: str) -> list[str]:
-    """Split a sentence into clauses at Chinese commas and semicolons."""
-    return [c for c in CLAUSE_END.split(sentence) if c.strip()]
 
 
 def years_in(text: str) -> list[str]:

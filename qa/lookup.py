@@ -294,7 +294,7 @@ def match_figures(
 
 @lru_cache(maxsize=8192)
 def _clauses(sentence: str) -> tuple[str, ...]:
-    from .figures import clauses
+    from .sentences import clauses
 
     return tuple(clauses(sentence))
 

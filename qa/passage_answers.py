@@ -53,7 +53,7 @@ class PassageAnswers(AnswererBase):
         # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.
         listed = next(((d, p) for sc, d, p, _ in headed if sc >= 0.99 and len(self._children(d, p)) >= 2), None)
         where = " > ".join(top.section)
-        if listing and listed and top.section[: len(listed[1])] != listed[1]:
+        if listing and listed and len(self._children(top.doc, top.section)) < 2:
             own = self._section_chunks(*listed, 1)
             top = own[0] if own else top
             where = " > ".join(listed[1])

@@ -7,7 +7,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .figures import sentences
+from .sentences import sentences
 from .types import Citation, Figure, Hit, TableRecord
 from .understand import Query
 

@@ -9,7 +9,7 @@ from fakes import MemIndex
 
 from qa.answer import Answerer
 from qa.errors import BadQuestion
-from qa.figures import sentences
+from qa.sentences import sentences
 
 
 @pytest.fixture(scope="session")
@@ -339,7 +339,7 @@ def test_paraphrased_figure_question_finds_the_figure(answerer, question, figure
 
 @pytest.mark.parametrize(
     "question, figure",
-    [pytest.param(q, f, marks=pytest.mark.xfail(strict=False, reason=why)) for q, f, why in PARAPHRASES_FAILING],
+    [pytest.param(q, f, marks=pytest.mark.xfail(strict=True, reason=why)) for q, f, why in PARAPHRASES_FAILING],
 )
 def test_paraphrased_figure_question_still_failing(answerer, question, figure):
     a = answerer.ask(question)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
 import pytest
 
-# app.py is a script at the repository root, not part of the installed qa package.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import app  # noqa: E402
+import app
+from qa import render
 from qa.config import load_settings
 from qa.errors import BadQuestion, IndexBusy, ModelUnavailable, StoreUnavailable
 from qa.types import Answer, Citation, TableRecord
@@ -119,21 +117,23 @@ def test_figure_answer_leads_and_highlights_its_figure(service):
 
 def test_highlight_marks_whole_numbers_only():
     quote = "6.特种设备事故16起，表2-6列出6.5与6人、26人；6人"
-    assert app.highlight(quote, ["6"]) == "6.特种设备事故16起，表2-6列出6.5与<mark>6</mark>人、26人；<mark>6</mark>人"
+    assert (
+        render.highlight(quote, ["6"]) == "6.特种设备事故16起，表2-6列出6.5与<mark>6</mark>人、26人；<mark>6</mark>人"
+    )
 
 
 def test_figures_to_highlight_leave_out_years_and_passages():
     table = replace(FIGURE, answer="6（2022年实际数）；12（2021年实际数） —— 表2-1，“死亡人数”")
-    assert app.answer_figures(table) == ["12", "6"]
-    assert app.answer_figures(replace(FIGURE, kind="passage", answer="共建设10个项目")) == []
+    assert render.answer_figures(table) == ["12", "6"]
+    assert render.answer_figures(replace(FIGURE, kind="passage", answer="共建设10个项目")) == []
     computed = replace(FIGURE, kind="computed", answer="减少6人 —— 表2-1", working="12 − 6 = 6")
-    assert app.answer_figures(computed) == ["12", "6"]
+    assert render.answer_figures(computed) == ["12", "6"]
 
 
 def test_script_in_passage_and_question_is_shown_as_text(service):
     evil = "<script>alert(1)</script> **粗体** <img src=x onerror=alert(2)> & 6人"
     service.answerer = FakeAnswerer(replace(FIGURE, answer=f"6人 —— {evil}", citations=(cite(evil),)))
-    history, box = app.chat("<script>alert(3)</script>问题", [])
+    history, box, _ = app.chat("<script>alert(3)</script>问题", [])
     bubble, reply = history[0]["content"], history[1]["content"]
     assert box == ""
     assert "<script" not in reply and "<img" not in reply and "<script" not in bubble
@@ -144,9 +144,9 @@ def test_script_in_passage_and_question_is_shown_as_text(service):
 
 
 def test_copy_text_for_a_briefing():
-    assert app.copy_text(cite()) == f"据《{TITLE}》（第6页，{SECTION}）：“{FIGURE_QUOTE}”"
-    assert app.copy_text(cite(page=None)) == f"据《{TITLE}》（{SECTION}）：“{FIGURE_QUOTE}”"
-    assert app.copy_text(replace(cite(), title="")) == f"据《report.txt》（第6页，{SECTION}）：“{FIGURE_QUOTE}”"
+    assert render.copy_text(cite()) == f"据《{TITLE}》（第6页，{SECTION}）：“{FIGURE_QUOTE}”"
+    assert render.copy_text(cite(page=None)) == f"据《{TITLE}》（{SECTION}）：“{FIGURE_QUOTE}”"
+    assert render.copy_text(replace(cite(), title="")) == f"据《report.txt》（第6页，{SECTION}）：“{FIGURE_QUOTE}”"
 
 
 def test_computed_answer_shows_working_and_each_input(service):
@@ -213,9 +213,9 @@ def test_questions_during_a_rebuild_are_told_to_wait(service):
 
 
 def test_follow_ups_pass_the_earlier_questions(service):
-    history, _ = app.chat("2022年生产安全事故死亡人数", [])
-    history, _ = app.chat("", history)  # an error turn is not context
-    history, _ = app.chat("a < b & c", history)
+    history, _, _ = app.chat("2022年生产安全事故死亡人数", [])
+    history, _, _ = app.chat("", history)  # an error turn is not context
+    history, _, _ = app.chat("a < b & c", history)
     # Gradio hands the chat back with each content as a list of parts.
     as_sent = [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in history]
     app.respond("那2021年呢？", as_sent)
@@ -225,16 +225,16 @@ def test_follow_ups_pass_the_earlier_questions(service):
 
 
 def test_feedback_is_appended_as_json_lines(service):
-    history, _ = app.chat("<b>2022年</b>死亡人数", [])
-    app.record_feedback(history, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": True}))
-    app.record_feedback(history, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": False}))
+    history, _, shown = app.chat("<b>2022年</b>死亡人数", [], {})
+    app.record_feedback(shown, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": True}))
+    app.record_feedback(shown, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": False}))
     lines = (Path(service.settings.index_dir) / "feedback.jsonl").read_text("utf-8").splitlines()
     entries = [json.loads(line) for line in lines]
     assert [e["liked"] for e in entries] == [True, False]
     assert entries[0]["question"] == "<b>2022年</b>死亡人数"
     assert entries[0]["kind"] == "figure" and entries[0]["answer"] == "6人 —— 2022年各类生产安全事故死亡人数6人"
-    history, _ = app.chat("", history)
-    app.record_feedback(history, gr.LikeData(None, {"index": 3, "value": history[3]["content"], "liked": False}))
+    history, _, shown = app.chat("", history, shown)
+    app.record_feedback(shown, gr.LikeData(None, {"index": 3, "value": history[3]["content"], "liked": False}))
     last = json.loads((Path(service.settings.index_dir) / "feedback.jsonl").read_text("utf-8").splitlines()[-1])
     assert last == {**last, "question": "", "kind": "message", "answer": "请输入问题。"}
 
@@ -330,3 +330,9 @@ def test_main_rejects_malformed_auth(monkeypatch, capsys):
     monkeypatch.setenv("QA_AUTH", "nopassword")
     assert app.main() == 1
     assert "QA_AUTH" in capsys.readouterr().err
+
+
+def test_answer_as_plain_text_holds_the_answer_and_each_quoted_source():
+    text = render.answer_text(FIGURE)
+    assert "<" not in text and text.startswith(FIGURE.answer)
+    assert all(f"“{c.text.strip()}”" in text for c in FIGURE.citations)
