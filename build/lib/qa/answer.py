@@ -1,0 +1,269 @@
+"""The one entry point: question (+ history) -> Answer with citations, or not_found."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import replace
+
+from . import computed, metadata
+from .asks import split_asks
+from .combine import combine
+from .config import Settings, load_settings
+from .errors import BadQuestion
+from .figure_answers import FigureAnswers
+from .lookup import TermStats, figure_candidates, row_candidates, rows_of
+from .passage_answers import PassageAnswers
+from .quote import untracked_indicators
+from .types import Answer, Figure, Hit
+from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, resolve_followup, understand
+from .vocab import Vocabulary
+
+
+def check_question(question: str, limit: int) -> None:
+    """Raise BadQuestion, with a message for the user, for an empty, over-long or wordless question."""
+    if not question or not normalise(question):
+        raise BadQuestion("请输入问题。")
+    if len(question) > limit:
+        raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
+    if not re.search(r"[\w\u4e00-\u9fff]", normalise(question)):
+        raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
+
+
+class Answerer(FigureAnswers, PassageAnswers):
+    """Answers questions over an opened index (records, figures and a retriever)."""
+
+    def __init__(self, index, settings: Settings | None = None):
+        self.index = index
+        self.settings = settings or load_settings()
+        self.rows = row_candidates(rows_of(index.records))
+        self.figures = figure_candidates(index.figures)
+        self._figs_by_doc: dict[str, list[Figure]] = {}
+        for f in index.figures:
+            self._figs_by_doc.setdefault(f.doc, []).append(f)
+        self._paths: dict[tuple[str, tuple[str, ...]], int | None] = {}
+        for c in index.chunks:
+            for depth in range(1, len(c.section) + 1):
+                self._paths.setdefault((c.doc, c.section[:depth]), c.page)
+        self._chunks_by_section: dict[tuple, list] = {}
+        for c in index.chunks:
+            self._chunks_by_section.setdefault((c.doc, c.section), []).append(c)
+        texts = [c.text for c in index.chunks]
+        self.stats = TermStats(texts)
+        self._doc_years: dict[str, set[int]] = {}
+        for c in index.chunks:
+            self._doc_years.setdefault(c.doc, set()).update(int(y) for y in re.findall(r"((?:19|20)\d{2})年", c.text))
+        for r in index.records:
+            if r.year:
+                self._doc_years.setdefault(r.doc, set()).add(r.year)
+        self._by_sentence: dict[str, list[Figure]] = {}
+        self._by_paragraph: dict[tuple, list[Figure]] = {}
+        for f in index.figures:
+            self._by_sentence.setdefault(f.sentence, []).append(f)
+            self._by_paragraph.setdefault((f.doc, f.lines), []).append(f)
+        self.vocab = Vocabulary(texts + [d.get("title", "") for d in index.docs])
+        # The names the tables give their rows (indicators, census categories), longest first.
+        paths = [r.context.split("：", 1)[-1].split("；")[0].split(" > ") for r in index.records]
+        self.item_names = tuple(
+            sorted(
+                {r.indicator for r in index.records} | {seg for p in paths for seg in p} - {""}, key=len, reverse=True
+            )
+        )
+        # Each row name's enclosing categories (房屋建筑 holds 城镇住宅), so a sum does not count both.
+        self.item_parents: dict[str, set[str]] = {}
+        for p in paths:
+            for i, seg in enumerate(p):
+                # A census path repeats a name when its 中类 and 小类 are the same
+                # (历史灾害 > 年度自然灾害 > 年度自然灾害).
+                self.item_parents.setdefault(seg, set()).update(x for x in p[:i] if x != seg)
+        add_words(list(self.item_names))
+        self.titles = {d["name"]: d.get("title", d["name"]) for d in index.docs}
+        self._searches: dict[tuple, list[Hit]] = {}
+        self._position = {c.id: i for i, c in enumerate(index.chunks)}
+        self._untracked = untracked_indicators(index.records, index.chunks)
+        # Load the embedding model now, so the first question is not the one that waits for it.
+        self.index.search("报告", 1)
+        understand("2022年报告")  # and the tokenizer dictionaries
+        # The tables' 基数 column names the base year (比<基数年> asks for the change column).
+        bases = Counter(r.year for r in index.records if r.measure == "base" and r.year)
+        self.base_year = bases.most_common(1)[0][0] if bases else None
+        self.years = {d["name"]: d.get("report_year") or REPORT_YEAR for d in index.docs}
+        self._title_terms = {
+            d["name"]: set(content_terms(normalise(self.titles[d["name"]])))
+            | set(re.findall(r"(?:19|20)\d{2}", self.titles[d["name"]]))
+            for d in index.docs
+        }
+
+    # ---- public -------------------------------------------------------------------------------
+
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        """Answer one question; history is the user's earlier questions, oldest first."""
+        started = time.perf_counter()
+        check_question(question, self.settings.max_question_chars)
+        report_year = max(self.years.values(), default=REPORT_YEAR)
+        resolved = resolve_followup(question, list(history or []), report_year)
+        query = self._read(resolved, report_year)
+        own_years = {self.years[d] for d in query.docs}
+        if len(own_years) == 1 and report_year not in own_years:
+            # 去年/今年 are read against the date of the document the question names.
+            report_year = own_years.pop()
+            resolved = resolve_followup(question, list(history or []), report_year)
+            query = self._read(resolved, report_year)
+        asks = split_asks(resolved, report_year)
+        if len(asks) > 1:
+            answer = combine([self._answer(self._read(a, report_year)) for a in asks], asks)
+        else:
+            answer = self._answer(query)
+        resolved_info = {
+            "question": resolved,
+            "years": list(query.years),
+            "base_years": list(query.base_years),
+            "measures": list(query.measures),
+            "units": list(query.units),
+            "intent": query.intent,
+            "docs": list(query.docs),
+            "asks": asks if len(asks) > 1 else [],
+            "unknown_terms": list(query.unknown),
+        }
+        if query.year_note:
+            resolved_info["year_note"] = query.year_note
+            if answer.kind != "not_found":
+                answer = replace(answer, answer=f"{answer.answer}\n（{query.year_note}）")
+        return replace(
+            answer, question=question, resolved=resolved_info, latency_ms=(time.perf_counter() - started) * 1000
+        )
+
+    def _read(self, text: str, report_year: int) -> Query:
+        """Understand one ask, scoped to the documents it names, its terms checked against the documents."""
+        return self._vet(self._scope(understand(text, report_year, self.base_year)))
+
+    # ---- routing ------------------------------------------------------------------------------
+
+    def _scope(self, query: Query) -> Query:
+        """Limit the question to the documents it names by words of their titles that others lack."""
+        # A place named in a title (昆山市…报告) is the documents' own place, not another city to refuse.
+        # A word inside a row name the question names whole is that name's word (jieba tags 大型超市 as a place).
+        in_names = [p for p in query.places if any(p in n and n in query.text for n in self.item_names)]
+        query = replace(query, places=tuple(p for p in query.places if p not in in_names))
+        own = [p for p in query.places if any(p.rstrip("市县区省镇") in t for t in self.titles.values())]
+        if own:
+            query = replace(
+                query,
+                places=tuple(p for p in query.places if p not in own),
+                terms=tuple(t for t in query.terms if not any(t in p or p in t for p in own)),
+            )
+        if len(self._title_terms) < 2:
+            return query
+        shared = set.intersection(*self._title_terms.values())
+        named = {name for name, terms in self._title_terms.items() if any(t in query.original for t in terms - shared)}
+        if not named or len(named) == len(self._title_terms):
+            return query
+        words = set().union(*(self._title_terms[n] - shared for n in named))
+        return replace(query, docs=tuple(sorted(named)), terms=tuple(t for t in query.terms if t not in words))
+
+    def _printed_years(self, docs: tuple[str, ...]) -> set[int]:
+        """Years the (named) documents print anywhere: in text, tables and column headers."""
+        return set().union(*(self._doc_years.get(d, set()) for d in (docs or self._doc_years)))
+
+    def figures_near(self, f: Figure) -> list[Figure]:
+        """The prose figures of f's sentence and the next sentence of its paragraph, in reading order."""
+        para = self._by_paragraph.get((f.doc, f.lines), [])
+        sentences = list(dict.fromkeys(g.sentence for g in para))
+        at = sentences.index(f.sentence) if f.sentence in sentences else -1
+        keep = set(sentences[at : at + 2]) if at >= 0 else {f.sentence}
+        return [g for g in para if g.sentence in keep] or self.figures_in(f.sentence)
+
+    def figures_in(self, sentence: str) -> list[Figure]:
+        """The prose figures of one sentence, in reading order."""
+        return self._by_sentence.get(sentence, [])
+
+    def _vet(self, query: Query) -> Query:
+        """Mend one-character typos against the report's words; leave out terms no document prints."""
+        checked = self.vocab.check(query.terms, query.text)
+        # A mistyped word is not a place, whatever its tag said (避南 for 避难).
+        typed = [t for t, _ in checked.corrected]
+        places = tuple(p for p in query.places if not any(p in t or t in p for t in typed))
+        return replace(query, terms=checked.known, unknown=checked.unknown, places=places)
+
+    def _answer(self, query: Query) -> Answer:
+        """One ask -> its answer: the first route that answers it, in this order."""
+        routes = (
+            self._about_document,  # title page: 标题, 编制单位, 日期
+            self._nothing_known,  # no term the documents print
+            self._year_not_printed,  # a year no document has
+            self._where_discussed,  # section: 在哪部分
+            self._arithmetic,  # computed: sums, differences, what remains, target gap
+            self._who_or_where,  # a name or a place on the ground: a passage
+            self._figure_or_refusal,  # figure: a table cell or a prose figure; refusal naming what is missing
+        )
+        for route in routes:
+            answer = route(query)
+            if answer is not None:
+                return answer
+        return self._passage(query)  # passage: what the report says
+
+    # ---- routes: each returns an Answer, or None to pass the question on ------------------------
+
+    def _about_document(self, query: Query) -> Answer | None:
+        what = metadata.asked(query.original)
+        # Only when every other word of the question is a word of a title or of the ask itself ("编制单位").
+        if what and all(
+            any(t in title for title in self.titles.values()) or metadata.asks_word(t) for t in query.terms
+        ):
+            return metadata.answer(
+                query.original, what, [d for d in self.index.docs if not query.docs or d["name"] in query.docs]
+            )
+        return None
+
+    def _nothing_known(self, query: Query) -> Answer | None:
+        if not query.terms and query.unknown:
+            return self._not_found(query, f"报告中没有提到“{'、'.join(query.unknown)}”")
+        if not query.terms:
+            return self._not_found(query, "问题中没有可查找的内容，请说明要查的指标或事项")
+        return None
+
+    def _year_not_printed(self, query: Query) -> Answer | None:
+        printed = self._printed_years(query.docs)
+        absent = [y for y in query.years + query.base_years if y not in printed]
+        if not absent:
+            return None
+        # A year no document prints at all: nothing in the report can be that year's figure.
+        have = "、".join(f"{y}年" for y in sorted(printed) if y <= max(self.years.values()))
+        return self._not_found(query, f"报告没有{absent[0]}年的数据（报告给出数据的年份：{have}）")
+
+    def _where_discussed(self, query: Query) -> Answer | None:
+        return self._section(query) if query.intent == "section" else None
+
+    def _arithmetic(self, query: Query) -> Answer | None:
+        op = computed.operation(query)
+        two_years = len(query.years) + len(query.base_years) >= 2
+        if op is None and query.intent == "compare" and two_years:
+            op = "diff"  # 比 between two years with no arithmetic word asks for the difference
+        if op and (
+            query.intent == "compare"
+            or op in ("remain", "gap", "reach", "sum", "diff")
+            or two_years
+            or computed.ALL_YEARS.search(query.text)
+        ):
+            return computed.answer(self, query, op)
+        return None
+
+    def _who_or_where(self, query: Query) -> Answer | None:
+        if query.intent == "who" and query.unknown:
+            # A name, never a number; and a role the report never mentions has no name in it.
+            return self._not_found(query, f"报告中没有提到“{'、'.join(query.unknown)}”")
+        return self._passage(query) if query.intent in ("who", "place") else None
+
+    def _figure_or_refusal(self, query: Query) -> Answer | None:
+        if not (query.intent in ("figure", "compare") or query.years or query.measures):
+            return None
+        figure = self._figure(query)
+        if figure is not None:
+            return figure
+        if query.intent in ("figure", "compare") or query.places:
+            # Another place's figure asked (张浦镇…的降幅): a passage about the city would mislead.
+            return self._refuse_figure(query)
+        return None
+
+    # ---- shared by the answer kinds ---------------------------------------------------------------

@@ -1,0 +1,185 @@
+"""A message -> the asks in it: "X是多少？Y呢？" is two questions, "A和B各几座" is two.
+
+Each ask inherits the year and the subject of the ask before it when it names none of its own, and the
+request frame of a briefing ("我在整理材料，麻烦查一下…") is dropped. The patterns are about how
+people put several questions in one message, not about particular questions; the frame words are data
+in lexicon.toml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import LEXICON, any_of
+from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, normalise, pos_tags, rewrite
+
+ASK_MARK = any_of("asks", "question_words")
+EACH = re.compile(r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|分别")
+YEAR_WORDS = re.compile(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS))
+
+
+def drop_frame(text: str) -> str:
+    """Remove the request frame around the questions (我要写…材料，帮我查一下，…给我)."""
+    for pattern in LEXICON["frames"]["patterns"]:
+        text = re.sub(pattern, "，", text)
+    return text.strip("，,。 ")
+
+
+def _pieces(text: str) -> list[str]:
+    """Clauses at sentence and clause punctuation; an enumeration comma splits only between two asks."""
+    out: list[str] = []
+    for piece in re.split(r"[？?；;。！!\n，]|(?<!\d),|,(?!\d{3})", text):
+        piece = piece.strip(" ：:")
+        if not piece:
+            continue
+        sub = re.split(r"、", piece)
+        if len(sub) > 1 and all(ASK_MARK.search(s) for s in sub):
+            out.extend(s.strip() for s in sub if s.strip())
+        else:
+            out.append(piece)
+    return out
+
+
+def _each(ask: str) -> list[str]:
+    """'A和B各几座' -> ['A几座', 'B几座']; other asks unchanged."""
+    m = EACH.search(ask)
+    if not m:
+        return [ask]
+    head, tail = ask[: m.start()], re.sub(r"^(?:各|分别)(?:是|为|有|自)?", "", ask[m.start() :])
+    items = [i for i in re.split(r"和|与|及|以及|、|跟", head) if i.strip()]
+    if len(items) < 2:
+        return [head + tail]
+    return [i.strip() + tail for i in items]
+
+
+def split_asks(question: str, report_year: int) -> list[str]:
+    """The separate asks of one message, each made to stand alone; one element for a simple question."""
+    text = drop_frame(normalise(question))
+    pieces = _pieces(text)
+    asks: list[tuple[str, bool]] = []  # (ask, is an item of an enumeration: names its own subject)
+    context = ""
+    for piece in pieces:
+        if not ASK_MARK.search(piece) and not _bare_ask(piece):
+            context += piece + "，"  # a clause that only sets the scene belongs to the next ask
+            continue
+        items = _each(context + piece)
+        asks.extend((i, len(items) > 1 and k > 0) for k, i in enumerate(items))
+        context = ""
+    if context and asks:
+        asks[-1] = (asks[-1][0] + "，" + context.rstrip("，"), asks[-1][1])
+    if len(asks) <= 1:
+        return [question]
+    return _inherit(asks, report_year)
+
+
+def _bare_ask(piece: str) -> bool:
+    """A clause with a column word asks even without a question word ('2022年实际数').
+
+    Not one that states a figure ("目标是下降10%以上") or sets up a comparison ("跟2020年基数比")."""
+    if re.search(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?[^\d年]{0,2}$", piece) or re.search(
+        r"(?:跟|与|和|同|较|对)\S*(?:比|相比|比较)$", piece
+    ):
+        return False
+    return bool(re.search(r"目标|基数|实际数|降幅|增幅", piece))
+
+
+QUANTITY_NOUN = any_of("asks", "counting_nouns")
+GENERIC = any_of("asks", "which_figure")
+
+
+def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
+    """Give each ask the year and the subject of the one before when it names at most one word of its own."""
+    out: list[str] = []
+    prev_year, prev_subject, prev_tail = "", "", ""
+    for ask, item in asks:
+        ask = rewrite(ask)
+        years = YEAR_WORDS.findall(ask)
+        # A short term made of a which-figure word (建筑面积, 死亡人数) names no subject; a long one does.
+        own = [t for t in content_terms(YEAR_WORDS.sub(" ", ask)) if not (GENERIC.search(t) and len(t) <= 4)]
+        text = ask
+        short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
+        fresh = NEW_TOPIC.match(ask)  # 另外/此外 starts a question of its own
+        if (not own or short or (not item and not _names_a_thing(ask, own))) and prev_subject and not fresh:
+            # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
+            # counting noun, supplies that.
+            subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject
+            text = subject + text
+        elif prev_tail and re.search(r"呢[？?]?$", ask) and not ASK_MARK.search(re.sub(r"呢[？?]?$", "", ask)):
+            # "A有几个？B呢" asks of B what was asked of A.
+            text = re.sub(r"呢[？?]?$", "", text) + prev_tail
+        column_only = re.search(r"目标|要求|基数", ask) and not years
+        only_bases = years and all(re.search(rf"(?:比|较|跟|与|相比){re.escape(y)}", ask) for y in years)
+        # "比前年下降了多少" after "去年…": the year compared is the earlier ask's.
+        if prev_year and not column_only and (not years or (only_bases and not YEAR_PAIR.search(prev_year))):
+            text = prev_year + text
+        out.append(text)
+        if years and not only_bases:
+            prev_year = years[0] if re.search(r"\d|年", years[0]) else prev_year
+            pair = YEAR_PAIR.search(ask)
+            if pair:
+                prev_year = pair.group(0)  # "22年比21年": the next ask compares the same years
+        if own:
+            prev_subject = _subject(YEAR_WORDS.sub("", ask))
+        mark = ASK_MARK.search(text)
+        if mark and not text.endswith("呢"):
+            prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])
+    return out
+
+
+def _names_a_thing(ask: str, terms: list[str]) -> bool:
+    """True if one of the ask's own terms is a noun: "啥时候能建好" names nothing, "拿到学士学位的" does."""
+
+    def noun(term: str) -> bool:
+        # Anything but a verb, adverb, adjective or function word names something (刑事责任 is tagged l).
+        return any(f not in NOT_NAMES for _, f in pos_tags(term))
+
+    return any(noun(t) for t in terms)
+
+
+NOT_NAMES = {
+    "v",
+    "vd",
+    "vg",
+    "d",
+    "a",
+    "ad",
+    "ag",
+    "r",
+    "p",
+    "c",
+    "u",
+    "uj",
+    "ul",
+    "m",
+    "q",
+    "y",
+    "e",
+    "o",
+    "f",
+    "t",
+    "zg",
+}
+
+
+def _subject(ask: str) -> str:
+    """The words of an ask before its question word: what it is about."""
+    m = ASK_MARK.search(ask)
+    head = ask[: m.start()] if m else ask
+    head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
+    head = re.split(r"(?:比|较|相比)(?![例重])", head)[0]  # "…比多创建了": the comparison is not the subject
+    head = PLACE_VERB.sub("", head.strip("，,：: "))
+    head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要)+$", "", head)
+    # What was asked of the subject (投入资金, 建筑面积) is not the subject.
+    while (m := GENERIC_END.search(head)) and m.start() > 0:
+        head = re.sub(r"的$", "", head[: m.start()])
+    return head
+
+
+YEAR_PAIR = re.compile(f"(?:{YEAR_WORDS.pattern})\\s*(?:比|较|和|与|相比)\\s*(?:{YEAR_WORDS.pattern})")
+GENERIC_END = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(LEXICON["asks"]["which_figure"], key=len, reverse=True))) + ")$"
+)
+NEW_TOPIC = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["new_topic"])) + ")")
+
+
+PLACE_VERB = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["place_words"])) + ")$")

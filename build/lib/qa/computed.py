@@ -1,0 +1,438 @@
+"""Computed answers: sums, differences, change against the base year, percentage change, what remains,
+target attainment. Inputs are looked up like any figure; arithmetic is done here, never by guessing.
+
+The answer leads with the result, then the formula, then each input with its own citation. The words that
+ask for each operation are data (lexicon.toml [operations]).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .lexicon import LEXICON, any_of
+from .lookup import (
+    PROSE_MIN,
+    TABLE_MIN,
+    base_unit,
+    decimals,
+    format_number,
+    match_figures,
+    match_rows,
+    names_the_figure,
+)
+from .quote import figure_citation, list_item, row_citation
+from .types import Answer, Citation, Figure, TableRecord
+from .understand import YEAR_TEXT, Query, content_terms
+
+OPS = tuple((op, tuple(LEXICON["operations"][op])) for op in ("remain", "gap", "reach", "more", "sum", "pct", "diff"))
+ALL_YEARS = any_of("operations", "all_years")
+FOUND = any_of("operations", "found")
+FIXED = any_of("operations", "fixed")
+TO_WORDS = LEXICON["operations"]["to"]
+FROM_TO = any_of("operations", "to")
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One input of a computation: its label, the number as printed and its source."""
+
+    label: str
+    raw: str
+    value: float
+    unit: str
+    citation: Citation
+
+
+def operation(query: Query) -> str | None:
+    """The arithmetic the question asks for, or None."""
+    for op, words in OPS:
+        if any(w in query.original or w in query.text for w in words):
+            return op
+    return None
+
+
+def answer(ctx, query: Query, op: str) -> Answer | None:
+    """A computed answer for the question, or None when its inputs are not all in the report."""
+    if op == "remain":
+        return _remain(ctx, query)
+    if op in ("gap", "reach"):
+        return _against_target(ctx, query, op)
+    years = list(query.years) + [y for y in query.base_years if y not in query.years]
+    row = _row(ctx, query)
+    if ALL_YEARS.search(query.original) and row is not None and len(years) < 2:
+        years = sorted({r.year for r in row if r.measure == "actual" and r.value is not None and r.year is not None})
+    if len(years) >= 2:
+        return _over_years(ctx, query, op, years, row)
+    parts = _parts(ctx, query)
+    if len(parts) >= 2:
+        return _over_parts(ctx, query, op, parts)
+    if op in ("diff", "pct"):
+        return _from_to(ctx, query, op)
+    return None
+
+
+def _from_to(ctx, query: Query, op: str) -> Answer | None:
+    """A change printed as its two ends in one clause: '31家…整合至22家' -> 减少9家."""
+    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+        if m.score < PROSE_MIN:
+            continue
+        figs = ctx.figures_in(m.figures[0].sentence)
+        for a, b in zip(figs, figs[1:]):
+            if a.clause != b.clause and not b.clause.startswith(tuple(TO_WORDS)):
+                continue
+            if base_unit(a.unit) != base_unit(b.unit) or a.value is None or b.value is None:
+                continue
+            between = a.sentence[
+                a.sentence.find(a.raw) + len(a.raw) : a.sentence.find(b.raw, a.sentence.find(a.raw) + len(a.raw))
+            ]
+            if len(between) <= 16 and FROM_TO.search(between):
+                ops = [_from_figure(a, ctx, "原"), _from_figure(b, ctx, "现")]
+                return _result(query, op, ops, "")
+    return None
+
+
+def _row(ctx, query: Query, terms=None) -> list[TableRecord] | None:
+    rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
+    return rows[0].records if rows and rows[0].score >= TABLE_MIN else None
+
+
+def _cell(row: list[TableRecord], year: int) -> TableRecord | None:
+    for measure in ("actual", "base", "count"):
+        for r in row:
+            if r.year == year and r.measure == measure and r.value is not None:
+                return r
+    return None
+
+
+def _from_cell(r: TableRecord, ctx, label: str = "") -> Operand:
+    # A text cell (">20%" as a target) is an input for its citation only: NaN never passes for a number.
+    value = r.value if r.value is not None else math.nan
+    return Operand(label or f"{r.year}年", r.raw, value, r.unit, row_citation(r, ctx))
+
+
+def _from_figure(f: Figure, ctx, label: str) -> Operand:
+    return Operand(label, f.raw, f.value, f.unit, figure_citation(f, ctx))
+
+
+def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | None:
+    """The same quantity in two or more years: from one table row, else from parallel prose sentences."""
+    if row is not None:
+        found = [_cell(row, y) for y in years]
+        cells = [c for c in found if c is not None]
+        if len(cells) == len(found):
+            ops = [_from_cell(c, ctx) for c in cells]
+            # Against the base year the table prints the change itself: quote it as printed.
+            later = max(years)
+            printed = next(
+                (
+                    r.raw
+                    for r in row
+                    if r.measure == "change"
+                    and r.year == later
+                    and r.value is not None
+                    and any(c.measure == "base" for c in cells)
+                ),
+                "",
+            )
+            return _result(query, op, ops, f"{row[0].table}，“{row[0].indicator}”", printed)
+    if len(years) != 2:
+        return None
+    pair = _prose_pair(ctx, query, years[0], years[1])
+    if pair is None:
+        return None
+    ga, gb = pair
+    return _result(query, op, [_from_figure(ga, ctx, f"{years[0]}年"), _from_figure(gb, ctx, f"{years[1]}年")], "")
+
+
+def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | None:
+    """Two prose figures of the same unit for two years; a yearly series is printed in parallel sentences."""
+    fa = match_figures(query, ctx.figures, ctx.stats, year=y1)[:6]
+    fb = match_figures(query, ctx.figures, ctx.stats, year=y2)[:6]
+    best, best_score = None, 0.0
+    for ma in fa:
+        for mb in fb:
+            if ma.score < PROSE_MIN or mb.score < PROSE_MIN or ma is mb:
+                continue
+            for ga in ma.figures:
+                for gb in mb.figures:
+                    if ga is gb or base_unit(ga.unit) != base_unit(gb.unit):
+                        continue
+                    if query.units and base_unit(ga.unit) not in query.units:
+                        continue
+                    shape = fuzz.ratio(re.sub(r"[\d.]+", "", ga.clause), re.sub(r"[\d.]+", "", gb.clause)) / 100
+                    together = 0.3 if ga.lines == gb.lines else 0.0
+                    score = ma.score + mb.score + together + 0.6 * shape
+                    if score > best_score:
+                        best, best_score = (ga, gb), score
+    return best
+
+
+def _parts(ctx, query: Query) -> list[str]:
+    """The items an operation runs over: 'A和B加起来' -> [A, B]; 'A、B、C一共' -> [A, B, C].
+
+    Names the tables give their rows are found whole first, since a name may hold 和 or 、 itself
+    (政府专职和企事业专职消防队伍与装备)."""
+    text = YEAR_TEXT.sub(" ", query.text)
+    # The question's last operation word ends the items: "A加上B总共…" runs over A and B.
+    cut = max([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
+    head = text[:cut]
+    named = _named_items(head, getattr(ctx, "item_names", ()))
+    parents = getattr(ctx, "item_parents", {})
+    # A category named beside its own members ("房屋建筑四类（城镇住宅、…）") is their heading, not an item.
+    named = [n for n in named if not any(n in parents.get(m, ()) for m in named)]
+    if len(named) >= 2:
+        return named
+    cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
+    head = text[:cut]
+    items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)", head) if i.strip()]
+    if any(re.search(r"\d", i) for i in items):
+        return []  # the question quotes the report's figures: its items are not names to look up
+    return [i for i in items if content_terms(i)] if len(items) >= 2 else []
+
+
+def _named_items(text: str, names: tuple[str, ...]) -> list[str]:
+    """Row names found whole in the text, longest first and not overlapping, in reading order."""
+    taken = [False] * len(text)
+    found: list[tuple[int, str]] = []
+    for name in names:
+        if len(name) < 2:
+            continue
+        start = text.find(name)
+        while start >= 0:
+            if not any(taken[start : start + len(name)]):
+                taken[start : start + len(name)] = [True] * len(name)
+                found.append((start, name))
+            start = text.find(name, start + 1)
+    return [n for _, n in sorted(found)]
+
+
+def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
+    """Several named quantities, each looked up on its own with the words shared by the question."""
+    whole = set(parts) <= set(getattr(ctx, "item_names", ()))
+    # Words before the first item name the kind of thing every item is ("普查中A和B"), unless each
+    # item is a row's whole name already.
+    shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 and not whole else ()
+    # "D级和C级危房": the noun after the last item is every item's noun.
+    first, last = content_terms(parts[0]), content_terms(parts[-1])
+    tail = last[1:] if not whole and len(first) == 1 and len(last) >= 2 else ()
+    operands: list[Operand] = []
+    for i, part in enumerate(parts):
+        own = ctx.vocab.check(content_terms(part) + (tail if i < len(parts) - 1 else ()), part).known
+        terms = tuple(dict.fromkeys(own if i == 0 else tuple(shared) + own))
+        if not own:
+            return None
+        others = {t for j, other in enumerate(parts) if j != i for t in content_terms(other)}
+        marks = tuple(t for t in own if t not in others) or own  # what tells this part from the others
+        label = re.sub(r"^(?:的|是|了)|(?:的|是|了)$", "", part.strip(" ，,"))
+        label = label if len(label) <= 12 else marks[-1]
+        operand = _lookup(ctx, query, terms, marks, label)
+        if (
+            operand is not None
+            and operands
+            and terms != own
+            and (
+                not _same_unit(operand.unit, operands[0].unit)
+                or any((o.raw, o.citation.text) == (operand.raw, operand.citation.text) for o in operands)
+            )
+        ):
+            operand = _lookup(ctx, query, own, marks, label)  # the shared words led to another figure
+        if operand is None:
+            return None
+        operands.append(operand)
+    if len({(o.raw, o.citation.text, o.label) for o in operands}) < len(operands):
+        return None
+    return _result(query, op, operands, "")
+
+
+def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], label: str = "") -> Operand | None:
+    """The one figure a part names: a table cell or the prose figure whose list item names it."""
+    rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
+    figs = match_figures(query, ctx.figures, ctx.stats, terms=terms)
+    row = rows[0] if rows and rows[0].score >= TABLE_MIN else None
+    fig = figs[0] if figs and figs[0].score >= PROSE_MIN else None
+    if row and (not fig or row.score >= fig.score):
+        rec = (_cell(row.records, query.years[0]) if query.years else None) or next(
+            (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None
+        )
+        return _from_cell(rec, ctx, rec.indicator) if rec else None
+    if fig:
+        label = label or own[-1]
+        unit_ok = lambda g: not query.units or base_unit(g.unit) in query.units  # noqa: E731
+        # A figure printed right after the part's own word ("安置类1.3万余件") beats a better clause that
+        # only lists the word ("（被服类、安置类、装具类）26个品种5.6万余件").
+        for m in figs[:5]:
+            if m.score < PROSE_MIN:
+                break
+            # "2个中心避难场所和11个固定…" counts the noun after each number; "D级危房217处" the one before.
+            right = [f for f in m.figures if unit_ok(f) and any(t in _noun_after(f) for t in own)] or [
+                f
+                for f in m.figures
+                if names_the_figure(own, f)
+                and unit_ok(f)
+                and not _noun_after(f).strip("，。；、,")
+                and any(t in re.split(r"[，。；：、,]", f.subject)[-1] for t in own)
+            ]
+            if right:
+                return _from_figure(right[0], ctx, label)
+        named = [f for f in fig.figures if any(t in _noun_after(f) for t in own)] or [
+            f for f in fig.figures if any(t in list_item(f) for t in own)
+        ]
+        pool = named or fig.figures
+        f = next((g for g in pool if unit_ok(g)), pool[0])
+        return _from_figure(f, ctx, label)
+    return None
+
+
+def _noun_after(f: Figure) -> str:
+    """The words after a figure up to the next number: what '2个中心避难场所和11个…' counts."""
+    at = f.clause.find(f.raw)
+    rest = f.clause[at + len(f.raw) :] if at >= 0 else ""
+    return re.split(r"[\d、，。；：,;]", rest, maxsplit=1)[0]
+
+
+def _remain(ctx, query: Query) -> Answer | None:
+    """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条."""
+    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+        if m.score < PROSE_MIN:
+            continue
+        f0 = m.figures[0]
+        # The total and the part done may sit in neighbouring sentences of one paragraph.
+        same = [f for f in ctx.figures_near(f0) if not query.units or base_unit(f.unit) in query.units]
+        found = next(
+            (
+                f
+                for f in same
+                if FOUND.search(f.clause[: f.clause.find(f.raw) + 1]) and not FIXED.search(f.subject[-6:])
+            ),
+            None,
+        )
+        if found is None and f0 in same and not FIXED.search(f0.subject[-6:]):
+            found = f0  # a total the question names (共培养…272名，其中获得…57人)
+        if found is None:
+            continue
+        after = same[same.index(found) + 1 :]
+        fixed = next((f for f in after if FIXED.search(f.subject) and _same_unit(f.unit, found.unit)), None)
+        if fixed is None:
+            continue
+        a, b = _from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")
+        left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
+        unit = base_unit(found.unit)
+        said = "发现" if FOUND.search(found.clause[: found.clause.find(found.raw) + 1]) else "共"
+        done = re.sub(r"^(其中|已)", "", fixed.clause.rstrip("，,；。"))
+        text = (
+            f"还有{format_number(left)}{unit}（{said}{found.raw}，其中{done}；"
+            f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）"
+        )
+        return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
+    return None
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Measure words a person takes for one another (人/名, 家/个)."""
+    a, b = base_unit(a), base_unit(b)
+    return a == b or b in LEXICON["units"].get(a, ())
+
+
+def _against_target(ctx, query: Query, op: str) -> Answer | None:
+    """An indicator's actual or change against its planned target, read in the target's direction."""
+    row = _row(ctx, query)
+    if row is None:
+        return None
+    year = (
+        query.years[0] if query.years else max((r.year for r in row if r.year and r.measure == "actual"), default=None)
+    )
+    target = next((r for r in row if r.measure == "target"), None)
+    actual = next((r for r in row if r.year == year and r.measure == "actual"), None)
+    change = next((r for r in row if r.year == year and r.measure == "change"), None)
+    if target is None or actual is None:
+        return None
+    m = re.match(r"^([<>≥≤])?\s*(\d+(?:\.\d+)?)\s*(%?)", target.raw)
+    if not m:
+        return None
+    sign, tval, pct = m.group(1) or "", float(m.group(2)), m.group(3)
+    ind = actual.indicator
+    cites = [row_citation(actual, ctx)]
+    if pct and ind.endswith("下降") and change is not None and change.value is not None:
+        # A ">20%" target on a 下降 indicator is met by the fall (降幅), not by the level.
+        fall = -change.value
+        met = fall > tval if sign in (">", "") else fall >= tval
+        gap = round(fall - tval, 2)
+        text = (
+            f"{'已达到' if met else '未达到'}：{year}年比基数下降{format_number(abs(change.value))}%，"
+            f"规划目标下降{target.raw}，{'超出' if gap >= 0 else '相差'}{format_number(abs(gap))}个百分点"
+        )
+        return _computed(
+            query,
+            text,
+            f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}",
+            [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")],
+        )
+    if actual.value is None:
+        return None
+    if ind.endswith("降至") or sign in ("<", "≤"):
+        met = actual.value <= tval
+        rule = f"{actual.raw} ≤ {format_number(tval)}"
+    else:
+        met = actual.value >= tval
+        rule = f"{actual.raw} ≥ {format_number(tval)}"
+    text = f"{'已达到' if met else '未达到'}：{year}年实际数{actual.raw}，规划目标{target.raw}（{ind}）"
+    return _computed(query, text, rule, [], cites)
+
+
+def _result(query: Query, op: str, ops: list[Operand], source: str, printed_change: str = "") -> Answer:
+    """Lead with the result, then the formula over the printed inputs."""
+    unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
+    if not unit and query.units and query.units[0] != "%":
+        unit = query.units[0]  # a table of counts prints bare numbers; the question names the unit
+    scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
+    places = max(decimals(o.raw) for o in ops)
+    inputs = "，".join(f"{o.label}{o.raw}" for o in ops)
+    if op == "sum" or (op not in ("diff", "pct", "more") and len(ops) > 2):
+        total = round(sum(o.value for o in ops), places)
+        res = f"{format_number(total)}{scale}{unit}"
+        formula = " + ".join(o.raw for o in ops) + f" = {format_number(total)}"
+        return _computed(query, f"合计{res}（{inputs}；{formula}）", formula, ops, source=source)
+    a, b = (ops[0], ops[1])
+    first, last = (b, a) if _later(a, b) else (a, b)  # change runs from the earlier to the later
+    diff = round(last.value - first.value, places)
+    pct = (last.value - first.value) / first.value * 100 if first.value else None
+    pct_text = f"{'下降' if diff < 0 else '增长'}{format_number(abs(round(pct, 2)))}%" if pct is not None else ""
+    if printed_change:
+        pct_text = f"{'下降' if printed_change.startswith('-') else '增长'}{printed_change.lstrip('-+')}（表中所列）"
+    if op == "more":
+        big, small = (a, b) if a.value >= b.value else (b, a)
+        res = f"{big.label}多，比{small.label}多{format_number(abs(diff))}{scale}{unit}"
+        formula = f"{big.raw} - {small.raw} = {format_number(abs(diff))}"
+        return _computed(query, f"{res}（{inputs}）", formula, ops, source=source)
+    word = "减少" if diff < 0 else ("增加" if diff > 0 else "持平，变化")
+    formula = f"{last.raw} - {first.raw} = {format_number(diff)}"
+    if pct is not None:
+        formula += f"；({last.raw} - {first.raw}) / {first.raw} × 100% = {format_number(round(pct, 2))}%"
+    if op == "pct" and pct is not None:
+        text = f"{pct_text}（{word}{format_number(abs(diff))}{scale}{unit}；{inputs}）"
+    else:
+        text = f"{word}{format_number(abs(diff))}{scale}{unit}（{pct_text}；{inputs}）"
+    return _computed(query, text, formula, ops, source=source)
+
+
+def _later(a: Operand, b: Operand) -> bool:
+    ya, yb = re.match(r"(\d{4})年", a.label), re.match(r"(\d{4})年", b.label)
+    return bool(ya and yb and int(ya.group(1)) > int(yb.group(1)))
+
+
+def _computed(
+    query: Query, text: str, formula: str, ops: list[Operand], cites: list[Citation] | None = None, source: str = ""
+) -> Answer:
+    citations = list(cites or [])
+    for o in ops:
+        if o.citation not in citations:
+            citations.append(o.citation)
+    if source:
+        text += f" —— {source}"
+    return Answer(
+        question=query.original, answer=text, kind="computed", citations=tuple(citations[:5]), working=formula
+    )

@@ -1,0 +1,129 @@
+"""Qualifiers a question states, as constraints a candidate fact must not contradict.
+
+A candidate is rejected only on an explicit contradiction: the question names a place the fact's
+sentence, paragraph and section never name, or a sector (…领域/行业/系统) they never name; asks what was
+actually spent or done where the fact is a plan (拟投入); asks for a whole year where the fact is printed
+for part of one; or asks for one year where the fact is an aggregate over several. Everything else is
+left to the scoring. The words are data (lexicon.toml [status], [periods] and [sectors]).
+
+The question's qualifiers are read once per question (asked()); each candidate is then only compared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .figures import years_in
+from .lexicon import LEXICON, any_of
+from .types import Figure, TableRecord
+from .understand import NOT_PLACES, OWN_PLACES, YEAR_TEXT, Query, pos_tags, synonyms_of
+
+# "…领域的", "…系统": a sector the figure must be about, not a word to match loosely.
+SECTOR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:" + "|".join(LEXICON["sectors"]["suffixes"]) + r")(?:的|里|中|内)?")
+GENERIC_SECTOR = re.compile("^(?:" + "|".join(LEXICON["sectors"]["not_a_sector"]) + ")")
+PLANNED = any_of("status", "planned")
+ASKED_ACTUAL = any_of("status", "asked_actual")
+PART_YEAR = any_of("periods", "part_year")
+WHOLE_YEAR = any_of("periods", "whole_year")
+AGGREGATE = any_of("periods", "aggregate")
+WHOLE_CITY = tuple(LEXICON["own_places"]["whole_city"])
+YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20)\d{2}年")
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Why a candidate cannot be the figure asked for, said so the user learns what the report has."""
+
+    kind: str  # place | sector | status | period
+    note: str
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The qualifiers one question states."""
+
+    places: tuple[str, ...]
+    sectors: tuple[str, ...]
+    actual: bool  # asks for an outcome (实际花了), not a plan
+    whole_year: bool
+    part_year: str  # 上半年 … or ""
+    one_year: bool  # names exactly one year, and no aggregate over years
+
+
+@lru_cache(maxsize=1024)
+def asked(query: Query) -> Asked:
+    """Read the question's qualifiers once; candidates are then only compared against them."""
+    q = query.original
+    sectors = []
+    for m in SECTOR.finditer(q):
+        sector = _without_leading_place(m.group(1))
+        if len(sector) >= 2 and not GENERIC_SECTOR.match(sector):
+            sectors.append(sector)
+    part = PART_YEAR.search(q)
+    return Asked(
+        places=query.places,
+        sectors=tuple(sectors),
+        actual=bool(ASKED_ACTUAL.search(q)) and not PLANNED.search(q),
+        whole_year=bool(WHOLE_YEAR.search(q)),
+        part_year=part.group(0) if part else "",
+        one_year=len(query.years) == 1 and not AGGREGATE.search(q) and not query.base_years,
+    )
+
+
+def _without_leading_place(words: str) -> str:
+    """'22年冶金工贸' -> '冶金工贸'; a year or the city in front of a sector is not part of it."""
+    words = re.sub(rf"^(?:{YEAR_TEXT.pattern}|去年|前年|今年|年)", "", words)
+    tags = pos_tags(words)
+    while tags and (tags[0][0] in WHOLE_CITY or (tags[0][1] == "ns" and tags[0][0] not in OWN_PLACES + NOT_PLACES)):
+        words = words[len(tags[0][0]) :]
+        tags = tags[1:]
+    return words
+
+
+def _place_named(place: str, text: str) -> bool:
+    """The place, or its name without 市/镇 (a pattern match may have taken a character too many)."""
+    bare = re.sub(r"(市|县|镇|省|区|街道)$", "", place)
+    forms = {place[i:] for i in range(len(place) - 1)} | {bare[i:] for i in range(len(bare) - 1)}
+    return any(len(f) >= 2 and f in text for f in forms)
+
+
+def check(
+    query: Query, before: str, clause: str, sentence: str, where: str = "", by_year: bool = False
+) -> Contradiction | None:
+    """The first qualifier of the question that the fact contradicts, or None.
+
+    before: the fact's words before its number; clause and sentence: where it is printed; where: its
+    paragraph lead, section path and table title (which may name a place for all the text under them);
+    by_year: the fact has a column per year (a table row), so no year is hidden in an aggregate."""
+    a = asked(query)
+    context = sentence + where
+    for p in a.places:
+        if not _place_named(p, context + clause):
+            return Contradiction("place", f"报告没有“{p}”的分项数字，只有全市的")
+    for s in a.sectors:
+        if not any(f in context + clause for f in synonyms_of(s)):
+            return Contradiction("sector", f"报告没有“{s}”领域的分项数字")
+    if a.actual and PLANNED.search(before):
+        return Contradiction("status", f"报告只给出计划数（“{clause.strip('，；。')}”），没有实际完成或支出的数字")
+    if a.whole_year and PART_YEAR.search(context + clause):
+        return Contradiction("period", "报告只给出部分时段的数字，没有全年的")
+    if a.part_year and a.part_year not in context + clause:
+        return Contradiction("period", f"报告没有{a.part_year}的数字")
+    if a.one_year and not by_year:
+        own_years = set(years_in(before))
+        span = YEAR_SPAN.search(sentence) or (len(set(years_in(sentence))) >= 2 and AGGREGATE.search(before))
+        if len(own_years) != 1 and span:
+            return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
+    return None
+
+
+def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
+    """check() for a table row: its indicator and rendered row, under its table and section."""
+    return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
+
+
+def figure_conflict(query: Query, f: Figure) -> Contradiction | None:
+    """check() for a prose figure: its words before the number, clause and sentence, under its paragraph."""
+    return check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}")

@@ -1,0 +1,230 @@
+"""Figure answers: a table row's cells or a prose clause's figures, and the refusal that says what is missing."""
+
+from __future__ import annotations
+
+import re
+
+from .answer_base import AnswererBase
+from .constraints import figure_conflict, row_conflict
+from .figures import years_in
+from .lookup import (
+    PROSE_MIN,
+    TABLE_MIN,
+    FigureMatch,
+    RowMatch,
+    base_unit,
+    indicator_precision,
+    match_figures,
+    match_rows,
+    pick_columns,
+    present,
+)
+from .quote import chunk_citation, figure_citation, index_of, list_item, multi_ask, narrower_or_broader, row_citation
+from .sentences import clauses
+from .types import Answer, Citation, TableRecord
+from .understand import Query
+
+
+class FigureAnswers(AnswererBase):
+    """The figure and refusal answers of the Answerer (a mixin: it reads the Answerer's indexes)."""
+
+    def _figure(self, query: Query) -> Answer | None:
+        rows = match_rows(query, self.rows, self.stats)
+        figs = match_figures(query, self.figures, self.stats)
+        row = rows[0] if rows else None
+        fig = figs[0] if figs else None
+        strict = query.intent == "passage"  # a passage question needs a clear figure to be answered with one
+        t_min, p_min = (TABLE_MIN + 0.15, PROSE_MIN + 0.2) if strict else (TABLE_MIN, PROSE_MIN)
+        # A table row is preferred when it is about as good: it is structured and has every column.
+        # Columns only a table has (目标, 基数, 降幅) or a question naming a table settle it for the table.
+        table_asked = (
+            bool(set(query.measures) & {"target", "base", "change"})
+            or "表" in query.text
+            or (
+                row is not None
+                and indicator_precision(row.indicator, query.text, self.stats) >= 0.7
+                and (not query.units or any(base_unit(r.unit) in query.units for r in row.records))
+            )
+        )
+        margin = 1.0 if table_asked else 0.1
+        if row and row.score >= t_min and (not fig or row.score >= fig.score - margin):
+            cells, note = pick_columns(query, row.records)
+            if cells and any(c.raw not in ("", "/") for c in cells):
+                return self._table_answer(query, row, cells)
+            # The row is the quantity asked but lacks the year: only prose printed for that year may answer.
+            if (
+                fig
+                and fig.score >= p_min
+                and (not query.years or any(str(y) in years_in(fig.figures[0].sentence) for y in query.years))
+            ):
+                return self._prose_answer(query, fig, figs)
+            return self._not_found(query, note or self._empty_note(row, cells), row_citation(row.records[0], self))
+        # A "what" question that names only a column word (有什么制度要求) is answered by a table row or a
+        # passage, not by a number picked out of running text.
+        if fig and fig.score >= p_min and not (strict and not query.years and not query.units):
+            return self._prose_answer(query, fig, figs)
+        return None
+
+    def _empty_note(self, row: RowMatch, cells: list[TableRecord]) -> str:
+        shown = "、".join(f"{c.column}为“{c.raw or '空'}”" for c in cells) or "相应栏目为空"
+        return f"表中“{row.indicator}”的{shown}，报告未给出该数据"
+
+    def _table_answer(self, query: Query, row: RowMatch, cells: list[TableRecord]) -> Answer:
+        cells = [c for c in cells if c.raw]
+        said = self._untracked.get((cells[0].doc, cells[0].indicator))
+        if (
+            said is not None
+            and all(c.value is None for c in cells if c.measure != "target")
+            and any(c.measure != "target" for c in cells)
+        ):
+            # The table only repeats a threshold (">15%") and the text says the figure is not collected.
+            shown = "、".join(f"{c.column}“{c.raw}”" for c in cells)
+            return Answer(
+                question=query.original,
+                kind="not_found",
+                answer=f"报告中未找到该问题的答案：报告称该指标尚未统计（表中{shown}只是目标值写法，不是统计数）。",
+                citations=(chunk_citation(said, self), row_citation(cells[0], self)),
+            )
+        lead = "；".join(f"{c.raw}（{c.column}）" for c in cells)
+        r0 = cells[0]
+        text = f"{lead} —— {r0.table}，“{r0.indicator}”"
+        cites = [row_citation(r0, self)]
+        if said is not None and any(c.measure != "target" for c in cells):
+            text += "\n注意：报告另称该指标尚未统计，见所附出处。"
+            cites.append(chunk_citation(said, self))
+        cites += self._restatements(r0, cells)
+        cites += self._hit_citations(query, exclude={c.text for c in cites})
+        return Answer(question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]))
+
+    def _restatements(self, r0: TableRecord, cells: list[TableRecord]) -> list[Citation]:
+        """Prose sentences that print the same figures as the row (for a fuller quote)."""
+        core = re.sub(r"(下降|降至|率)$", "", r0.indicator)
+        out: list[Citation] = []
+        for f in self._figs_by_doc.get(r0.doc, []):
+            if (
+                any(f.raw.startswith(c.raw.lstrip("-")) for c in cells if c.value is not None)
+                and core[:6] in f.sentence
+            ):
+                c = figure_citation(f, self)
+                if c.text not in {o.text for o in out}:
+                    out.append(c)
+        return out[:2]
+
+    def _prose_answer(self, query: Query, best: FigureMatch, ranked: list[FigureMatch]) -> Answer:
+        f0 = best.figures[0]
+        chosen, leading = [best], [best]
+        units_seen = {base_unit(f.unit) for f in best.figures}
+        covered = {t for t in query.terms if present(t, f0.clause)}
+        sentence_clauses = clauses(f0.sentence)
+        # Add clauses of the same sentence that answer another part of the question (a figure in another
+        # asked measure word, or new terms of a question asking several things): they lead too. An
+        # elaboration right after (涉及…/其中…) or a same-unit neighbour on the same terms is quoted as context.
+        for m in ranked[1:]:
+            g = m.figures[0]
+            if g.sentence != f0.sentence or g.lines != f0.lines or m in chosen:
+                continue
+            m_units = {base_unit(f.unit) for f in m.figures}
+            own_terms = {t for t in query.terms if present(t, g.clause)}
+            adjacent = abs(index_of(sentence_clauses, g.clause) - index_of(sentence_clauses, f0.clause)) == 1
+            answers_more = (query.units and (m_units - units_seen) & set(query.units)) or (
+                multi_ask(query) and own_terms - covered
+            )
+            context = adjacent and (
+                re.match(r"^(涉及|其中|包括|占|合计|共)", g.clause) or (m_units & units_seen and own_terms)
+            )
+            if answers_more or context:
+                chosen.append(m)
+                if answers_more:
+                    leading.append(m)
+                units_seen |= m_units
+                covered |= own_terms
+        order = {c: i for i, c in enumerate(sentence_clauses)}
+        chosen.sort(key=lambda m: order.get(m.figures[0].clause, 99))
+        figs = [f for m in leading for f in m.figures]
+        if query.units:
+            # The measure word filters the best clause; clauses added for other parts of the question stay.
+            wanted = [
+                f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units or f not in best.figures
+            ]
+            figs = wanted or figs
+        # In an enumeration (…、26.13公里航道、…) keep the items the question names.
+        named = [f for f in figs if any(present(t, list_item(f)) for t in query.terms)]
+        figs = named or figs
+        lead_figs = "、".join(list(dict.fromkeys(f.raw for f in figs))[:4])
+        pieces, last = [], None
+        for m in chosen:
+            at = order.get(m.figures[0].clause, -9)
+            if last is not None and at != last + 1:
+                pieces.append("……")
+            pieces.append(m.figures[0].clause)
+            last = at
+        quote = "".join(pieces).rstrip("，；。：")
+        text = f"{lead_figs} —— {quote}"
+        others = self._also(query, best, ranked)
+        if others:
+            text += "\n另见：" + "；".join(others)
+        cites = [figure_citation(f0, self)]
+        cites += self._hit_citations(query, exclude={cites[0].text})
+        return Answer(
+            question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]), also=tuple(others)
+        )
+
+    def _also(self, query: Query, best: FigureMatch, ranked: list[FigureMatch]) -> list[str]:
+        """The same quantity printed differently elsewhere (另见…), so no figure is picked silently."""
+        f0 = best.figures[0]
+        units = {base_unit(f.unit) for f in best.figures}
+        out = []
+        for m in ranked[1:8]:
+            g = m.figures[0]
+            if g.sentence == f0.sentence or m.score < 0.9 * best.score:
+                continue
+            if not units & {base_unit(f.unit) for f in m.figures}:
+                continue
+            if {f.raw for f in m.figures} & {f.raw for f in best.figures}:
+                continue
+            if narrower_or_broader(f0.subject, g.subject):
+                continue
+            # The other printing must itself name what the best clause names (综合救援队伍 is not 专业…队伍).
+            own = [t for t in query.terms if present(t, f0.clause)]
+            shared = sum(self.stats.idf(t) for t in own if present(t, g.clause))
+            if own and shared < 0.75 * sum(self.stats.idf(t) for t in own):
+                continue
+            out.append(f"{g.clause.rstrip('，；。')}（{' > '.join(g.section[-2:])}）")
+        return out[:2]
+
+    def _refuse_figure(self, query: Query) -> Answer:
+        said = self._contradicted(query)
+        if said is not None:
+            return said
+        rows = match_rows(query, self.rows, self.stats)
+        # Name the table row only when it is the quantity asked and the year is what is missing.
+        if rows and rows[0].score >= TABLE_MIN and query.years:
+            recs = rows[0].records
+            years = sorted({r.year for r in recs if r.year})
+            have = "、".join(f"{y}年" for y in years)
+            note = (
+                f"报告表格中“{recs[0].indicator}”只有{have}的数据"
+                if years
+                else f"报告表格中“{recs[0].indicator}”没有对应数据"
+            )
+            return self._not_found(query, note, row_citation(recs[0], self))
+        hits = self._search(query, "keyword")
+        near = hits[0].chunk if hits else None
+        if near is not None:
+            where = " > ".join(near.section[-2:])
+            return self._not_found(query, f"报告中没有这一数字；相关内容见“{where}”", chunk_citation(near, self))
+        return self._not_found(query, "报告中没有这一数字")
+
+    def _contradicted(self, query: Query) -> Answer | None:
+        """A refusal saying which qualifier of the question the best figure lacks, with that figure cited."""
+        rows = [r for r in match_rows(query, self.rows, self.stats, constrain=False)[:1] if r.score >= TABLE_MIN]
+        figs = [f for f in match_figures(query, self.figures, self.stats, constrain=False)[:1] if f.score >= PROSE_MIN]
+        candidates: list[RowMatch | FigureMatch] = [*rows, *figs]
+        best = max(candidates, key=lambda m: m.score, default=None)
+        if best is None:
+            return None
+        if isinstance(best, RowMatch):
+            why, cite = row_conflict(query, best.records[0]), row_citation(best.records[0], self)
+        else:
+            why, cite = figure_conflict(query, best.figures[0]), figure_citation(best.figures[0], self)
+        return self._not_found(query, why.note, cite) if why else None

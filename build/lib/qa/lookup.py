@@ -1,0 +1,381 @@
+"""Exact figure lookup over table records and prose figures, and arithmetic over what was looked up.
+
+Candidates are scored by how much of the question's meaning (IDF-weighted content terms, with the
+domain synonyms) they carry, then checked against the year, unit and place asked for. A candidate that
+does not carry the question is not offered: the caller refuses instead of giving a nearby number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .constraints import figure_conflict, row_conflict
+from .figures import years_in
+from .types import Figure, TableRecord
+from .understand import Query, content_terms, synonyms_of
+
+TABLE_MIN = 0.62  # below this a table row does not carry the question
+PROSE_MIN = 0.55  # below this a prose clause does not carry the question (benchmarks/calibrate.py)
+
+UNIT_PREFIX = re.compile(r"^[万亿千]?[余多]?")
+
+
+def base_unit(unit: str) -> str:
+    """'万余件' -> '件', '万元' -> '元', '%' stays."""
+    return UNIT_PREFIX.sub("", unit) or unit
+
+
+class TermStats:
+    """Document frequencies of terms over the report's sentences, for IDF weights."""
+
+    MAX_TEXTS = 5000
+
+    def __init__(self, texts: list[str]):
+        # Document frequencies are ratios: an even sample of a large corpus gives the same weights
+        # while keeping each new term's count to a few thousand substring tests.
+        step = max(1, len(texts) // self.MAX_TEXTS)
+        self.texts = [t.lower() for t in texts[::step]]
+        self.n = max(1, len(self.texts))
+        self._cache: dict[str, float] = {}
+
+    def idf(self, term: str) -> float:
+        if term not in self._cache:
+            forms = [f.lower() for f in synonyms_of(term)]
+            df = sum(1 for t in self.texts if any(f in t for f in forms))
+            self._cache[term] = math.log((self.n + 1) / (df + 0.5))
+        return self._cache[term]
+
+    def weight(self, term: str) -> float:
+        """How much a term says about which fact is meant: its IDF.
+
+        Halving the weight of verbs (拿到, 筹, 赔: the report says 获得, 筹措, 赔付) was measured on the dev
+        sets and gained nothing (written sets +1 item, public −1, generated −0.1 point), so every term
+        counts by its IDF alone."""
+        return self.idf(term)
+
+
+ASIDE = re.compile(r"（[^）]{1,12}）|\([^)]{1,12}\)")
+
+
+@lru_cache(maxsize=65536)
+def _forms(text: str) -> tuple[str, str]:
+    """The text lower-cased, and also without short bracketed asides ('化工（危化品）企业' -> '化工企业')."""
+    low = text.lower()
+    return low, ASIDE.sub("", low)
+
+
+def present(term: str, text: str) -> bool:
+    """True if the term or one of its synonyms occurs in the text."""
+    low, bare = _forms(text)
+    return any(f.lower() in low or f.lower() in bare for f in synonyms_of(term))
+
+
+def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: TermStats) -> tuple[float, set[str]]:
+    """IDF-weighted share of the terms found in the candidate; each layer counts with its weight."""
+    total = sum(stats.weight(t) for t in terms)
+    if total <= 0:
+        return 0.0, set()
+    got, found = 0.0, set()
+    for t in terms:
+        w = max((weight for text, weight in layers if present(t, text)), default=0.0)
+        if not w and len(t) >= 4:
+            # A long compound counts half when its head word occurs (交通运输 -> 交通).
+            w = 0.5 * max((weight for text, weight in layers if t[:2] in text.lower()), default=0.0)
+        if w >= 0.5 or (w and len(terms) == 1):
+            found.add(t)
+        got += stats.weight(t) * w
+    return got / total, found
+
+
+def _bigrams(text: str) -> set[str]:
+    low, bare = _forms(text)
+    return {t[i : i + 2] for t in (low, bare) for i in range(len(t) - 1)}
+
+
+class Candidates:
+    """Items (table rows or figure clauses) with a character-bigram index, so a question only scores the
+    items that contain one of its terms: cost grows with the matches, not with the corpus."""
+
+    def __init__(self, items: list, texts: list[str]):
+        self.items = items
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        for i, text in enumerate(texts):
+            for bg in _bigrams(text):
+                self.postings[bg].add(i)
+
+    def matching(self, terms: tuple[str, ...]) -> list:
+        found: set[int] = set()
+        for t in terms:
+            forms = [f.lower() for f in synonyms_of(t)] + ([t[:2].lower()] if len(t) >= 4 else [])
+            for f in forms:
+                if len(f) < 2:
+                    continue
+                sets = [self.postings.get(f[i : i + 2], set()) for i in range(len(f) - 1)]
+                found |= set.intersection(*sets)
+        return [self.items[i] for i in sorted(found)]
+
+
+def figure_candidates(figures: list[Figure]) -> Candidates:
+    """Figures grouped by clause, indexed by the clause and the one before it."""
+    by_clause: dict[tuple, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_clause[(f.doc, f.lines, f.sentence, f.clause)].append(f)
+    groups = list(by_clause.values())
+    return Candidates(groups, [previous_clause(g[0].sentence, g[0].clause) + g[0].clause for g in groups])
+
+
+def row_candidates(rows: dict[tuple, list[TableRecord]]) -> Candidates:
+    """Table rows indexed by everything the row scoring looks at."""
+    groups = list(rows.values())
+    texts = [
+        " ".join([g[0].indicator, g[0].context, g[0].table, " ".join(g[0].section)] + [r.column for r in g])
+        for g in groups
+    ]
+    return Candidates(groups, texts)
+
+
+@dataclass
+class RowMatch:
+    """A table row matched to a question."""
+
+    score: float
+    records: list[TableRecord]
+    found: set[str] = field(default_factory=set)
+
+    @property
+    def indicator(self) -> str:
+        return self.records[0].indicator
+
+
+@dataclass
+class FigureMatch:
+    """A prose clause matched to a question, with the figures it holds."""
+
+    score: float
+    figures: list[Figure]
+    found: set[str] = field(default_factory=set)
+
+
+def _year_ok(query: Query, text: str) -> float:
+    """Multiplier for how well a sentence's years fit the years asked."""
+    if not query.years:
+        return 1.0
+    named = years_in(text)  # years after 较/比 are comparison bases and do not count
+    if any(str(y) in named for y in query.years):
+        return 1.05
+    return 0.35 if named else 0.8
+
+
+def _unit_ok(query: Query, unit: str) -> float:
+    if not query.units:
+        return 1.0
+    # A figure counted in another measure word is not the figure asked for (229个网格 is not a count of 名).
+    return 1.1 if base_unit(unit) in query.units or unit in query.units else 0.45
+
+
+def rows_of(records: list[TableRecord]) -> dict[tuple, list[TableRecord]]:
+    """Group cell records by their table row."""
+    rows: dict[tuple, list[TableRecord]] = defaultdict(list)
+    for r in records:
+        rows[(r.doc, r.table, r.row, r.lines)].append(r)
+    return rows
+
+
+@lru_cache(maxsize=16384)
+def indicator_terms(indicator: str) -> tuple[str, ...]:
+    """Content terms of an indicator name, without its direction word (下降/降至)."""
+    return content_terms(re.sub(r"(下降|降至)$", "", indicator))
+
+
+def indicator_precision(indicator: str, question: str, stats: TermStats) -> float:
+    """IDF-weighted share of the indicator's terms that the question names.
+
+    A term the question names only in part counts by the share of its character bigrams the question
+    holds: the tokenizer knows whole indicator names as words, and "事故" names a part of "事故起数"."""
+    terms = indicator_terms(indicator)
+    total = sum(stats.idf(t) for t in terms) or 1.0
+    asked = _bigrams(question)
+    hit = 0.0
+    for t in terms:
+        if present(t, question) or (len(t) >= 3 and t[:2] in question):
+            hit += stats.idf(t)
+        elif len(t) >= 3:
+            grams = {t[i : i + 2] for i in range(len(t) - 1)}
+            hit += stats.idf(t) * len(grams & asked) / len(grams)
+    return hit / total
+
+
+def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool = True) -> list[RowMatch]:
+    """Table rows ranked by how well their indicator carries the question."""
+    terms = terms if terms is not None else query.terms
+    if not isinstance(rows, Candidates):
+        rows = row_candidates(rows)
+    out = []
+    for recs in rows.matching(terms):
+        r0 = recs[0]
+        if query.docs and r0.doc not in query.docs:
+            continue
+        context_path = r0.context.split("：", 1)[-1].split("；", 1)[0]
+        cell_text = " ".join(r.raw for r in recs if r.value is None and len(r.raw) > 4)
+        layers = [
+            (r0.indicator, 1.0),
+            (context_path, 0.85),
+            (cell_text, 0.8),
+            (r0.table, 0.7),
+            (" ".join(r.column for r in recs), 0.6),
+            (" ".join(r0.section), 0.45),
+        ]
+        cov, found = coverage(terms, layers, stats)
+        precision = indicator_precision(r0.indicator, query.text, stats)
+        score = 0.75 * cov + 0.25 * precision
+        ind_terms = indicator_terms(r0.indicator)
+        head = re.sub(r"(下降|降至)$", "", r0.indicator)[-2:]
+        if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and head not in query.text:
+            # The question names only a modifier of the indicator ("地区生产总值" of "亿元地区生产总值…死亡率").
+            score *= 0.6
+        # Every row has a % change column, so % speaks for a row only when a share is asked.
+        units = {base_unit(r.unit) for r in recs if r.unit} - {""}
+        units = units if "%" in query.units else units - {"%"}
+        if query.units and units:
+            score *= max(_unit_ok(query, u) for u in units)
+        if constrain and row_conflict(query, r0):
+            continue
+        out.append(RowMatch(score, recs, found))
+    return sorted(out, key=lambda m: -m.score)
+
+
+SHORTLIST = 400  # clauses scored in full, of those whose own words carry the question best
+
+
+def match_figures(
+    query: Query, figures, stats: TermStats, terms=None, year=None, constrain: bool = True
+) -> list[FigureMatch]:
+    """Prose clauses holding figures, ranked by how well they carry the question."""
+    terms = terms if terms is not None else query.terms
+    if not isinstance(figures, Candidates):
+        figures = figure_candidates(figures)
+    # The clause and the one before it (which often holds the subject) must carry the question, not just
+    # the sentence around it: a long sentence mentions many things. That cheap test also shortlists.
+    shortlist = []
+    for figs in figures.matching(terms):
+        f0 = figs[0]
+        if query.docs and f0.doc not in query.docs:
+            continue
+        local = previous_clause(f0.sentence, f0.clause) + f0.clause
+        local_cov, found = coverage(terms, [(local, 1.0)], stats)
+        if local_cov > 0:
+            shortlist.append((local_cov, found, local, figs))
+    shortlist.sort(key=lambda x: -x[0])
+    out = []
+    for local_cov, found, local, figs in shortlist[:SHORTLIST]:
+        f0 = figs[0]
+        ctx_cov, ctx_found = coverage(
+            terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (" ".join(f0.section), 0.5)], stats
+        )
+        if ctx_cov <= 0 or local_cov <= 0:
+            continue
+        cov = ctx_cov * (0.7 + 0.3 * local_cov)
+        if not any(names_the_figure(terms, f) for f in figs):
+            cov *= 0.5
+        if year is not None:
+            mult = 1.05 if str(year) in years_in(f0.sentence) else 0.3
+        else:
+            mult = _year_ok(query, f0.sentence)
+        mult *= max(_unit_ok(query, f.unit) for f in figs)
+        if constrain and all(figure_conflict(query, f) for f in figs):
+            continue
+        out.append(FigureMatch(cov * mult, figs, found))
+    return sorted(out, key=lambda m: -m.score)
+
+
+@lru_cache(maxsize=8192)
+def _clauses(sentence: str) -> tuple[str, ...]:
+    from .sentences import clauses
+
+    return tuple(clauses(sentence))
+
+
+def previous_clause(sentence: str, clause: str) -> str:
+    """The clause before this one in its sentence, or ''."""
+    parts = _clauses(sentence)
+    for i, c in enumerate(parts):
+        if c == clause:
+            return parts[i - 1] if i else ""
+    return ""
+
+
+def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
+    """A question term names what the figure counts: it ends the words before it or follows its unit."""
+    before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
+    before = re.split(r"[，。；：、,]", before)[-1]
+    start = f.clause.find(f.raw)
+    after = f.clause[start + len(f.raw) : start + len(f.raw) + 10] if start >= 0 else ""
+    for t in terms:
+        for form in synonyms_of(t):
+            if (
+                before.endswith(form)
+                or (before and form in before[-len(form) - 6 :])
+                or after.startswith(form)
+                or (form in after[:8])
+            ):
+                return True
+    return False
+
+
+def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[list[TableRecord], str]:
+    """The cells of a row the question asks for; '' or a note saying what the row lacks."""
+    years = [year] if year else list(query.years)
+    measures = list(query.measures)
+    if not measures and not years:
+        # A bare indicator name: its latest actual figure first, with that year's change, then the rest.
+        latest = max((r.year for r in records if r.measure in ("actual", "count") and r.year and r.raw), default=None)
+        first = [r for r in records if latest and r.year == latest and r.measure in ("actual", "change")]
+        return first + [r for r in records if r.raw and r not in first], ""
+    chosen: list[TableRecord] = []
+    note = ""
+    row_years = sorted({r.year for r in records if r.year})
+    if years:
+        for y in years:
+            if measures == ["target"]:
+                break  # a target has no year: the year belongs to another part of the question
+            cells = [
+                r
+                for r in records
+                if r.year == y
+                and (
+                    not measures
+                    or r.measure in measures
+                    or (r.measure in ("actual", "base") and "target" not in measures)
+                )
+            ]
+            if not cells:
+                kinds = "、".join(f"{ry}年" for ry in row_years)
+                note = f"表中该指标只有{kinds}的数据，没有{y}年的数据" if row_years else f"表中没有{y}年的数据"
+                return [], note
+            if not measures or measures == ["actual"]:
+                # The year's actual figure, with the change the table prints beside it.
+                cells = [r for r in cells if r.measure in ("actual", "base", "change")] or cells
+            chosen.extend(cells)
+        chosen.extend(r for r in records if r.measure == "target" and "target" in measures and r not in chosen)
+    else:
+        chosen = [r for r in records if r.measure in measures or (r.measure == "count" and "actual" in measures)]
+        if "change" in measures:
+            chosen = [r for r in records if r.measure in measures or r.measure == "actual"]
+        if not chosen:
+            chosen = [r for r in records if r.raw]
+    return chosen, note
+
+
+def format_number(value: float) -> str:
+    """A computed number without trailing zeros: 0.40 -> 0.4, 50.00 -> 50."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def decimals(raw: str) -> int:
+    m = re.search(r"\.(\d+)", raw)
+    return len(m.group(1)) if m else 0

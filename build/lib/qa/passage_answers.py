@@ -1,0 +1,168 @@
+"""Passage and section answers: the passages that carry a question, and where the report discusses it."""
+
+from __future__ import annotations
+
+import re
+
+from .answer_base import AnswererBase
+from .lexicon import LEXICON, any_of
+from .lookup import coverage
+from .quote import best_sentence, chunk_citation, dedupe_hits, heading_citation, is_heading_chunk
+from .types import Answer, Hit
+from .understand import Query
+
+LOCATION = any_of("asks", "location_marks")
+LISTING = re.compile(LEXICON["intents"]["listing"])
+PASSAGE_MIN = 0.30  # below this even a passage answer would be a guess
+
+
+class PassageAnswers(AnswererBase):
+    """The passage and section answers of the Answerer (a mixin: it reads the Answerer's indexes)."""
+
+    def _passage(self, query: Query) -> Answer:
+        literal = self._literal_hits(query)
+        searched = self._search(query)
+        headed = self._heading_matches(query)
+        section = [Hit(c, 0.0) for c in self._section_chunks(headed[0][1], headed[0][2], 12)] if headed else []
+        # Rerank the union by how much of the question each chunk carries; quoted titles and search rank help.
+        prior = {h.chunk.id: 0.8 for h in literal}
+        for rank, h in enumerate(searched):
+            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.8 / (1 + rank)
+        for h in section:
+            prior[h.chunk.id] = prior.get(h.chunk.id, 0.0) + 0.35 * headed[0][0]
+        pool = dedupe_hits(literal + searched + section)
+        scored = [
+            (
+                coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.5)], self.stats)[0]
+                + prior.get(h.chunk.id, 0.0),
+                h,
+            )
+            for h in pool
+        ]
+        hits = [h for _, h in sorted(scored, key=lambda x: -x[0])]
+        if not hits:
+            return self._not_found(query, "报告中没有找到相关内容")
+        best_cov = max(
+            coverage(query.terms, [(h.chunk.text, 1.0), (" ".join(h.chunk.section), 0.8)], self.stats)[0]
+            for h in hits[:3]
+        )
+        if best_cov < PASSAGE_MIN:
+            return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
+        top = hits[0].chunk
+        listing = bool(LISTING.search(query.original))
+        # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.
+        listed = next(((d, p) for sc, d, p, _ in headed if sc >= 0.99 and len(self._children(d, p)) >= 2), None)
+        where = " > ".join(top.section)
+        if listing and listed and len(self._children(top.doc, top.section)) < 2:
+            own = self._section_chunks(*listed, 1)
+            top = own[0] if own else top
+            where = " > ".join(listed[1])
+        whole = self._section_chunks(top.doc, top.section, 12)
+        # A short section is quoted whole (the answer often spans its 一是…二是…, or a list asked for with
+        # 哪些/哪几); otherwise the best three chunks.
+        limit, n = (1600, 5) if listing else (900, 3)
+        shown = whole if top in whole and sum(len(c.text) for c in whole) <= limit else [h.chunk for h in hits[:n]]
+        body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
+        lead = best_sentence(query, top.text)
+        children = (
+            self._children(*listed)
+            if listing and listed and where == " > ".join(listed[1])
+            else self._children(top.doc, top.section)
+        )
+        if listing and len(children) >= 2:
+            # A section's opening asked for its items ("六项重点工程都是哪些"): its sub-headings are the list.
+            lead = "、".join(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.、．]?\s*", "", c) for c in children)
+        if query.intent == "place":
+            # Where a thing stands: the sentence naming its place, from the best few passages.
+            lead = max(
+                (best_sentence(query, h.chunk.text, LOCATION) for h in hits[:3]),
+                key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if LOCATION.search(s) else 0),
+            )
+        text = f"{lead}\n\n（出处：{where}）\n\n{body}"
+        cites = [chunk_citation(h.chunk, self) for h in hits[:5]]
+        if listing and len(children) >= 2:
+            # Each listed item cites its own heading, so the list can be checked against the report.
+            path = listed[1] if listed and where == " > ".join(listed[1]) else top.section
+            heads = [
+                heading_citation(c, self, path + (child,))
+                for child in children
+                for c in self._opening(top.doc, path + (child,))
+            ]
+            cites = heads[:3] + [c for c in cites if c not in heads][:2]
+        return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
+
+    def _section(self, query: Query) -> Answer:
+        hits = self._search(query)
+        headed = self._heading_matches(query)
+        places: list[tuple[str, tuple[str, ...], int | None]] = []
+        for place in [(d, p, pg) for _, d, p, pg in headed] + [
+            (h.chunk.doc, h.chunk.section, h.chunk.page) for h in hits
+        ]:
+            if place[1] and place[:2] not in [x[:2] for x in places]:
+                places.append(place)
+        if not places:
+            return self._not_found(query, "报告中没有找到相关章节")
+        several = len({d for d, _, _ in places[:3]}) > 1
+        lines = [
+            (f"《{self.titles.get(d, d)}》" if several else "") + " > ".join(p) + (f"（第{pg}页）" if pg else "")
+            for d, p, pg in places[:3]
+        ]
+        tables = {h.chunk.text.split(" 第", 1)[0] for h in hits[:3] if h.chunk.kind == "table_row"}
+        lead = "；".join(sorted(tables)) + "，位于 " if tables else ""
+        text = f"{lead}{lines[0]}" + ("\n其他相关位置：" + "；".join(lines[1:]) if len(lines) > 1 else "")
+        cites = [heading_citation(c, self, p) for d, p, _ in places[:3] for c in self._opening(d, p)]
+        cites += [chunk_citation(h.chunk, self) for h in hits if chunk_citation(h.chunk, self) not in cites]
+        return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
+
+    def _heading_matches(self, query: Query) -> list[tuple[float, str, tuple[str, ...], int | None]]:
+        """(score, doc, section path, page) whose own heading carries the question, best first."""
+        scored, by_path = [], {}
+        for (doc, path), page in self._paths.items():
+            if query.docs and doc not in query.docs:
+                continue
+            if path not in by_path:
+                by_path[path] = coverage(query.terms, [(path[-1], 1.0), (" ".join(path[:-1]), 0.5)], self.stats)[0]
+            if by_path[path] >= 0.5:
+                scored.append((by_path[path], doc, path, page))
+        return sorted(scored, key=lambda x: (-x[0], -len(x[2])))[:3]
+
+    def _children(self, doc: str, path: tuple[str, ...]) -> list[str]:
+        """The headings directly under one section, in reading order."""
+        return [p[-1] for d, p in self._paths if d == doc and len(p) == len(path) + 1 and p[: len(path)] == path]
+
+    def _opening(self, doc: str, path: tuple[str, ...]) -> list:
+        """The first text chunk at or under a section: its own, or its first sub-section's."""
+        own = self._section_chunks(doc, path, 1)
+        if own:
+            return own
+        return next(
+            (
+                [c]
+                for c in self.index.chunks
+                if c.doc == doc and c.section[: len(path)] == path and c.kind != "table_row" and not is_heading_chunk(c)
+            ),
+            [],
+        )
+
+    def _section_chunks(self, doc: str, path: tuple[str, ...], n: int) -> list:
+        """The first n text chunks of one section of one document, in reading order."""
+        return [
+            c for c in self._chunks_by_section.get((doc, path), []) if c.kind != "table_row" and not is_heading_chunk(c)
+        ][:n]
+
+    def _literal_hits(self, query: Query) -> list[Hit]:
+        """Chunks holding a quoted title or document number from the question verbatim."""
+        spans = re.findall(
+            r"《([^》]{2,})》|“([^”]{2,})”|\"([^\"]{2,})\"|([\u4e00-\u9fff]{1,6}〔\d{4}〕\d+号)", query.original
+        )
+        literals = [next(x for x in grp if x) for grp in spans]
+        out = []
+        for lit in literals:
+            found = [
+                c
+                for c in self.index.chunks
+                if lit in c.text and not is_heading_chunk(c) and (not query.docs or c.doc in query.docs)
+            ]
+            found.sort(key=lambda c: -coverage(query.terms, [(c.text, 1.0)], self.stats)[0])
+            out += [Hit(c, 2.0) for c in found[:3]]
+        return out

@@ -1,0 +1,100 @@
+"""Answer -> HTML for the chat, and Answer -> plain text for copying: pure functions, testable without Gradio.
+
+Everything a document or a question supplies is escaped as text; only the markup written here is HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .types import Answer, Citation
+
+KIND_LABELS = {"figure": "数字", "computed": "计算", "passage": "段落", "not_found": "未找到"}
+
+CITE_HEADINGS = {"computed": "算式中各数的出处", "not_found": "报告中相近的内容"}
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def text_html(text: str) -> str:
+    """Text shown as text: escaped, line breaks kept, no blank line (which would end an HTML block)."""
+    return html.escape(text.strip(), quote=False).replace("\n", "<br>")
+
+
+def plain_text(content: str) -> str:
+    """Text back from the app's own markup (a question's bubble, an answer's lead)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", content.replace("<br>", "\n")))
+
+
+def answer_figures(answer: Answer) -> list[str]:
+    """The numbers an answer states (not years), to highlight in its quotes."""
+    if answer.kind not in ("figure", "computed"):
+        return []
+    lead = answer.answer.split("——", 1)[0] + " " + answer.working
+    found = [m.group() for m in NUMBER.finditer(lead) if lead[m.end() : m.end() + 1] != "年"]
+    return sorted(set(found), key=len, reverse=True)
+
+
+def highlight(quote: str, figures: list[str]) -> str:
+    """The quote escaped as text, each figure wrapped in <mark> where it stands as a whole number."""
+    escaped = text_html(quote)
+    if not figures:
+        return escaped
+    # Whole numbers only: not inside 2022 or 6.5, nor a heading's "6." or a table name's "2-1".
+    pattern = re.compile(r"(?<![A-Za-z\d.,-])(" + "|".join(re.escape(f) for f in figures) + r")(?![\d.．、]|[,-]\d)")
+    return pattern.sub(r"<mark>\1</mark>", escaped)
+
+
+def copy_text(cite: Citation) -> str:
+    """A citation as it is pasted into a briefing."""
+    where = "，".join(x for x in (f"第{cite.page}页" if cite.page else "", cite.section) if x)
+    return f"据《{cite.title or cite.doc}》（{where}）：“{cite.text.strip()}”"
+
+
+def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
+    a, b = cite.lines
+    lines = f"第{a}行" if a == b else f"第{a}–{b}行"
+    head = " · ".join(
+        x for x in (f"《{cite.title or cite.doc}》", cite.section, f"第{cite.page}页" if cite.page else "", lines) if x
+    )
+    return (
+        f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {html.escape(head, quote=False)}'
+        f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
+        f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>'
+    )
+
+
+def render_answer(answer: Answer) -> str:
+    """One answer as HTML: the answer first, then working, 另见 and the citations."""
+    figures = answer_figures(answer)
+    parts = [
+        f'<div class="qa-answer" data-kind="{answer.kind}">',
+        f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>'
+        f"{text_html(answer.answer)}</div>",
+    ]
+    if answer.working:
+        parts.append(f'<div class="qa-working">算式：{text_html(answer.working)}</div>')
+    also = [a for a in answer.also if a not in answer.answer]
+    if also:
+        parts.append('<div class="qa-also">另见：' + "；".join(text_html(a) for a in also) + "</div>")
+    if answer.citations:
+        parts.append(f'<div class="qa-cites-head">{CITE_HEADINGS.get(answer.kind, "出处")}：</div>')
+        cites = [render_citation(n, c, figures) for n, c in enumerate(answer.citations, start=1)]
+        shown = len(cites) if answer.kind == "computed" else 1  # every input of a computation stays in view
+        parts += cites[:shown]
+        if cites[shown:]:
+            more = "".join(cites[shown:])
+            parts.append(f"<details><summary>更多出处（{len(cites) - shown}）</summary>{more}</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def answer_text(answer: Answer) -> str:
+    """An answer as plain text, ready to paste: the answer, its working, then each quotation with its source."""
+    lines = [answer.answer.strip()]
+    if answer.working:
+        lines.append(f"算式：{answer.working}")
+    for n, cite in enumerate(answer.citations, start=1):
+        lines.append(f"[{n}] {copy_text(cite)}")
+    return "\n".join(lines)

@@ -1,0 +1,28 @@
+"""Sentences and clauses of Chinese text: the one splitter the chunker, the figure extractor and quotes share."""
+
+from __future__ import annotations
+
+import re
+
+# Closing quotes and brackets stay with the sentence they close (“完成了。”).
+SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）)]*|$)")
+CLAUSE_END = re.compile(r"(?<=[，。；：！？])|(?<=[^\d],)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text, closing punctuation included."""
+    spans = []
+    for m in SENTENCE.finditer(text):
+        if m.end() > m.start() and text[m.start() : m.end()].strip():
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph, keeping their closing punctuation."""
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def clauses(sentence: str) -> list[str]:
+    """Split a sentence into clauses at Chinese commas, semicolons and colons."""
+    return [c for c in CLAUSE_END.split(sentence) if c.strip()]

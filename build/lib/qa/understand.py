@@ -1,0 +1,326 @@
+"""Question -> what is asked: content terms, years, column (measure), unit, operation; follow-ups.
+
+The synonym table is about the language of the domain (how staff say what the report writes), and is
+meant to be read and extended by people: colloquial phrasing on the left, the report's words on the right.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+import jieba.posseg
+import zhconv
+
+from .figures import UNITS as MEASURE_UNITS
+from .lexicon import LEXICON
+
+REPORT_YEAR = 2023  # fallback when a document does not print its own date
+
+# The word lists are data (qa/lexicon.toml); here they are only given the shapes the code uses.
+REWRITES: tuple[tuple[str, str], ...] = tuple((p, r) for p, r in LEXICON["rewrites"]["rules"])
+SYNONYMS: tuple[tuple[str, ...], ...] = tuple(tuple(g) for g in LEXICON["synonyms"]["groups"])
+DOMAIN_WORDS = tuple(LEXICON["tokenizer"]["domain_words"])
+STOPWORDS = set(LEXICON["stopwords"]["words"].split())
+# Words that ask for arithmetic say how to combine figures, not which figures: they are not content.
+STOPWORDS |= {
+    w for op in ("sum", "more", "pct", "diff", "gap", "reach", "all_years") for w in LEXICON["operations"][op]
+}
+STOPWORDS |= set(LEXICON["asks"]["place_words"])
+# Column words say which cell of a row is asked, not which row ("要求" of 规划要求).
+STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
+UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
+INTENTS: dict[str, str] = LEXICON["intents"]
+ASK_UNIT = re.compile(
+    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])"
+)
+MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
+COMPARE = re.compile(INTENTS["compare"])
+SECTION = re.compile(INTENTS["section"])
+WHAT = re.compile(INTENTS["what"])
+COUNT = re.compile(INTENTS["count"])
+FIGURE = re.compile(INTENTS["figure"])
+WHO = re.compile(INTENTS["who"])
+CHANGE = re.compile(INTENTS["change"])
+EACH_ASKED = re.compile(INTENTS["each"])
+NOT_VS_BASE = re.compile(INTENTS["not_vs_base"])
+PLACE_ASK = re.compile("|".join(map(re.escape, LEXICON["asks"]["place_words"])))
+REPORT_PARTS = re.compile("|".join(map(re.escape, LEXICON["asks"]["report_parts"])))
+OWN_PLACES = tuple(LEXICON["own_places"]["words"])
+NOT_PLACES = tuple(LEXICON["own_places"]["not_places"])
+# A year as a question writes it ("2022年", "2022年底", "22年"); relative years are read against the report's date.
+YEAR_TEXT = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|末|初)?|(?<!\d)\d{2}年")
+RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "当年": 0}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as understood: what to look for and how to answer."""
+
+    original: str
+    text: str  # normalised and rewritten
+    terms: tuple[str, ...]  # content terms
+    years: tuple[int, ...]  # target years, in the order asked
+    base_years: tuple[int, ...]  # years compared against ("比2020年")
+    year_note: str  # how a relative year was read, e.g. "去年 → 2022年"
+    measures: tuple[str, ...]
+    units: tuple[str, ...]
+    intent: str  # figure | compare | section | place | passage | who
+    places: tuple[str, ...]  # places other than the report's own city
+    parts: tuple[str, ...] = ()  # sub-questions split at 和/与 for comparisons
+    docs: tuple[str, ...] = ()  # documents the question names by their title; () = all
+    unknown: tuple[str, ...] = ()  # terms no indexed document prints (left out of the scoring)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits), traditional -> simplified, trimmed, control characters dropped."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n")
+    return zhconv.convert(text, "zh-cn").strip()
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> jieba.Tokenizer:
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for group in SYNONYMS:
+        for word in group:
+            tok.add_word(word, freq=2000)
+    for word in DOMAIN_WORDS:
+        tok.add_word(word, freq=2000)
+    return tok
+
+
+@lru_cache(maxsize=1)
+def _pos() -> jieba.posseg.POSTokenizer:
+    """Part-of-speech tagging on the same tokenizer, so jieba's dictionary is loaded once."""
+    return jieba.posseg.POSTokenizer(_jieba())
+
+
+def pos_tags(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech) pairs from the shared tokenizer."""
+    return [(w, f) for w, f in _pos().lcut(text)]
+
+
+def add_words(words: list[str]) -> None:
+    """Teach the tokenizer the report's own terms (table indicators, headings)."""
+    tok = _jieba()
+    for w in words:
+        if 2 <= len(w) <= 12:
+            tok.add_word(w, freq=500)
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba tokens, lower-cased, without punctuation."""
+    return [t.lower() for t in _jieba().lcut(text) if t.strip() and re.search(r"[\w\u4e00-\u9fff]", t)]
+
+
+@lru_cache(maxsize=4096)
+def synonyms_of(term: str) -> tuple[str, ...]:
+    """The term and every word of its synonym group."""
+    low = term.lower()
+    for group in SYNONYMS:
+        if low in (g.lower() for g in group):
+            return group
+    return (term,)
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    """Terms that carry meaning: no stopwords, years, bare numbers, units or single characters."""
+    out = []
+    for t in tokenize(text):
+        t = re.sub(r"了$", "", t)
+        if len(t) >= 3:
+            t = re.sub(r"是$", "", t)  # jieba glues a trailing 是/了 onto some words ("数是", "发了")
+        if re.sub(r"^[万亿千]", "", t) in MEASURE_UNITS:
+            continue
+        if (
+            not t
+            or t in STOPWORDS
+            or re.match(r"^(几|多少)", t)
+            or re.fullmatch(r"\d+(\.\d+)?%?|(19|20)\d{2}年?|\d+年", t)
+        ):
+            continue
+        if len(t) == 1 and re.match(r"[\u4e00-\u9fff]", t):
+            continue
+        if t not in out:
+            out.append(t)
+    return tuple(out)
+
+
+GAZETTEER = tuple(sorted(LEXICON["gazetteer"]["names"], key=len, reverse=True))
+TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市\W](?:镇|街道)(?!区)")
+
+
+def find_places(text: str) -> tuple[str, ...]:
+    """Places a question names: jieba's place tags, town names (…镇/街道) and the regional gazetteer."""
+    # jieba tags some common nouns as places (长度); a place tag counts only on a word that is not a stopword.
+    found = [w for w, f in pos_tags(text) if f == "ns" and len(w) >= 2 and (w not in STOPWORDS or w[-1] in "市县省镇")]
+    found += [m.group(0) for m in TOWN.finditer(text)]
+    found += [g for g in GAZETTEER if g in text]
+    out: list[str] = []
+    for p in found:
+        if any(o in p or p in o for o in OWN_PLACES) or p in NOT_PLACES:
+            continue
+        if not any(p in q or q in p for q in out):
+            out.append(p)
+    return tuple(out)
+
+
+def rewrite(text: str) -> str:
+    """Colloquial phrasing in the report's words (lexicon rewrites)."""
+    for pattern, repl in REWRITES:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
+def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
+    """Years asked about and years compared against; relative years are resolved against the report."""
+    years, bases, notes = [], [], []
+    # "2022年比上年": the year before the one named, not before the report's date.
+    named = re.search(r"((?:19|20)\d{2}|(?<!\d)\d{2})\s*年.{0,12}?(?:比|较|相比)(上年|上一年|前一年)", text)
+    if named:
+        y = int(named.group(1))
+        y = y + 2000 if y < 100 else y
+        text = text[: named.start(2)] + f"{y - 1}年" + text[named.end(2) :]
+    for word, offset in RELATIVE_YEARS.items():
+        y = report_year + offset
+        if word in text:
+            notes.append(f"{word} → {y}年（按报告成文时间{report_year}年）")
+            text = text.replace(word, f"{y}年")
+    # A bare year counts beside 比/和/至 ("2022比2021"), where no figure would stand.
+    text = re.sub(
+        r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比|、)|$)|(?<=[比较和与至到、])(20[0-4]\d)(?![\d.年万个%])",
+        lambda m: (m.group(1) or m.group(2)) + "年",
+        text,
+    )
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年(?:度)?", text):
+        y = int(m.group(1))
+        if y < 100:
+            if not (10 <= y <= 40):
+                continue
+            y += 2000
+        before = text[max(0, m.start() - 3) : m.start()]
+        if re.search(r"(比|较|跟|与|和|相比|对比)$", before) and re.search(
+            r"比|较|相比|变化|升|降|增|减", text[m.end() : m.end() + 8] + before
+        ):
+            bases.append(y)
+        elif y not in years:
+            years.append(y)
+    return years, bases, "；".join(notes)
+
+
+def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | None = None) -> Query:
+    """Read a question into a Query.
+
+    base_year is the tables' 基数 year, so 比<base_year>年 asks for the change column."""
+    text = normalise(question)
+    years, bases, note = read_years(text, report_year)
+    units: list[str] = []
+    for m in ASK_UNIT.finditer(text):
+        if text.startswith("百分点", m.end()):
+            continue  # 多少个百分点 asks for a difference of percentages, not a count
+        units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
+    if re.search(r"多长|长度", text):
+        units.extend(["公里", "km", "米"])
+    if re.search(r"百分之|比例|占比|百分比|%", text):
+        units.append("%")
+    rewritten = rewrite(text)
+    if re.search(r"处罚金额|金额|资金|罚款|罚金|钱", rewritten) and not units:
+        units.append("元")
+    measures = []
+    for measure, words in MEASURE_WORDS:
+        if any(w in rewritten for w in words):
+            measures.append(measure)
+    if (
+        base_year
+        and re.search(rf"(?:比|较|跟|与|相比){base_year}年|(?:比|较)基数", rewritten)
+        and "change" not in measures
+    ):
+        measures.append("change")
+    if bases and "change" not in measures and all(b == base_year for b in bases) and not COMPARE.search(rewritten):
+        measures.append("change")
+    implied = re.search(r"(次数|人数|家数|起数|金额|面积|长度)", rewritten)
+    if implied:
+        units.extend(
+            {
+                "次数": ("次",),
+                "人数": ("人", "名"),
+                "家数": ("家",),
+                "起数": ("起",),
+                "金额": ("元",),
+                "面积": ("平方米", "亩"),
+                "长度": ("公里", "km", "米"),
+            }[implied.group(1)]
+        )
+    places = find_places(rewritten)
+    vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not NOT_VS_BASE.search(rewritten)
+    if PLACE_ASK.search(rewritten) and not REPORT_PARTS.search(rewritten):
+        intent = "place"
+    elif SECTION.search(rewritten):
+        intent = "section"
+    elif WHAT.search(rewritten) and not COUNT.search(rewritten.split("哪")[0] if "哪" in rewritten else ""):
+        intent = "passage"
+    elif vs_base:
+        intent = "figure"
+        if "change" not in measures:
+            measures.append("change")
+    elif COMPARE.search(rewritten) or (
+        len(years) >= 2 and CHANGE.search(rewritten) and not EACH_ASKED.search(rewritten)
+    ):
+        intent = "compare"
+    elif FIGURE.search(rewritten) or implied:
+        intent = "figure"
+    elif WHO.search(rewritten):
+        intent = "who"
+    else:
+        intent = "passage"
+    year_free = YEAR_TEXT.sub(" ", rewritten)
+    parts = (
+        tuple(p for p in re.split(r"[和与跟及、]|以及", year_free) if content_terms(p)) if intent == "compare" else ()
+    )
+    units = list(dict.fromkeys(units))
+    return Query(
+        original=question,
+        text=rewritten,
+        terms=content_terms(year_free),
+        years=tuple(years),
+        base_years=tuple(bases),
+        year_note=note,
+        measures=tuple(measures),
+        units=tuple(units),
+        intent=intent,
+        places=places,
+        parts=parts,
+    )
+
+
+def is_followup(question: str) -> bool:
+    """Short questions that lean on the previous turn: '那2021年呢？', '死亡人数呢？'."""
+    q = normalise(question)
+    return len(q) <= 20 and bool(re.search(r"呢[?？]?$|^(那|那么|还有|另外)", q))
+
+
+def resolve_followup(question: str, history: list[str], report_year: int = REPORT_YEAR) -> str:
+    """Fill a follow-up from the previous question: swap in its new year or its new subject."""
+    if not history or not is_followup(question):
+        return question
+    prev = normalise(history[-1])
+    q = re.sub(r"^(那么|那|还有|另外)|呢[?？]?$", "", normalise(question)).strip(" ，,")
+    q_years, _, _ = read_years(q, report_year)
+    q_terms = content_terms(re.sub(r"(?:19|20)\d{2}\s*年|\d{2}年|去年|前年|今年", " ", q))
+    if q_years and not q_terms:
+        resolved_prev = prev
+        for word, y in {"前年": report_year - 2, "去年": report_year - 1, "今年": report_year}.items():
+            resolved_prev = resolved_prev.replace(word, f"{y}年")
+        new_year = q_years[0]
+        p_years, _, _ = read_years(resolved_prev, report_year)
+        if p_years:
+            return re.sub(rf"{p_years[0]}\s*年|{str(p_years[0])[2:]}年", f"{new_year}年", resolved_prev, count=1)
+        return f"{new_year}年{resolved_prev}"
+    p_years, _, _ = read_years(prev, report_year)
+    prefix = "".join(f"{y}年" for y in p_years if str(y) not in q)
+    return f"{prefix}{q}" if prefix else q

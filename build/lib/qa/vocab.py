@@ -1,0 +1,86 @@
+"""The report's own vocabulary: which question terms it knows, one-character typos mended against it.
+
+A question term the report never prints cannot tell two candidate facts apart, so it is left out of the
+scoring instead of counting against every candidate: in round 1 such terms ("这块", "百分之", a typo such
+as "事古") took 30–50 % of the weight and turned answerable questions into refusals. Places are the
+exception and are handled as constraints (qa.constraints), never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .understand import synonyms_of, tokenize
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class TermCheck:
+    """What the vocabulary made of a question's terms."""
+
+    known: tuple[str, ...]
+    corrected: tuple[tuple[str, str], ...]  # (as typed, as the report writes it)
+    unknown: tuple[str, ...]
+
+
+class Vocabulary:
+    """Words and text of the indexed documents, for telling known terms from unknown ones."""
+
+    def __init__(self, texts: list[str]):
+        self.text = "\n".join(t.lower() for t in texts)
+        self.words = Counter(w for t in texts for w in tokenize(t) if CJK.search(w) and len(w) >= 2)
+        self._by_len: dict[int, list[str]] = {}
+        for w in self.words:
+            self._by_len.setdefault(len(w), []).append(w)
+
+    def knows(self, term: str) -> bool:
+        return any(f.lower() in self.text for f in synonyms_of(term))
+
+    def check(self, terms: tuple[str, ...], question: str) -> TermCheck:
+        """Split terms into known ones (typos mended) and ones the documents never print."""
+        known, corrected, unknown = [], [], []
+        for t in terms:
+            if self.knows(t):
+                known.append(t)
+                continue
+            fix = self.mend(t, question)
+            if fix:
+                corrected.append((t, fix))
+                known.append(fix)
+            else:
+                unknown.append(t)
+        return TermCheck(tuple(dict.fromkeys(known)), tuple(corrected), tuple(unknown))
+
+    def mend(self, term: str, question: str) -> str | None:
+        """The report's word one substituted character away (or with 1–2 characters left out), if one fits."""
+        if len(term) < 2 or not CJK.search(term):
+            return None
+        at = question.find(term)
+        before = question[max(0, at - 2) : at] if at >= 0 else ""
+        after = question[at + len(term) : at + len(term) + 2] if at >= 0 else ""
+        options = []
+        for w in self._by_len.get(len(term), []):
+            if sum(a != b for a, b in zip(w, term)) == 1 and len(term) >= 2:
+                options.append(w)
+        if len(term) >= 3:
+            # Words left out in the question ("电动车" for 电动自行车, "在编人员" for 在编在岗人员), found in the text.
+            gap = "[\u4e00-\u9fff]{0,2}"
+            pattern = re.compile(gap.join(map(re.escape, term)))
+            options += [m.group(0) for m in pattern.finditer(self.text) if len(m.group(0)) <= len(term) + 2]
+        options = list(dict.fromkeys(options))  # each candidate word once, in the order first found
+        if not options:
+            return None
+
+        # The question's neighbouring characters decide between candidates (平装液化气 -> 瓶装, not 平安).
+        def fit(w: str) -> tuple[int, int]:
+            context = sum(self.text.count(s) for s in (before[-1:] + w, w + after[:1]) if len(s) > len(w))
+            return context, self.words[w] or self.text.count(w)
+
+        best = max(options, key=fit)
+        # A 2-character guess needs its neighbours to agree; otherwise it is a guess between many words.
+        if len(term) == 2 and fit(best)[0] == 0:
+            return None
+        return best
