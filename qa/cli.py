@@ -123,7 +123,7 @@ def cmd_bench(args) -> int:
     script = Path("benchmarks") / "bench.py"
     if not script.is_file():
         raise QAError("qa bench 需要在项目仓库根目录运行（benchmarks/bench.py 不随安装包分发）")
-    return subprocess.call([sys.executable, str(script), *args.bench_args])
+    return subprocess.call([sys.executable, str(script), *[a for a in args.bench_args if a != "--"]])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        # Everything after `bench` belongs to benchmarks/bench.py (argparse's REMAINDER drops leading options).
+        argv = ["bench", "--", *argv[1:]]
     args = build_parser().parse_args(argv)
     _quiet_libraries()
     try:

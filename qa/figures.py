@@ -10,6 +10,7 @@ import re
 
 from .parse import Document
 from .sentences import clauses, sentences
+from .types import Figure
 
 # Longer units first so 万平方米 wins over 平方米 and 人次 over 人.
 UNITS = sorted(
@@ -120,10 +121,8 @@ def figure_value(match: re.Match) -> float:
     return float(match.group(1))
 
 
-def extract_figures(doc: Document) -> list:
+def extract_figures(doc: Document) -> list[Figure]:
     """Every quantity in the running text of a document, with its clause and sentence."""
-    from .types import Figure
-
     out = []
     for block in doc.blocks:
         if block.kind != "paragraph":

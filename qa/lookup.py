@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .constraints import figure_conflict, row_conflict
 from .figures import years_in
+from .sentences import clauses
 from .types import Figure, TableRecord
 from .understand import Query, content_terms, synonyms_of
 
@@ -294,8 +295,6 @@ def match_figures(
 
 @lru_cache(maxsize=8192)
 def _clauses(sentence: str) -> tuple[str, ...]:
-    from .sentences import clauses
-
     return tuple(clauses(sentence))
 
 

@@ -311,11 +311,11 @@ def resolve_followup(question: str, history: list[str], report_year: int = REPOR
     prev = normalise(history[-1])
     q = re.sub(r"^(那么|那|还有|另外)|呢[?？]?$", "", normalise(question)).strip(" ，,")
     q_years, _, _ = read_years(q, report_year)
-    q_terms = content_terms(re.sub(r"(?:19|20)\d{2}\s*年|\d{2}年|去年|前年|今年", " ", q))
+    q_terms = content_terms(re.sub(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS), " ", q))
     if q_years and not q_terms:
         resolved_prev = prev
-        for word, y in {"前年": report_year - 2, "去年": report_year - 1, "今年": report_year}.items():
-            resolved_prev = resolved_prev.replace(word, f"{y}年")
+        for word, offset in RELATIVE_YEARS.items():
+            resolved_prev = resolved_prev.replace(word, f"{report_year + offset}年")
         new_year = q_years[0]
         p_years, _, _ = read_years(resolved_prev, report_year)
         if p_years:
