@@ -9,6 +9,7 @@ in lexicon.toml.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .lexicon import LEXICON, any_of
 from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, normalise, pos_tags, rewrite
@@ -52,7 +53,7 @@ def _each(ask: str) -> list[str]:
     return [i.strip() + tail for i in items]
 
 
-def split_asks(question: str, report_year: int) -> list[str]:
+def split_asks(question: str, report_year: int, generic: Callable[[str], bool] | None = None) -> list[str]:
     """The separate asks of one message, each made to stand alone; one element for a simple question."""
     text = drop_frame(normalise(question))
     pieces = _pieces(text)
@@ -69,7 +70,7 @@ def split_asks(question: str, report_year: int) -> list[str]:
         asks[-1] = (asks[-1][0] + "，" + context.rstrip("，"), asks[-1][1])
     if len(asks) <= 1:
         return [question]
-    return _inherit(asks, report_year)
+    return _inherit(asks, report_year, generic or (lambda term: False))
 
 
 def _bare_ask(piece: str) -> bool:
@@ -87,7 +88,7 @@ QUANTITY_NOUN = any_of("asks", "counting_nouns")
 GENERIC = any_of("asks", "which_figure")
 
 
-def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
+def _inherit(asks: list[tuple[str, bool]], report_year: int, generic: Callable[[str], bool]) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
     prev_year, prev_subject, prev_tail = "", "", ""
@@ -99,7 +100,10 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int) -> list[str]:
         text = ask
         short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
         fresh = NEW_TOPIC.match(ask)  # 另外/此外 starts a question of its own
-        if (not own or short or (not item and not _names_a_thing(ask, own))) and prev_subject and not fresh:
+        # An ask whose words are all common in the documents (查出多少隐患) names no subject of its own.
+        nouns = [t for t in own if _names_a_thing(ask, [t])]
+        vague = not item and (not nouns or all(generic(t) for t in nouns))
+        if (not own or short or vague) and prev_subject and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
             # counting noun, supplies that.
             subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject

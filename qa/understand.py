@@ -188,6 +188,9 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
         text = text[: named.start(2)] + f"{y - 1}年" + text[named.end(2) :]
     for word, offset in RELATIVE_YEARS.items():
         y = report_year + offset
+        if word == "当年" and re.search(r"(?:19|20)\d{2}\s*年\S{0,3}当年", text):
+            text = re.sub(r"(?<=年)(\S{0,3})当年", r"\1", text)  # "2022年当年" is 2022, not the report's year
+            continue
         if word in text:
             notes.append(f"{word} → {y}年（按报告成文时间{report_year}年）")
             text = text.replace(word, f"{y}年")

@@ -161,3 +161,25 @@ def test_who_prepared_the_report_comes_from_the_title_page(answerer):
 def test_another_town_asked_without_a_question_word_is_refused(answerer):
     ans = answerer.ask("花桥镇万车死亡率前年的降幅")
     assert ans.kind == "not_found"
+
+
+def test_that_year_after_a_named_year_is_the_named_year():
+    years, _, _ = read_years("民生保险2022年当年赔了多少", 2023)
+    assert years == [2022]
+
+
+def test_a_two_year_total_is_not_given_for_one_year(answerer):
+    ans = answerer.ask("民生保险2022年当年赔付了多少钱")
+    assert ans.kind == "not_found" and "多年合计" in ans.answer
+
+
+def test_an_ask_naming_only_common_words_takes_the_earlier_subject(answerer):
+    asks = split_asks(
+        "城镇燃气排查检查了多少个点位？发现整改隐患多少条", 2023, generic=lambda t: answerer.stats.idf(t) < 2.2
+    )
+    assert "燃气" in asks[1]
+
+
+def test_a_subject_the_report_never_prints_is_refused_in_every_part(answerer):
+    ans = answerer.ask("全市非煤矿山企业有多少家？去年查出多少隐患？")
+    assert ans.kind == "not_found"
