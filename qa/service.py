@@ -32,7 +32,7 @@ def open_or_build(
         never_built = not (settings.index_dir / "CURRENT").exists()
         if not build_if_missing or not (never_built or rebuild_unreadable):
             raise
-    say("没有可用的索引，正在建立（首次使用会先构建离线模型，需要几分钟）…")
+    say("没有可用的索引，正在自动建立（首次使用会先构建离线模型，需要几分钟）…")
     result = build_index(settings, progress=tqdm_progress())
     say(f"索引已建立：{result.docs} 个文档，{result.chunks} 个片段，用时 {result.seconds:.0f} 秒。")
     return Answerer(open_index(settings), settings)

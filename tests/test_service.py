@@ -34,7 +34,7 @@ def test_a_missing_index_is_built_once_then_opened(calls):
     messages = []
     answerer = service.open_or_build(load_settings(), say=messages.append)
     assert calls == ["open", "build", "open"] and answerer[0] == "answerer"
-    assert any("正在建立" in m for m in messages)
+    assert any("正在自动建立" in m for m in messages)
 
 
 def test_no_build_when_the_caller_says_so(calls):
