@@ -45,7 +45,7 @@ CSS = """
 .qa-cite-head { font-size: .85em; color: #555; }
 .qa-quote { white-space: pre-wrap; margin: .3em 0; }
 .qa-quote mark { background: #ffe27a; padding: 0 .1em; }
-.qa-copy { font-size: .8em; margin-left: .5em; cursor: pointer; border: 1px solid #bbb; border-radius: .3em;
+.qa-copy { font-size: .9em; margin-left: .5em; cursor: pointer; border: 1px solid #bbb; border-radius: .3em;
            padding: 0 .4em; background: #fff; }
 .qa-error { color: #a33; }
 """
@@ -162,8 +162,19 @@ def message_text(content) -> str:
 
 def chat(message: str, history: list, shown: dict | None = None) -> tuple[list, str, dict]:
     """Submit handler: the chat with the question and its reply appended, an emptied textbox, and the
-    answers shown so far by message index (kept in gr.State, so feedback never re-reads the HTML)."""
+    answers shown so far by message index (kept in gr.State, so feedback never re-reads the HTML).
+
+    A question that cannot be asked (empty, too long) is not sent: the text stays in the box and a notice
+    says why, so nothing typed is lost and no empty bubble appears."""
     history = list(history or [])
+    service = _service
+    limit = service.settings.max_question_chars if service else 0
+    try:
+        if service is not None:
+            check_question(message, limit)
+    except BadQuestion as err:
+        gr.Warning(str(err))
+        return history, message, shown or {}
     html_reply, data = reply(message, history)
     history += [
         {"role": "user", "content": f'<div class="qa-q">{text_html(message or "")}</div>'},
@@ -282,7 +293,12 @@ def build_demo() -> gr.Blocks:
         gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
         with gr.Tab("问答"):
             chatbot = gr.Chatbot(
-                label="对话", height="65vh", min_height=420, latex_delimiters=[], feedback_options=("Like", "Dislike")
+                label="对话",
+                height="65vh",
+                min_height=420,
+                latex_delimiters=[],
+                feedback_options=("Like", "Dislike"),
+                buttons=[],  # Gradio's copy icons paste raw HTML and its share icon does nothing here
             )
             with gr.Row():
                 box = gr.Textbox(

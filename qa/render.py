@@ -86,6 +86,11 @@ def render_answer(answer: Answer) -> str:
         if cites[shown:]:
             more = "".join(cites[shown:])
             parts.append(f"<details><summary>更多出处（{len(cites) - shown}）</summary>{more}</details>")
+    # Gradio's own copy icons paste this markup; this button copies the answer as text with its sources.
+    parts.append(
+        f'<div class="qa-tools"><button class="qa-copy qa-copy-answer" value="{html.escape(answer_text(answer))}">'
+        "复制回答（含出处）</button></div>"
+    )
     parts.append("</div>")
     return "".join(parts)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -233,10 +235,12 @@ def test_feedback_is_appended_as_json_lines(service):
     assert [e["liked"] for e in entries] == [True, False]
     assert entries[0]["question"] == "<b>2022年</b>死亡人数"
     assert entries[0]["kind"] == "figure" and entries[0]["answer"] == "6人 —— 2022年各类生产安全事故死亡人数6人"
-    history, _, shown = app.chat("", history, shown)
+    service.rebuilding = True
+    history, _, shown = app.chat("2021年呢", history, shown)
+    service.rebuilding = False
     app.record_feedback(shown, gr.LikeData(None, {"index": 3, "value": history[3]["content"], "liked": False}))
     last = json.loads((Path(service.settings.index_dir) / "feedback.jsonl").read_text("utf-8").splitlines()[-1])
-    assert last == {**last, "question": "", "kind": "message", "answer": "请输入问题。"}
+    assert last == {**last, "question": "2021年呢", "kind": "message", "answer": app.BUSY}
 
 
 def test_api_returns_the_json_shape(service):
@@ -336,3 +340,17 @@ def test_answer_as_plain_text_holds_the_answer_and_each_quoted_source():
     text = render.answer_text(FIGURE)
     assert "<" not in text and text.startswith(FIGURE.answer)
     assert all(f"“{c.text.strip()}”" in text for c in FIGURE.citations)
+
+
+def test_a_question_that_cannot_be_asked_is_not_sent_and_keeps_its_text(service):
+    history, box, _ = app.chat("2022年生产安全事故死亡人数", [])
+    too_long = "死亡人数" * 20
+    for message in ("", "   ", too_long):
+        after, kept, _ = app.chat(message, history)
+        assert after == history and kept == message
+
+
+def test_each_answer_offers_a_clean_text_copy(service):
+    out = app.respond("2022年生产安全事故死亡人数", [])
+    value = re.search(r'class="qa-copy qa-copy-answer" value="([^"]*)"', out).group(1)
+    assert "<" not in html.unescape(value) and html.unescape(value).startswith("6人")
