@@ -294,6 +294,7 @@ def build_demo() -> gr.Blocks:
         with gr.Tab("问答"):
             chatbot = gr.Chatbot(
                 label="对话",
+                show_label=False,  # the label and its bar covered the first line of the chat
                 height="65vh",
                 min_height=420,
                 latex_delimiters=[],

@@ -386,8 +386,9 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
 def _result(query: Query, op: str, ops: list[Operand], source: str, printed_change: str = "") -> Answer:
     """Lead with the result, then the formula over the printed inputs."""
     unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
-    if not unit and query.units and query.units[0] != "%":
-        unit = query.units[0]  # a table of counts prints bare numbers; the question names the unit
+    if not unit:
+        # A table of counts prints bare numbers: the question's measure word, else the indicator's (…起数 → 起).
+        unit = next((u for u in query.units if u != "%"), "") or _unit_of(ops[0].citation.text)
     scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
     places = max(decimals(o.raw) for o in ops)
     inputs = "，".join(f"{o.label}{o.raw}" for o in ops)
@@ -417,6 +418,12 @@ def _result(query: Query, op: str, ops: list[Operand], source: str, printed_chan
     else:
         text = f"{word}{format_number(abs(diff))}{scale}{unit}（{pct_text}；{inputs}）"
     return _computed(query, text, formula, ops, source=source)
+
+
+def _unit_of(text: str) -> str:
+    """The measure word a counted indicator's name implies (生产安全事故起数下降 → 起)."""
+    m = re.search(r"(起|人|家|个|次)数", text)
+    return m.group(1) if m else ""
 
 
 def _later(a: Operand, b: Operand) -> bool:

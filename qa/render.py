@@ -14,6 +14,7 @@ KIND_LABELS = {"figure": "数字", "computed": "计算", "passage": "段落", "n
 
 CITE_HEADINGS = {"computed": "算式中各数的出处", "not_found": "报告中相近的内容"}
 
+SHORT_TITLE_CHARS = 10
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -52,14 +53,20 @@ def copy_text(cite: Citation) -> str:
     return f"据《{cite.title or cite.doc}》（{where}）：“{cite.text.strip()}”"
 
 
+def short_title(title: str, keep: int = SHORT_TITLE_CHARS) -> str:
+    """A long title's end ("…实施情况中期评估报告"): it names the kind of document, and fits a phone's line."""
+    return title if len(title) <= keep + 6 else "…" + title[-keep:]
+
+
 def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
     a, b = cite.lines
     lines = f"第{a}行" if a == b else f"第{a}–{b}行"
-    head = " · ".join(
-        x for x in (f"《{cite.title or cite.doc}》", cite.section, f"第{cite.page}页" if cite.page else "", lines) if x
-    )
+    title = cite.title or cite.doc
+    rest = " · ".join(x for x in (cite.section, f"第{cite.page}页" if cite.page else "", lines) if x)
+    # The short title is shown, the full one on hover and in the copied citation.
+    named = f'<span title="{html.escape(title)}">《{html.escape(short_title(title), quote=False)}》</span>'
     return (
-        f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {html.escape(head, quote=False)}'
+        f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {named} · {html.escape(rest, quote=False)}'
         f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
         f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>'
     )
@@ -68,10 +75,13 @@ def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
 def render_answer(answer: Answer) -> str:
     """One answer as HTML: the answer first, then working, 另见 and the citations."""
     figures = answer_figures(answer)
+    lead = answer.answer
+    if answer.kind == "passage" and "\n\n（出处：" in lead:
+        # A passage answer's paragraphs are its citations, each shown once with its own source below.
+        lead = lead.split("\n\n（出处：", 1)[0]
     parts = [
         f'<div class="qa-answer" data-kind="{answer.kind}">',
-        f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>'
-        f"{text_html(answer.answer)}</div>",
+        f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>{text_html(lead)}</div>',
     ]
     if answer.working:
         parts.append(f'<div class="qa-working">算式：{text_html(answer.working)}</div>')
@@ -81,7 +91,8 @@ def render_answer(answer: Answer) -> str:
     if answer.citations:
         parts.append(f'<div class="qa-cites-head">{CITE_HEADINGS.get(answer.kind, "出处")}：</div>')
         cites = [render_citation(n, c, figures) for n, c in enumerate(answer.citations, start=1)]
-        shown = len(cites) if answer.kind == "computed" else 1  # every input of a computation stays in view
+        # Every input of a computation and every paragraph of a passage stays in view.
+        shown = len(cites) if answer.kind in ("computed", "passage") else 1
         parts += cites[:shown]
         if cites[shown:]:
             more = "".join(cites[shown:])

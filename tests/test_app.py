@@ -114,7 +114,7 @@ def test_figure_answer_leads_and_highlights_its_figure(service):
     out = app.respond("2022年生产安全事故死亡人数", [])
     assert out.index("6人 —— 2022年各类") < out.index("qa-cite")
     assert ("2022年各类生产安全事故死亡人数<mark>6</mark>人，较2020年（2020年基数15人）下降60%。") in out
-    assert f"《{TITLE}》 · {SECTION} · 第6页 · 第136行" in out
+    assert f"《{TITLE}》</span> · {SECTION} · 第6页 · 第136行" in out
 
 
 def test_highlight_marks_whole_numbers_only():
@@ -354,3 +354,25 @@ def test_each_answer_offers_a_clean_text_copy(service):
     out = app.respond("2022年生产安全事故死亡人数", [])
     value = re.search(r'class="qa-copy qa-copy-answer" value="([^"]*)"', out).group(1)
     assert "<" not in html.unescape(value) and html.unescape(value).startswith("6人")
+
+
+def test_a_long_title_is_shortened_in_the_head_and_kept_whole_on_hover_and_in_the_copy():
+    title = "昆山市安全发展和应急管理“十四五”规划暨安全发展城市建设规划实施情况中期评估报告"
+    out = render.render_citation(1, replace(cite(), title=title), [])
+    assert "《…实施情况中期评估报告》" in out and f'title="{html.escape(title)}"' in out
+    assert f"据《{title}》" in html.unescape(out)
+
+
+def test_a_passage_shows_each_paragraph_once_under_a_short_lead(service):
+    passage = Answer(
+        question="q",
+        answer="短的引导句。\n\n（出处：三、燃气）\n\n第一段。\n\n第二段。",
+        kind="passage",
+        citations=(cite("第一段。"), cite("第二段。")),
+    )
+    out = render.render_answer(passage)
+    visible = re.sub(r'value="[^"]*"', "", out)  # the copy buttons carry the text, unseen
+    assert visible.count("第一段。") == 1 and visible.count("第二段。") == 1
+    lead = re.search(r'<div class="qa-lead">(.*?)</div>', out).group(1)
+    assert "第一段" not in lead and "短的引导句" in lead
+    assert "<details>" not in out  # every paragraph in view, each with its source
