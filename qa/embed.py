@@ -220,16 +220,33 @@ def _load(settings: Settings, where: str, hint: str = FIX_HINT) -> SentenceTrans
     return SentenceTransformerEmbedder(settings.embed_model, model, where)
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def use_all_cores() -> None:
+    """Every core for torch: for a build, which has the machine to itself."""
+    import torch
+
+    torch.set_num_threads(_cpus())
+
+
+def leave_a_core_free() -> None:
+    """Back to serving threads after a build."""
+    import torch
+
+    torch.set_num_threads(max(1, _cpus() - 1))
+
+
 def _limit_torch_threads(settings: Settings) -> None:
     """Leave a core free: on a 2-core machine one torch thread embeds a query in ~35 ms, two in up to ~950 ms
     when anything else runs (measured); QA_TORCH_THREADS overrides."""
     import torch
 
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    torch.set_num_threads(settings.torch_threads or max(1, cpus - 1))
+    torch.set_num_threads(settings.torch_threads or max(1, _cpus() - 1))
 
 
 def _hidden_size(path: Path) -> int | None:

@@ -278,7 +278,11 @@ def _build_into(
     chunks = [c for d in docs for c in d.chunks]
     texts = [c.text for c in chunks]
     with EmbeddingCache(settings.index_dir / "embeddings.sqlite") as cache:
-        vectors, embedded = cache.embed(model, _embedder_loader(settings), texts, rebuild, progress)
+        vectors, embedded = cache.embed(model, _embedder_loader(settings, build=True), texts, rebuild, progress)
+        if embedded and not settings.torch_threads:
+            from .embed import leave_a_core_free
+
+            leave_a_core_free()  # the same process may serve questions next (the app's first start)
         cache.prune(model, texts)
     prefix = _collection_prefix(settings, model)
     name = f"{prefix}-{build_id}" if settings.chroma_server else prefix
@@ -330,13 +334,18 @@ def _build_into(
     return docs, skipped, model, embedded
 
 
-def _embedder_loader(settings: Settings) -> Callable:
-    """Load the configured embedder when first needed (qa.embed caches it per process)."""
+def _embedder_loader(settings: Settings, build: bool = False) -> Callable:
+    """Load the configured embedder when first needed (qa.embed caches it per process).
+
+    build: a build has the machine to itself, so torch gets every core (a served query keeps one free)."""
 
     def load():
-        from .embed import get_embedder
+        from .embed import get_embedder, use_all_cores
 
-        return get_embedder(settings)
+        embedder = get_embedder(settings)
+        if build and not settings.torch_threads:
+            use_all_cores()
+        return embedder
 
     return load
 
