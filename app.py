@@ -120,11 +120,15 @@ def respond(message: str, history: list) -> str:
     return reply(message, history)[0]
 
 
-def reply(message: str, history: list) -> tuple[str, dict]:
-    """The chat reply (HTML) and what was shown, as data (question, kind, answer) for feedback."""
+def reply(message: str, history: list, raise_bad: bool = False) -> tuple[str, dict]:
+    """The chat reply (HTML) and what was shown, as data (question, kind, answer) for feedback.
+
+    raise_bad: a question that cannot be asked (BadQuestion) is raised instead of answered with a message."""
     try:
         answer = ask(message, earlier_questions(history))
     except QAError as err:
+        if raise_bad and isinstance(err, BadQuestion):
+            raise
         text = user_message(err)
         return f'<div class="qa-error">{text_html(text)}</div>', {
             "question": message or "",
@@ -167,15 +171,11 @@ def chat(message: str, history: list, shown: dict | None = None) -> tuple[list, 
     A question that cannot be asked (empty, too long) is not sent: the text stays in the box and a notice
     says why, so nothing typed is lost and no empty bubble appears."""
     history = list(history or [])
-    service = _service
-    limit = service.settings.max_question_chars if service else 0
     try:
-        if service is not None:
-            check_question(message, limit)
+        html_reply, data = reply(message, history, raise_bad=True)
     except BadQuestion as err:
         gr.Warning(str(err))
         return history, message, shown or {}
-    html_reply, data = reply(message, history)
     history += [
         {"role": "user", "content": f'<div class="qa-q">{text_html(message or "")}</div>'},
         {"role": "assistant", "content": html_reply},

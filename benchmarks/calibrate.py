@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import qa.answer  # noqa: F401  (loads every module that holds a threshold)
+from qa import lookup
 from qa.config import load_settings  # noqa: E402
 from qa.corpus import corpus_text  # noqa: E402
 from qa.evaluate import load_gold, score_item  # noqa: E402
@@ -37,13 +37,9 @@ def dev_items() -> list[dict]:
 
 
 def set_thresholds(table_min: float, prose_min: float) -> None:
-    """Set the thresholds in every qa module holding a copy (they are imported by name)."""
-    for name, mod in list(sys.modules.items()):
-        if name == "qa" or name.startswith("qa."):
-            if hasattr(mod, "TABLE_MIN"):
-                mod.TABLE_MIN = table_min
-            if hasattr(mod, "PROSE_MIN"):
-                mod.PROSE_MIN = prose_min
+    """The answerer reads its thresholds from qa.lookup at call time."""
+    lookup.TABLE_MIN = table_min
+    lookup.PROSE_MIN = prose_min
 
 
 def measure(answerer, items: list[dict], report: str) -> dict:

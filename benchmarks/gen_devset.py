@@ -1000,7 +1000,7 @@ def census_pairs(census_facts: list[Fact], rng: random.Random) -> list[Item]:
         if not f.extra["ambiguous"] and f.extra["unit_word"] and f.extra["rec"].value:
             by_unit[f.extra["rec"].unit.replace(" ", "")].append(f)
     pairs = []
-    for _unit, fs in sorted(by_unit.items()):
+    for fs in (by_unit[u] for u in sorted(by_unit)):
         for i in range(len(fs)):
             for j in range(i + 1, len(fs)):
                 pairs.append((fs[i], fs[j]))

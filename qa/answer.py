@@ -17,15 +17,11 @@ from .lookup import TermStats, figure_candidates, row_candidates, rows_of
 from .passage_answers import PassageAnswers
 from .quote import untracked_indicators
 from .types import Answer, Figure, Hit
-from .understand import REPORT_YEAR, Query, add_words, content_terms, normalise, pos_tags, resolve_followup, understand
+from .understand import REPORT_YEAR, Query, add_words, content_terms, is_noun, normalise, resolve_followup, understand
 from .vocab import Vocabulary
 
 # A term printed in more than about one chunk in nine (隐患, 企业, 检查, 事故) names no subject by itself.
 GENERIC_IDF = 2.2
-
-
-def _noun(term: str) -> bool:
-    return any(f[:1] == "n" for _, f in pos_tags(term))
 
 
 def check_question(question: str, limit: int) -> None:
@@ -265,8 +261,8 @@ class Answerer(FigureAnswers, PassageAnswers):
     def _figure_or_refusal(self, query: Query) -> Answer | None:
         if not (query.intent in ("figure", "compare") or query.years or query.measures):
             return None
-        missing = [t for t in query.unknown if len(t) >= 2 and _noun(t)]
-        named = [t for t in query.terms if _noun(t) and self.stats.idf(t) >= GENERIC_IDF]
+        missing = [t for t in query.unknown if len(t) >= 2 and is_noun(t)]
+        named = [t for t in query.terms if is_noun(t) and self.stats.idf(t) >= GENERIC_IDF]
         if missing and not named and query.intent in ("figure", "compare"):
             # The subject is a noun no document prints (非煤矿山企业…隐患) and the words left are common ones:
             # any figure they find would be another subject's.

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from .lexicon import LEXICON, any_of
-from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, normalise, pos_tags, rewrite
+from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, names_something, normalise, rewrite
 
 ASK_MARK = any_of("asks", "question_words")
 EACH = re.compile(r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|分别")
@@ -76,7 +76,7 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
 def _bare_ask(piece: str) -> bool:
     """A clause with a column word asks even without a question word ('2022年实际数').
 
-    Not one that states a figure ("目标是下降10%以上") or sets up a comparison ("跟2020年基数比")."""
+    Not one that states a figure ("规划目标为0.0112") or sets up a comparison ("跟2020年基数比")."""
     if re.search(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?[^\d年]{0,2}$", piece) or re.search(
         r"(?:跟|与|和|同|较|对)\S*(?:比|相比|比较)$", piece
     ):
@@ -101,7 +101,7 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int, generic: Callable[[
         short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
         fresh = NEW_TOPIC.match(ask)  # 另外/此外 starts a question of its own
         # An ask whose words are all common in the documents (查出多少隐患) names no subject of its own.
-        nouns = [t for t in own if _names_a_thing(ask, [t])]
+        nouns = [t for t in own if names_something(t)]
         vague = not item and (not nouns or all(generic(t) for t in nouns))
         if (not own or short or vague) and prev_subject and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
@@ -113,7 +113,7 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int, generic: Callable[[
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
         column_only = re.search(r"目标|要求|基数", ask) and not years
         only_bases = years and all(re.search(rf"(?:比|较|跟|与|相比){re.escape(y)}", ask) for y in years)
-        # "比前年下降了多少" after "去年…": the year compared is the earlier ask's.
+        # "…较前一年减少了几起" after "2022年…": the year compared is the earlier ask's.
         if prev_year and not column_only and (not years or (only_bases and not YEAR_PAIR.search(prev_year))):
             text = prev_year + text
         out.append(text)
@@ -128,41 +128,6 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int, generic: Callable[[
         if mark and not text.endswith("呢"):
             prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])
     return out
-
-
-def _names_a_thing(ask: str, terms: list[str]) -> bool:
-    """True if one of the ask's own terms is a noun: "啥时候能建好" names nothing, "拿到学士学位的" does."""
-
-    def noun(term: str) -> bool:
-        # Anything but a verb, adverb, adjective or function word names something (刑事责任 is tagged l).
-        return any(f not in NOT_NAMES for _, f in pos_tags(term))
-
-    return any(noun(t) for t in terms)
-
-
-NOT_NAMES = {
-    "v",
-    "vd",
-    "vg",
-    "d",
-    "a",
-    "ad",
-    "ag",
-    "r",
-    "p",
-    "c",
-    "u",
-    "uj",
-    "ul",
-    "m",
-    "q",
-    "y",
-    "e",
-    "o",
-    "f",
-    "t",
-    "zg",
-}
 
 
 def _subject(ask: str) -> str:
@@ -180,10 +145,6 @@ def _subject(ask: str) -> str:
 
 
 YEAR_PAIR = re.compile(f"(?:{YEAR_WORDS.pattern})\\s*(?:比|较|和|与|相比)\\s*(?:{YEAR_WORDS.pattern})")
-GENERIC_END = re.compile(
-    "(?:" + "|".join(map(re.escape, sorted(LEXICON["asks"]["which_figure"], key=len, reverse=True))) + ")$"
-)
-NEW_TOPIC = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["new_topic"])) + ")")
-
-
-PLACE_VERB = re.compile("(?:" + "|".join(map(re.escape, LEXICON["asks"]["place_words"])) + ")$")
+GENERIC_END = re.compile(f"(?:{GENERIC.pattern})$")
+NEW_TOPIC = any_of("asks", "new_topic")
+PLACE_VERB = re.compile(f"(?:{any_of('asks', 'place_words').pattern})$")

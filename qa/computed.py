@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from . import lookup
 from .lexicon import LEXICON, any_of
 from .lookup import (
-    PROSE_MIN,
-    TABLE_MIN,
     base_unit,
     decimals,
     format_number,
@@ -26,7 +25,7 @@ from .lookup import (
 )
 from .quote import figure_citation, list_item, row_citation
 from .types import Answer, Citation, Figure, TableRecord
-from .understand import YEAR_TEXT, Query, content_terms
+from .understand import UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units
 
 OPS = tuple((op, tuple(LEXICON["operations"][op])) for op in ("remain", "gap", "reach", "more", "sum", "pct", "diff"))
 ALL_YEARS = any_of("operations", "all_years")
@@ -78,7 +77,7 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
 def _from_to(ctx, query: Query, op: str) -> Answer | None:
     """A change printed as its two ends in one clause: '31家…整合至22家' -> 减少9家."""
     for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
-        if m.score < PROSE_MIN:
+        if m.score < lookup.PROSE_MIN:
             continue
         figs = ctx.figures_in(m.figures[0].sentence)
         for a, b in zip(figs, figs[1:]):
@@ -97,7 +96,7 @@ def _from_to(ctx, query: Query, op: str) -> Answer | None:
 
 def _row(ctx, query: Query, terms=None) -> list[TableRecord] | None:
     rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
-    return rows[0].records if rows and rows[0].score >= TABLE_MIN else None
+    return rows[0].records if rows and rows[0].score >= lookup.TABLE_MIN else None
 
 
 def _cell(row: list[TableRecord], year: int) -> TableRecord | None:
@@ -155,7 +154,7 @@ def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | 
     best, best_score = None, 0.0
     for ma in fa:
         for mb in fb:
-            if ma.score < PROSE_MIN or mb.score < PROSE_MIN or ma is mb:
+            if ma.score < lookup.PROSE_MIN or mb.score < lookup.PROSE_MIN or ma is mb:
                 continue
             for ga in ma.figures:
                 for gb in mb.figures:
@@ -252,8 +251,8 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], lab
     """The one figure a part names: a table cell or the prose figure whose list item names it."""
     rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
     figs = match_figures(query, ctx.figures, ctx.stats, terms=terms)
-    row = rows[0] if rows and rows[0].score >= TABLE_MIN else None
-    fig = figs[0] if figs and figs[0].score >= PROSE_MIN else None
+    row = rows[0] if rows and rows[0].score >= lookup.TABLE_MIN else None
+    fig = figs[0] if figs and figs[0].score >= lookup.PROSE_MIN else None
     if row and (not fig or row.score >= fig.score):
         rec = (_cell(row.records, query.years[0]) if query.years else None) or next(
             (r for r in row.records if r.value is not None and r.measure in ("count", "actual")), None
@@ -265,7 +264,7 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], lab
         # A figure printed right after the part's own word ("安置类1.3万余件") beats a better clause that
         # only lists the word ("（被服类、安置类、装具类）26个品种5.6万余件").
         for m in figs[:5]:
-            if m.score < PROSE_MIN:
+            if m.score < lookup.PROSE_MIN:
                 break
             # "2个中心避难场所和11个固定…" counts the noun after each number; "D级危房217处" the one before.
             right = [f for f in m.figures if unit_ok(f) and any(t in _noun_after(f) for t in own)] or [
@@ -297,7 +296,7 @@ def _noun_after(f: Figure) -> str:
 def _remain(ctx, query: Query) -> Answer | None:
     """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条."""
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
-        if m.score < PROSE_MIN:
+        if m.score < lookup.PROSE_MIN:
             continue
         f0 = m.figures[0]
         # The total and the part done may sit in neighbouring sentences of one paragraph.
@@ -334,7 +333,7 @@ def _remain(ctx, query: Query) -> Answer | None:
 def _same_unit(a: str, b: str) -> bool:
     """Measure words a person takes for one another (人/名, 家/个)."""
     a, b = base_unit(a), base_unit(b)
-    return a == b or b in LEXICON["units"].get(a, ())
+    return a == b or b in UNIT_WORDS.get(a, ())
 
 
 def _against_target(ctx, query: Query, op: str) -> Answer | None:
@@ -388,7 +387,7 @@ def _result(query: Query, op: str, ops: list[Operand], source: str, printed_chan
     unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
     if not unit:
         # A table of counts prints bare numbers: the question's measure word, else the indicator's (…起数 → 起).
-        unit = next((u for u in query.units if u != "%"), "") or _unit_of(ops[0].citation.text)
+        unit = next((u for u in query.units if u != "%"), "") or next(iter(implied_units(ops[0].citation.text)), "")
     scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
     places = max(decimals(o.raw) for o in ops)
     inputs = "，".join(f"{o.label}{o.raw}" for o in ops)
@@ -418,12 +417,6 @@ def _result(query: Query, op: str, ops: list[Operand], source: str, printed_chan
     else:
         text = f"{word}{format_number(abs(diff))}{scale}{unit}（{pct_text}；{inputs}）"
     return _computed(query, text, formula, ops, source=source)
-
-
-def _unit_of(text: str) -> str:
-    """The measure word a counted indicator's name implies (生产安全事故起数下降 → 起)."""
-    m = re.search(r"(起|人|家|个|次)数", text)
-    return m.group(1) if m else ""
 
 
 def _later(a: Operand, b: Operand) -> bool:

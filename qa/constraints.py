@@ -18,7 +18,7 @@ from functools import lru_cache
 from .figures import years_in
 from .lexicon import LEXICON, any_of
 from .types import Figure, TableRecord
-from .understand import NOT_PLACES, OWN_PLACES, YEAR_TEXT, Query, pos_tags, synonyms_of
+from .understand import NOT_PLACES, OWN_PLACES, RELATIVE_YEARS, YEAR_TEXT, Query, pos_tags, synonyms_of
 
 # "…领域的", "…系统": a sector the figure must be about, not a word to match loosely.
 SECTOR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:" + "|".join(LEXICON["sectors"]["suffixes"]) + r")(?:的|里|中|内)?")
@@ -74,7 +74,7 @@ def asked(query: Query) -> Asked:
 
 def _without_leading_place(words: str) -> str:
     """'22年冶金工贸' -> '冶金工贸'; a year or the city in front of a sector is not part of it."""
-    words = re.sub(rf"^(?:{YEAR_TEXT.pattern}|去年|前年|今年|年)", "", words)
+    words = re.sub(rf"^(?:{YEAR_TEXT.pattern}|{'|'.join(RELATIVE_YEARS)}|年)", "", words)
     tags = pos_tags(words)
     while tags and (tags[0][0] in WHOLE_CITY or (tags[0][1] == "ns" and tags[0][0] not in OWN_PLACES + NOT_PLACES)):
         words = words[len(tags[0][0]) :]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+from . import lookup
 from .answer_base import AnswererBase
 from .constraints import figure_conflict, row_conflict
 from .figures import years_in
 from .lookup import (
-    PROSE_MIN,
-    TABLE_MIN,
     FigureMatch,
     RowMatch,
     base_unit,
@@ -34,7 +33,9 @@ class FigureAnswers(AnswererBase):
         row = rows[0] if rows else None
         fig = figs[0] if figs else None
         strict = query.intent == "passage"  # a passage question needs a clear figure to be answered with one
-        t_min, p_min = (TABLE_MIN + 0.15, PROSE_MIN + 0.2) if strict else (TABLE_MIN, PROSE_MIN)
+        t_min, p_min = (
+            (lookup.TABLE_MIN + 0.15, lookup.PROSE_MIN + 0.2) if strict else (lookup.TABLE_MIN, lookup.PROSE_MIN)
+        )
         # A table row is preferred when it is about as good: it is structured and has every column.
         # Columns only a table has (目标, 基数, 降幅) or a question naming a table settle it for the table.
         table_asked = (
@@ -198,7 +199,7 @@ class FigureAnswers(AnswererBase):
             return said
         rows = match_rows(query, self.rows, self.stats)
         # Name the table row only when it is the quantity asked and the year is what is missing.
-        if rows and rows[0].score >= TABLE_MIN and query.years:
+        if rows and rows[0].score >= lookup.TABLE_MIN and query.years:
             recs = rows[0].records
             years = sorted({r.year for r in recs if r.year})
             have = "、".join(f"{y}年" for y in years)
@@ -217,8 +218,12 @@ class FigureAnswers(AnswererBase):
 
     def _contradicted(self, query: Query) -> Answer | None:
         """A refusal saying which qualifier of the question the best figure lacks, with that figure cited."""
-        rows = [r for r in match_rows(query, self.rows, self.stats, constrain=False)[:1] if r.score >= TABLE_MIN]
-        figs = [f for f in match_figures(query, self.figures, self.stats, constrain=False)[:1] if f.score >= PROSE_MIN]
+        rows = [r for r in match_rows(query, self.rows, self.stats, constrain=False)[:1] if r.score >= lookup.TABLE_MIN]
+        figs = [
+            f
+            for f in match_figures(query, self.figures, self.stats, constrain=False)[:1]
+            if f.score >= lookup.PROSE_MIN
+        ]
         candidates: list[RowMatch | FigureMatch] = [*rows, *figs]
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is None:

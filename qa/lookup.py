@@ -50,14 +50,6 @@ class TermStats:
             self._cache[term] = math.log((self.n + 1) / (df + 0.5))
         return self._cache[term]
 
-    def weight(self, term: str) -> float:
-        """How much a term says about which fact is meant: its IDF.
-
-        Halving the weight of verbs (拿到, 筹, 赔: the report says 获得, 筹措, 赔付) was measured on the dev
-        sets and gained nothing (written sets +1 item, public −1, generated −0.1 point), so every term
-        counts by its IDF alone."""
-        return self.idf(term)
-
 
 ASIDE = re.compile(r"（[^）]{1,12}）|\([^)]{1,12}\)")
 
@@ -76,8 +68,11 @@ def present(term: str, text: str) -> bool:
 
 
 def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: TermStats) -> tuple[float, set[str]]:
-    """IDF-weighted share of the terms found in the candidate; each layer counts with its weight."""
-    total = sum(stats.weight(t) for t in terms)
+    """IDF-weighted share of the terms found in the candidate; each layer counts with its weight.
+
+    Every term counts by its IDF alone: halving verbs (拿到, 筹, 赔, where the report says 获得, 筹措, 赔付)
+    was measured on the dev sets and gained nothing (written +1 item, public −1, generated −0.1 point)."""
+    total = sum(stats.idf(t) for t in terms)
     if total <= 0:
         return 0.0, set()
     got, found = 0.0, set()
@@ -88,7 +83,7 @@ def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: Ter
             w = 0.5 * max((weight for text, weight in layers if t[:2] in text.lower()), default=0.0)
         if w >= 0.5 or (w and len(terms) == 1):
             found.add(t)
-        got += stats.weight(t) * w
+        got += stats.idf(t) * w
     return got / total, found
 
 
@@ -274,7 +269,7 @@ def match_figures(
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
-        ctx_cov, ctx_found = coverage(
+        ctx_cov, _ = coverage(
             terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (" ".join(f0.section), 0.5)], stats
         )
         if ctx_cov <= 0 or local_cov <= 0:

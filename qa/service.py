@@ -40,6 +40,6 @@ def open_or_build(
 
 def langchain_retriever(settings: Settings | None = None, k: int = 5):
     """The report's hybrid retriever (dense + BM25, fused) as a LangChain BaseRetriever, for teams that build
-    chains on it: `langchain_retriever().invoke("燃气安全做了什么")` returns Documents whose metadata give
+    chains on it: `langchain_retriever().invoke("危化品企业整治有哪些举措")` returns Documents whose metadata give
     doc, section, page and lines. Opens the index (it must have been built: `qa index`)."""
     return open_index(settings or load_settings()).retriever.as_langchain(k)

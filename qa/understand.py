@@ -16,7 +16,7 @@ import jieba.posseg
 import zhconv
 
 from .figures import UNITS as MEASURE_UNITS
-from .lexicon import LEXICON
+from .lexicon import LEXICON, any_of
 
 REPORT_YEAR = 2023  # fallback when a document does not print its own date
 
@@ -29,7 +29,7 @@ STOPWORDS = set(LEXICON["stopwords"]["words"].split())
 STOPWORDS |= {
     w for op in ("sum", "more", "pct", "diff", "gap", "reach", "all_years") for w in LEXICON["operations"][op]
 }
-STOPWORDS |= set(LEXICON["asks"]["place_words"])
+STOPWORDS |= set(LEXICON["asks"]["place_words"]) | set(LEXICON["asks"]["new_topic"])
 # Column words say which cell of a row is asked, not which row ("要求" of 规划要求).
 STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
@@ -47,8 +47,8 @@ WHO = re.compile(INTENTS["who"])
 CHANGE = re.compile(INTENTS["change"])
 EACH_ASKED = re.compile(INTENTS["each"])
 NOT_VS_BASE = re.compile(INTENTS["not_vs_base"])
-PLACE_ASK = re.compile("|".join(map(re.escape, LEXICON["asks"]["place_words"])))
-REPORT_PARTS = re.compile("|".join(map(re.escape, LEXICON["asks"]["report_parts"])))
+PLACE_ASK = any_of("asks", "place_words")
+REPORT_PARTS = any_of("asks", "report_parts")
 OWN_PLACES = tuple(LEXICON["own_places"]["words"])
 NOT_PLACES = tuple(LEXICON["own_places"]["not_places"])
 # A year as a question writes it ("2022年", "2022年底", "22年"); relative years are read against the report's date.
@@ -98,6 +98,67 @@ def _jieba() -> jieba.Tokenizer:
 def _pos() -> jieba.posseg.POSTokenizer:
     """Part-of-speech tagging on the same tokenizer, so jieba's dictionary is loaded once."""
     return jieba.posseg.POSTokenizer(_jieba())
+
+
+# A counting noun names its measure word: "起数" asks for 起, "金额" for 元.
+IMPLIED_UNITS = {
+    "次数": ("次",),
+    "人数": ("人", "名"),
+    "家数": ("家",),
+    "起数": ("起",),
+    "金额": ("元",),
+    "面积": ("平方米", "亩"),
+    "长度": ("公里", "km", "米"),
+}
+IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
+
+
+def implied_units(text: str) -> tuple[str, ...]:
+    """The measure words the first counting noun of a text implies (…起数 → 起), or ()."""
+    m = IMPLIED.search(text)
+    return IMPLIED_UNITS[m.group(1)] if m else ()
+
+
+# Tags of words that name nothing: verbs, adverbs, adjectives, function words, numbers, times.
+NOT_NAMES = {
+    "v",
+    "vd",
+    "vg",
+    "d",
+    "a",
+    "ad",
+    "ag",
+    "r",
+    "p",
+    "c",
+    "u",
+    "uj",
+    "ul",
+    "m",
+    "q",
+    "y",
+    "e",
+    "o",
+    "f",
+    "t",
+    "zg",
+}
+
+
+@lru_cache(maxsize=16384)
+def term_tags(term: str) -> tuple[str, ...]:
+    """The part-of-speech tags of one term's words (cached: every figure question tags its terms)."""
+    return tuple(f for _, f in _pos().lcut(term))
+
+
+def is_noun(term: str) -> bool:
+    """A term with a noun in it (tag n…)."""
+    return any(f[:1] == "n" for f in term_tags(term))
+
+
+def names_something(term: str) -> bool:
+    """Anything but a verb, adverb, adjective or function word names something (刑事责任 is tagged l)."""
+    return any(f not in NOT_NAMES for f in term_tags(term))
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:
@@ -246,19 +307,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         measures.append("change")
     if bases and "change" not in measures and all(b == base_year for b in bases) and not COMPARE.search(rewritten):
         measures.append("change")
-    implied = re.search(r"(次数|人数|家数|起数|金额|面积|长度)", rewritten)
-    if implied:
-        units.extend(
-            {
-                "次数": ("次",),
-                "人数": ("人", "名"),
-                "家数": ("家",),
-                "起数": ("起",),
-                "金额": ("元",),
-                "面积": ("平方米", "亩"),
-                "长度": ("公里", "km", "米"),
-            }[implied.group(1)]
-        )
+    implied = implied_units(rewritten)
+    units.extend(implied)
     places = find_places(rewritten)
     vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not NOT_VS_BASE.search(rewritten)
     if PLACE_ASK.search(rewritten) and not REPORT_PARTS.search(rewritten):

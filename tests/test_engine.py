@@ -122,7 +122,7 @@ def test_an_ask_comparing_with_an_earlier_year_takes_the_year_asked_before():
 
 
 def test_a_clause_stating_a_target_is_context_not_an_ask():
-    assert len(split_asks("万车死亡率目标是下降10%以上，2022年超出目标多少个百分点", 2023)) == 1
+    assert len(split_asks("亿元GDP死亡率规划目标为0.0112，2022年比目标低了多少", 2023)) == 1
 
 
 def test_last_year_after_a_named_year_is_the_year_before_it():
