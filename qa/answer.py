@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import replace
 
 from . import computed, metadata
-from .asks import split_asks
+from .asks import ASK_MARK, split_asks
 from .combine import combine
 from .config import Settings, load_settings
 from .errors import BadQuestion
@@ -20,6 +20,8 @@ from .types import Answer, Figure, Hit
 from .understand import REPORT_YEAR, Query, add_words, content_terms, is_noun, normalise, resolve_followup, understand
 from .vocab import Vocabulary
 
+# A message this short with no question word is a name typed alone (万车死亡率, 燃气安全).
+BARE_NAME_CHARS = 14
 # A term printed in more than about one chunk in nine (隐患, 企业, 检查, 事故) names no subject by itself.
 GENERIC_IDF = 2.2
 
@@ -198,6 +200,7 @@ class Answerer(FigureAnswers, PassageAnswers):
             self._where_discussed,  # section: 在哪部分
             self._arithmetic,  # computed: sums, differences, what remains, target gap
             self._who_or_where,  # a name or a place on the ground: a passage
+            self._bare_name,  # an indicator's name alone: its figures
             self._figure_or_refusal,  # figure: a table cell or a prose figure; refusal naming what is missing
         )
         for route in routes:
@@ -257,6 +260,11 @@ class Answerer(FigureAnswers, PassageAnswers):
             # A name, never a number; and a role the report never mentions has no name in it.
             return self._not_found(query, f"报告中没有提到“{'、'.join(query.unknown)}”")
         return self._passage(query) if query.intent in ("who", "place") else None
+
+    def _bare_name(self, query: Query) -> Answer | None:
+        if query.intent != "passage" or ASK_MARK.search(query.text) or len(normalise(query.original)) > BARE_NAME_CHARS:
+            return None
+        return self._named_figure(query)
 
     def _figure_or_refusal(self, query: Query) -> Answer | None:
         if not (query.intent in ("figure", "compare") or query.years or query.measures):

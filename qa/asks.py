@@ -15,7 +15,9 @@ from .lexicon import LEXICON, any_of
 from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, names_something, normalise, rewrite
 
 ASK_MARK = any_of("asks", "question_words")
-EACH = re.compile(r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|分别")
+EACH = re.compile(
+    r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|各(?=[^，,。？?各]{1,6}?(?:多少|几))|分别"
+)
 YEAR_WORDS = re.compile(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS))
 
 
@@ -47,27 +49,30 @@ def _each(ask: str) -> list[str]:
     if not m:
         return [ask]
     head, tail = ask[: m.start()], re.sub(r"^(?:各|分别)(?:是|为|有|自)?", "", ask[m.start() :])
-    items = [i for i in re.split(r"和|与|及|以及|、|跟", head) if i.strip()]
+    # A clause before the items sets the scene for each of them ("普查里，A和B各…").
+    scene, comma, own = head.rpartition("，")
+    items = [i for i in re.split(r"和|与|及|以及|、|跟", own) if i.strip()]
     if len(items) < 2:
         return [head + tail]
-    return [i.strip() + tail for i in items]
+    return [scene + comma + i.strip() + tail for i in items]
 
 
 def split_asks(question: str, report_year: int, generic: Callable[[str], bool] | None = None) -> list[str]:
     """The separate asks of one message, each made to stand alone; one element for a simple question."""
     text = drop_frame(normalise(question))
     pieces = _pieces(text)
-    asks: list[tuple[str, bool]] = []  # (ask, is an item of an enumeration: names its own subject)
+    # (ask, is an item of an enumeration: names its own subject, the whole ask the item came from)
+    asks: list[tuple[str, bool, str]] = []
     context = ""
     for piece in pieces:
         if not ASK_MARK.search(piece) and not _bare_ask(piece):
             context += piece + "，"  # a clause that only sets the scene belongs to the next ask
             continue
         items = _each(context + piece)
-        asks.extend((i, len(items) > 1 and k > 0) for k, i in enumerate(items))
+        asks.extend((i, len(items) > 1 and k > 0, context + piece) for k, i in enumerate(items))
         context = ""
     if context and asks:
-        asks[-1] = (asks[-1][0] + "，" + context.rstrip("，"), asks[-1][1])
+        asks[-1] = (asks[-1][0] + "，" + context.rstrip("，"), *asks[-1][1:])
     if len(asks) <= 1:
         return [question]
     return _inherit(asks, report_year, generic or (lambda term: False))
@@ -88,11 +93,11 @@ QUANTITY_NOUN = any_of("asks", "counting_nouns")
 GENERIC = any_of("asks", "which_figure")
 
 
-def _inherit(asks: list[tuple[str, bool]], report_year: int, generic: Callable[[str], bool]) -> list[str]:
+def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Callable[[str], bool]) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
     prev_year, prev_subject, prev_tail = "", "", ""
-    for ask, item in asks:
+    for ask, item, whole in asks:
         ask = rewrite(ask)
         years = YEAR_WORDS.findall(ask)
         # A short term made of a which-figure word (建筑面积, 死亡人数) names no subject; a long one does.
@@ -123,7 +128,9 @@ def _inherit(asks: list[tuple[str, bool]], report_year: int, generic: Callable[[
             if pair:
                 prev_year = pair.group(0)  # "22年比21年": the next ask compares the same years
         if own:
-            prev_subject = _subject(YEAR_WORDS.sub("", ask))
+            # After "A、B各几处", a following "合计呢" is of A and B together, not of B.
+            source = rewrite(EACH.sub("", whole)) if whole != ask and EACH.search(whole) else ask
+            prev_subject = _subject(YEAR_WORDS.sub("", source))
         mark = ASK_MARK.search(text)
         if mark and not text.endswith("呢"):
             prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])

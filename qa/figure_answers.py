@@ -15,6 +15,7 @@ from .lookup import (
     indicator_precision,
     match_figures,
     match_rows,
+    names_right_before,
     pick_columns,
     present,
 )
@@ -64,6 +65,27 @@ class FigureAnswers(AnswererBase):
         # passage, not by a number picked out of running text.
         if fig and fig.score >= p_min and not (strict and not query.years and not query.units):
             return self._prose_answer(query, fig, figs)
+        return None
+
+    def _named_figure(self, query: Query) -> Answer | None:
+        """The figures of the indicator a bare name names: a table row it names nearly whole, or a prose
+        figure printed right after the name (…标准化企业10723家); None for a topic (燃气安全)."""
+        rows = match_rows(query, self.rows, self.stats)
+        if rows and rows[0].score >= lookup.TABLE_MIN and all(present(t, rows[0].indicator) for t in query.terms):
+            cells, _ = pick_columns(query, rows[0].records)
+            if cells and any(c.raw not in ("", "/") for c in cells):
+                return self._table_answer(query, rows[0], cells)
+        # A prose figure only for a name that reads as a quantity (…率, …人数) or is specific (three terms
+        # and more): "应急预案" alone asks what was done, not the count printed after it.
+        quantity = re.search(r"(率|数|量|额|面积|长度|总值)$", query.text) or len(query.terms) >= 3
+        figs = match_figures(query, self.figures, self.stats)
+        if (
+            quantity
+            and figs
+            and figs[0].score >= lookup.PROSE_MIN + 0.2
+            and any(names_right_before(name, f) for f in figs[0].figures for name in (query.terms[-1], query.text[-3:]))
+        ):
+            return self._prose_answer(query, figs[0], figs)
         return None
 
     def _empty_note(self, row: RowMatch, cells: list[TableRecord]) -> str:

@@ -15,9 +15,10 @@ from functools import lru_cache
 
 from .constraints import figure_conflict, row_conflict
 from .figures import years_in
+from .lexicon import any_of
 from .sentences import clauses
 from .types import Figure, TableRecord
-from .understand import Query, content_terms, synonyms_of
+from .understand import Query, content_terms, implied_units, is_noun, synonyms_of
 
 TABLE_MIN = 0.62  # below this a table row does not carry the question
 PROSE_MIN = 0.55  # below this a prose clause does not carry the question (benchmarks/calibrate.py)
@@ -85,6 +86,26 @@ def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: Ter
             found.add(t)
         got += stats.idf(t) * w
     return got / total, found
+
+
+WHICH_FIGURE = any_of("asks", "which_figure")
+SPECIFIC_IDF = 3.5  # a noun this rare names one thing (特种设备, 群租厂房); common ones (企业, 事故) do not
+MISSING_SPECIFIC = 0.7  # score kept per specific thing the question names and the candidate lacks
+
+
+def specific_terms(terms: tuple[str, ...], stats: TermStats) -> tuple[str, ...]:
+    """The question's terms that name one particular thing (not which figure of it is asked)."""
+    # 事故起数 asks for the 起数 of 事故: only its head could name something particular.
+    heads = {t: WHICH_FIGURE.sub("", t) for t in terms}
+    return tuple(t for t in terms if heads[t] and stats.idf(heads[t]) >= SPECIFIC_IDF and is_noun(t))
+
+
+def _lacking(specific: tuple[str, ...], found: set[str], text: str) -> float:
+    """Multiplier for the particular things a candidate does not carry: it is about something else.
+
+    A thing written another way (国企 for 国有企业, 市镇 for 市、镇) still shows most of its characters."""
+    missing = [t for t in specific if t not in found and sum(ch in text for ch in t) < 2 / 3 * len(t)]
+    return MISSING_SPECIFIC ** len(missing)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -208,6 +229,7 @@ def indicator_precision(indicator: str, question: str, stats: TermStats) -> floa
 def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool = True) -> list[RowMatch]:
     """Table rows ranked by how well their indicator carries the question."""
     terms = terms if terms is not None else query.terms
+    specific = specific_terms(terms, stats)
     if not isinstance(rows, Candidates):
         rows = row_candidates(rows)
     out = []
@@ -226,11 +248,14 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
             (" ".join(r0.section), 0.45),
         ]
         cov, found = coverage(terms, layers, stats)
+        cov *= _lacking(specific, found, " ".join(text for text, _ in layers))
         precision = indicator_precision(r0.indicator, query.text, stats)
         score = 0.75 * cov + 0.25 * precision
         ind_terms = indicator_terms(r0.indicator)
         head = re.sub(r"(下降|降至)$", "", r0.indicator)[-2:]
-        if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and head not in query.text:
+        # A measure word asked names the head too: 多少起 asks for a 起数, 几人 for a 人数.
+        head_asked = head in query.text or (bool(set(implied_units(head)) & set(query.units)) and found >= set(terms))
+        if len(found) <= 1 and ind_terms and not present(ind_terms[-1], query.text) and not head_asked:
             # The question names only a modifier of the indicator ("地区生产总值" of "亿元地区生产总值…死亡率").
             score *= 0.6
         # Every row has a % change column, so % speaks for a row only when a share is asked.
@@ -238,6 +263,9 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
         units = units if "%" in query.units else units - {"%"}
         if query.units and units:
             score *= max(_unit_ok(query, u) for u in units)
+        elif query.units and implied_units(r0.indicator):
+            # Cells printed bare (0, 17) count what the indicator's name says: 死亡人数 counts 人, not 起.
+            score *= min(1.0, max(_unit_ok(query, base_unit(u)) for u in implied_units(r0.indicator)))
         if constrain and row_conflict(query, r0):
             continue
         out.append(RowMatch(score, recs, found))
@@ -252,6 +280,7 @@ def match_figures(
 ) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question."""
     terms = terms if terms is not None else query.terms
+    specific = specific_terms(terms, stats)
     if not isinstance(figures, Candidates):
         figures = figure_candidates(figures)
     # The clause and the one before it (which often holds the subject) must carry the question, not just
@@ -269,12 +298,13 @@ def match_figures(
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
-        ctx_cov, _ = coverage(
+        ctx_cov, ctx_found = coverage(
             terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (" ".join(f0.section), 0.5)], stats
         )
         if ctx_cov <= 0 or local_cov <= 0:
             continue
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
+        cov *= _lacking(specific, found | ctx_found, f"{f0.sentence} {f0.lead} {' '.join(f0.section)}")
         if not any(names_the_figure(terms, f) for f in figs):
             cov *= 0.5
         if year is not None:
@@ -318,6 +348,12 @@ def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
             ):
                 return True
     return False
+
+
+def names_right_before(term: str, f: Figure) -> bool:
+    """The term, or a synonym, is what the clause says just before the figure (…企业10723家, …率达90%)."""
+    before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
+    return any(before.lower().endswith(form.lower()) for form in synonyms_of(term))
 
 
 def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[list[TableRecord], str]:

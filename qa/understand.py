@@ -174,6 +174,11 @@ def add_words(words: list[str]) -> None:
             tok.add_word(w, freq=500)
 
 
+def is_word(term: str) -> bool:
+    """The tokenizer's dictionary holds the term (南京市 is a word; 定捡率, a typo, is not)."""
+    return bool(_jieba().FREQ.get(term))
+
+
 def tokenize(text: str) -> list[str]:
     """jieba tokens, lower-cased, without punctuation."""
     return [t.lower() for t in _jieba().lcut(text) if t.strip() and re.search(r"[\w\u4e00-\u9fff]", t)]
@@ -189,10 +194,26 @@ def synonyms_of(term: str) -> tuple[str, ...]:
     return (term,)
 
 
+def _join_runs(tokens: list[str]) -> list[str]:
+    """Three or more single characters in a row are one word the tokenizer did not know (a typo: 定捡率)."""
+    out: list[str] = []
+    run: list[str] = []
+    for t in [*tokens, ""]:
+        single = len(t) == 1 and "\u4e00" <= t <= "\u9fff" and t not in STOPWORDS and t not in MEASURE_UNITS
+        if single:
+            run.append(t)
+            continue
+        out.extend(["".join(run)] if len(run) >= 3 else run)
+        run = []
+        if t:
+            out.append(t)
+    return out
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     """Terms that carry meaning: no stopwords, years, bare numbers, units or single characters."""
     out = []
-    for t in tokenize(text):
+    for t in _join_runs(tokenize(text)):
         t = re.sub(r"了$", "", t)
         if len(t) >= 3:
             t = re.sub(r"是$", "", t)  # jieba glues a trailing 是/了 onto some words ("数是", "发了")
@@ -293,7 +314,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     if re.search(r"百分之|比例|占比|百分比|%", text):
         units.append("%")
     rewritten = rewrite(text)
-    if re.search(r"处罚金额|金额|资金|罚款|罚金|钱", rewritten) and not units:
+    if re.search(r"处罚金额|金额|资金|罚款|罚金|钱|(?:投资|投入|经费|花费|花了)(?:多少|几)", rewritten) and not units:
         units.append("元")
     measures = []
     for measure, words in MEASURE_WORDS:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .understand import synonyms_of, tokenize
+from .understand import is_word, synonyms_of, tokenize
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -58,6 +58,10 @@ class Vocabulary:
         """The report's word one substituted character away (or with 1–2 characters left out), if one fits."""
         if len(term) < 2 or not CJK.search(term):
             return None
+        # An enumeration said as one word (水电气 for 水、电、气): the report's own form.
+        listed = re.search("[、和及与]?".join(map(re.escape, term)), self.text)
+        if listed:
+            return listed.group(0)
         at = question.find(term)
         before = question[max(0, at - 2) : at] if at >= 0 else ""
         after = question[at + len(term) : at + len(term) + 2] if at >= 0 else ""
@@ -65,6 +69,11 @@ class Vocabulary:
         for w in self._by_len.get(len(term), []):
             if sum(a != b for a, b in zip(w, term)) == 1 and len(term) >= 2:
                 options.append(w)
+        if len(term) >= 3 and not is_word(term):
+            # One character mistyped in a word the tokenizer splits (定捡率 for 定检率), found in the text.
+            for i in range(len(term)):
+                wild = re.escape(term[:i]) + "[\u4e00-\u9fff]" + re.escape(term[i + 1 :])
+                options += [m.group(0) for m in re.finditer(wild, self.text)]
         if len(term) >= 3:
             # Words left out in the question ("电动车" for 电动自行车, "在编人员" for 在编在岗人员), found in the text.
             gap = "[\u4e00-\u9fff]{0,2}"

@@ -183,3 +183,58 @@ def test_an_ask_naming_only_common_words_takes_the_earlier_subject(answerer):
 def test_a_subject_the_report_never_prints_is_refused_in_every_part(answerer):
     ans = answerer.ask("全市非煤矿山企业有多少家？去年查出多少隐患？")
     assert ans.kind == "not_found"
+
+
+# ---- names typed alone, parts asked of each item, qualifiers the candidate lacks ----------------
+
+
+def table_row(answerer, indicator_part: str) -> list:
+    return [r for r in answerer.index.records if indicator_part in r.indicator]
+
+
+def test_a_bare_indicator_name_answers_with_that_rows_figures(answerer):
+    rows = table_row(answerer, "万车死亡率")
+    indicator = rows[0].indicator
+    ans = answerer.ask(indicator[2:6])  # a piece of the name, as staff type it
+    assert ans.kind == "figure"
+    latest = max((r for r in rows if r.measure == "actual"), key=lambda r: r.year)
+    assert latest.raw in ans.answer.split("——")[0]
+
+
+def test_a_topic_typed_alone_gets_a_passage_not_a_count(answerer):
+    assert answerer.ask("应急预案").kind == "passage"
+
+
+def test_a_name_with_a_mistyped_character_inside_a_split_word_is_mended(answerer):
+    f = next(f for f in answerer.index.figures if f.subject.endswith("定检率"))
+    ans = answerer.ask("特种设备定捡率")
+    assert ans.kind == "figure" and f.raw in ans.answer
+
+
+def test_each_with_a_verb_asks_every_item_and_the_scene_clause_holds_for_all():
+    asks = split_asks("普查里，学校和医疗卫生机构各调查了多少个", 2023)
+    assert len(asks) == 2
+    assert all(a.startswith("普查里") for a in asks)
+    assert "学校" in asks[0] and "医疗卫生机构" in asks[1]
+
+
+def test_a_total_after_each_item_is_the_total_of_all_items():
+    asks = split_asks("D级、C级危房各解危了多少处？合计多少处？", 2023)
+    assert len(asks) == 3
+    assert "D级" in asks[2] and "C级" in asks[2]
+
+
+def test_a_sector_the_row_does_not_carry_is_refused_not_given_the_citys_total(answerer):
+    ans = answerer.ask("2021年特种设备事故发生了几起")
+    assert ans.kind == "not_found"
+
+
+def test_a_count_of_people_can_be_asked_with_ge(answerer):
+    f = next(f for f in answerer.index.figures if "行政执法人员" in f.clause and f.unit == "名")
+    ans = answerer.ask("安全执法人员有几个")
+    assert ans.kind == "figure" and f.raw in ans.answer.split("——")[0]
+
+
+def test_an_enumeration_said_as_one_word_is_known(answerer):
+    checked = answerer.vocab.check(("水电气",), "水电气抢险救援队")
+    assert checked.known and not checked.unknown
