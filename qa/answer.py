@@ -117,7 +117,15 @@ class Answerer(FigureAnswers, PassageAnswers):
             query = self._read(resolved, report_year)
         asks = split_asks(resolved, report_year, generic=lambda term: self.stats.idf(term) < GENERIC_IDF)
         if len(asks) > 1:
-            answer = combine([self._answer(self._read(a, report_year)) for a in asks], asks)
+            parts: list[Answer] = []
+            for a in asks:
+                # A later part ("罚了多少？") most likely asks of the paragraph that answered the part before.
+                near = (
+                    parts[-1].citations[0] if parts and parts[-1].kind != "not_found" and parts[-1].citations else None
+                )
+                ask_query = self._read(a, report_year)
+                parts.append(self._answer(replace(ask_query, near=(near.doc, near.lines)) if near else ask_query))
+            answer = combine(parts, asks)
         else:
             answer = self._answer(query)
         resolved_info = {

@@ -130,7 +130,8 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         if own:
             # After "A、B各几处", a following "合计呢" is of A and B together, not of B.
             source = rewrite(EACH.sub("", whole)) if whole != ask and EACH.search(whole) else ask
-            prev_subject = _subject(YEAR_WORDS.sub("", source))
+            # An ask that opens with its question word (几家无证无照的) keeps the subject before it.
+            prev_subject = _subject(YEAR_WORDS.sub("", source)) or prev_subject
         mark = ASK_MARK.search(text)
         if mark and not text.endswith("呢"):
             prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .figures import years_in
 from .lexicon import LEXICON, any_of
+from .sentences import clauses
 from .types import Figure, TableRecord
 from .understand import NOT_PLACES, OWN_PLACES, RELATIVE_YEARS, YEAR_TEXT, Query, pos_tags, synonyms_of
 
@@ -25,6 +26,12 @@ SECTOR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:" + "|".join(LEXICON["sectors"][
 GENERIC_SECTOR = re.compile("^(?:" + "|".join(LEXICON["sectors"]["not_a_sector"]) + ")")
 PLANNED = any_of("status", "planned")
 ASKED_ACTUAL = any_of("status", "asked_actual")
+BUDGET = any_of("status", "budget")
+BUDGET_BEFORE = re.compile(f"(?:{BUDGET.pattern})(?:约|共|总额|为|达)?$")  # the sum follows the budget word
+GRADE = re.compile(LEXICON["grades"]["grade"])
+SEVERITY = any_of("grades", "severity")
+# A grade asked is one written before what it grades (一级安全标准化, 重大隐患), not one inside 及以上.
+ASKED_GRADE = re.compile(f"(?:{GRADE.pattern}|{SEVERITY.pattern})(?!及以上|以上)")
 PART_YEAR = any_of("periods", "part_year")
 WHOLE_YEAR = any_of("periods", "whole_year")
 AGGREGATE = any_of("periods", "aggregate")
@@ -36,7 +43,7 @@ YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20
 class Contradiction:
     """Why a candidate cannot be the figure asked for, said so the user learns what the report has."""
 
-    kind: str  # place | sector | status | period
+    kind: str  # place | sector | status | period | grade
     note: str
 
 
@@ -50,6 +57,7 @@ class Asked:
     whole_year: bool
     part_year: str  # 上半年 … or ""
     one_year: bool  # names exactly one year, and no aggregate over years
+    grades: tuple[str, ...] = ()  # 一级, D级, 重大 …: a grade the figure must be of
 
 
 @lru_cache(maxsize=1024)
@@ -69,6 +77,7 @@ def asked(query: Query) -> Asked:
         whole_year=bool(WHOLE_YEAR.search(q)),
         part_year=part.group(0) if part else "",
         one_year=len(query.years) == 1 and not AGGREGATE.search(q) and not query.base_years,
+        grades=tuple(dict.fromkeys(m.group(0) for m in ASKED_GRADE.finditer(q))),
     )
 
 
@@ -105,7 +114,12 @@ def check(
     for s in a.sectors:
         if not any(f in context + clause for f in synonyms_of(s)):
             return Contradiction("sector", f"报告没有“{s}”领域的分项数字")
-    if a.actual and PLANNED.search(before):
+    grade = _grade_conflict(a.grades, before + clause + _clause_before(sentence, clause))
+    if grade:
+        return grade
+    # A project's budget (投资2亿元建设…) in a sentence that says it is still planned (计划…竣工) is not
+    # what was spent.
+    if a.actual and (PLANNED.search(before) or (BUDGET_BEFORE.search(before) and PLANNED.search(sentence))):
         return Contradiction("status", f"报告只给出计划数（“{clause.strip('，；。')}”），没有实际完成或支出的数字")
     if a.whole_year and PART_YEAR.search(context + clause):
         return Contradiction("period", "报告只给出部分时段的数字，没有全年的")
@@ -116,6 +130,26 @@ def check(
         span = YEAR_SPAN.search(sentence) or (len(set(years_in(sentence))) >= 2 and AGGREGATE.search(before))
         if len(own_years) != 1 and span:
             return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
+    return None
+
+
+def _clause_before(sentence: str, clause: str) -> str:
+    """The clause before this one, which often holds what the figure counts (…和重大隐患，累计检查686次)."""
+    parts = clauses(sentence)
+    at = parts.index(clause) if clause in parts else 0
+    return parts[at - 1] if at else ""
+
+
+def _grade_conflict(grades: tuple[str, ...], text: str) -> Contradiction | None:
+    """A grade asked (一级) where the fact's own words name another (二级), or a severity asked (重大隐患)
+    that they do not carry. Of several grades asked (D级和C级), the fact must carry one."""
+    levels = [g for g in grades if GRADE.fullmatch(g)]
+    other = [m.group(0) for m in GRADE.finditer(text)]
+    if levels and other and not any(g in text for g in levels):
+        return Contradiction("grade", f"报告只有“{other[0]}”的数字，没有“{'、'.join(levels)}”的")
+    severities = [g for g in grades if not GRADE.fullmatch(g)]
+    if severities and not any(g[:2] in text for g in severities):
+        return Contradiction("grade", f"报告中相近的数字不是“{severities[0]}”的")
     return None
 
 

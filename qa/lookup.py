@@ -272,6 +272,7 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
     return sorted(out, key=lambda m: -m.score)
 
 
+NEAR_BOOST = 1.2  # a part of a message asked right after another is most likely about the same paragraph
 SHORTLIST = 400  # clauses scored in full, of those whose own words carry the question best
 
 
@@ -312,6 +313,8 @@ def match_figures(
         else:
             mult = _year_ok(query, f0.sentence)
         mult *= max(_unit_ok(query, f.unit) for f in figs)
+        if query.near and (f0.doc, f0.lines) == query.near:
+            mult *= NEAR_BOOST
         if constrain and all(figure_conflict(query, f) for f in figs):
             continue
         out.append(FigureMatch(cov * mult, figs, found))

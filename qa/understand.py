@@ -73,6 +73,7 @@ class Query:
     parts: tuple[str, ...] = ()  # sub-questions split at 和/与 for comparisons
     docs: tuple[str, ...] = ()  # documents the question names by their title; () = all
     unknown: tuple[str, ...] = ()  # terms no indexed document prints (left out of the scoring)
+    near: tuple = ()  # (doc, lines) of the paragraph that answered the ask before this one, if any
 
 
 def normalise(text: str) -> str:

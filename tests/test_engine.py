@@ -238,3 +238,28 @@ def test_a_count_of_people_can_be_asked_with_ge(answerer):
 def test_an_enumeration_said_as_one_word_is_known(answerer):
     checked = answerer.vocab.check(("水电气",), "水电气抢险救援队")
     assert checked.known and not checked.unknown
+
+
+def test_a_grade_the_row_does_not_have_is_refused_naming_the_one_it_has(answerer):
+    row = next(r for r in answerer.index.records if "二级" in r.indicator)
+    ans = answerer.ask(row.indicator.replace("二级", "一级") + "是多少")
+    assert ans.kind == "not_found" and "二级" in ans.answer
+
+
+def test_a_severity_asked_keeps_the_figures_of_that_severity_only(answerer):
+    major = next(f for f in answerer.index.figures if f.subject.endswith("发现重大生产安全事故隐患"))
+    ans = answerer.ask("冶金工贸企业检查发现重大隐患多少条")
+    assert ans.kind == "figure" and ans.answer.split(" ——")[0] == major.raw
+
+
+def test_a_projects_budget_is_not_what_was_actually_spent(answerer):
+    budget = next(f for f in answerer.index.figures if f.subject.endswith("投资") and "计划" in f.sentence)
+    name = re.search(r"建设([\u4e00-\u9fff]{4,12}基地)", budget.sentence).group(1)
+    assert budget.raw in answerer.ask(f"{name}投资多少").answer
+    assert answerer.ask(f"{name}实际已经花了多少钱").kind == "not_found"
+
+
+def test_a_later_part_is_answered_from_the_paragraph_of_the_part_before(answerer):
+    fine = next(f for f in answerer.index.figures if "小化工" in f.sentence and f.subject.endswith("处罚金额"))
+    ans = answerer.ask("小化工专项整治查处了几家无证无照的？罚了多少？")
+    assert fine.raw in ans.answer.split("\n")[0]
