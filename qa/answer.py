@@ -127,7 +127,7 @@ class Answerer(FigureAnswers, PassageAnswers):
                 parts.append(self._answer(replace(ask_query, near=(near.doc, near.lines)) if near else ask_query))
             answer = combine(parts, asks)
         else:
-            answer = self._answer(query)
+            answer = self._answer(query if asks[0] == resolved else self._read(asks[0], report_year))
         resolved_info = {
             "question": resolved,
             "years": list(query.years),

@@ -74,7 +74,7 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
     if context and asks:
         asks[-1] = (asks[-1][0] + "，" + context.rstrip("，"), *asks[-1][1:])
     if len(asks) <= 1:
-        return [question]
+        return [text or question]  # the question without its request frame
     return _inherit(asks, report_year, generic or (lambda term: False))
 
 

@@ -66,7 +66,7 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
         years = sorted({r.year for r in row if r.measure == "actual" and r.value is not None and r.year is not None})
     if len(years) >= 2:
         return _over_years(ctx, query, op, years, row)
-    parts = _parts(ctx, query)
+    parts = _parts(ctx, query, op)
     if len(parts) >= 2:
         return _over_parts(ctx, query, op, parts)
     if op in ("diff", "pct"):
@@ -170,7 +170,7 @@ def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | 
     return best
 
 
-def _parts(ctx, query: Query) -> list[str]:
+def _parts(ctx, query: Query, op: str = "") -> list[str]:
     """The items an operation runs over: 'A和B加起来' -> [A, B]; 'A、B、C一共' -> [A, B, C].
 
     Names the tables give their rows are found whole first, since a name may hold 和 or 、 itself
@@ -187,7 +187,9 @@ def _parts(ctx, query: Query) -> list[str]:
         return named
     cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
     head = text[:cut]
-    items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)", head) if i.strip()]
+    # "A比B多多少" compares A with B (比例 and 比重 are words of their own).
+    than = r"|比(?![例重率较])" if op in ("diff", "pct", "more") else ""
+    items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
     if any(re.search(r"\d", i) for i in items):
         return []  # the question quotes the report's figures: its items are not names to look up
     return [i for i in items if content_terms(i)] if len(items) >= 2 else []
@@ -228,7 +230,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         marks = tuple(t for t in own if t not in others) or own  # what tells this part from the others
         label = re.sub(r"^(?:的|是|了)|(?:的|是|了)$", "", part.strip(" ，,"))
         label = label if len(label) <= 12 else marks[-1]
-        operand = _lookup(ctx, query, terms, marks, label)
+        operand = _lookup(ctx, query, terms, marks, label, tuple(others))
         if (
             operand is not None
             and operands
@@ -238,16 +240,24 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
                 or any((o.raw, o.citation.text) == (operand.raw, operand.citation.text) for o in operands)
             )
         ):
-            operand = _lookup(ctx, query, own, marks, label)  # the shared words led to another figure
+            operand = _lookup(ctx, query, own, marks, label, tuple(others))  # shared words led elsewhere
         if operand is None:
             return None
         operands.append(operand)
     if len({(o.raw, o.citation.text, o.label) for o in operands}) < len(operands):
         return None
-    return _result(query, op, operands, "")
+    than = op in ("diff", "pct") and bool(re.search(r"比(?![例重率较])", query.text))
+    return _result(query, op, operands, "", than=than)
 
 
-def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], label: str = "") -> Operand | None:
+def _own_words(f: Figure) -> str:
+    """The words right around a figure: the last piece of what comes before it, and the noun after it."""
+    return re.split(r"[，。；：、,]", f.subject)[-1] + _noun_after(f)
+
+
+def _lookup(
+    ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], label: str = "", others: tuple[str, ...] = ()
+) -> Operand | None:
     """The one figure a part names: a table cell or the prose figure whose list item names it."""
     rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
     figs = match_figures(query, ctx.figures, ctx.stats, terms=terms)
@@ -263,6 +273,7 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], lab
         unit_ok = lambda g: not query.units or base_unit(g.unit) in query.units  # noqa: E731
         # A figure printed right after the part's own word ("安置类1.3万余件") beats a better clause that
         # only lists the word ("（被服类、安置类、装具类）26个品种5.6万余件").
+        foreign = [t for t in others if t not in terms]
         for m in figs[:5]:
             if m.score < lookup.PROSE_MIN:
                 break
@@ -275,6 +286,8 @@ def _lookup(ctx, query: Query, terms: tuple[str, ...], own: tuple[str, ...], lab
                 and not _noun_after(f).strip("，。；、,")
                 and any(t in re.split(r"[，。；：、,]", f.subject)[-1] for t in own)
             ]
+            # A figure whose own words name another part is that part's ("发现隐患…" is not 整治的隐患).
+            right = [f for f in right if not any(t in _own_words(f) for t in foreign)]
             if right:
                 return _from_figure(right[0], ctx, label)
         named = [f for f in fig.figures if any(t in _noun_after(f) for t in own)] or [
@@ -382,8 +395,12 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
     return _computed(query, text, rule, [], cites)
 
 
-def _result(query: Query, op: str, ops: list[Operand], source: str, printed_change: str = "") -> Answer:
-    """Lead with the result, then the formula over the printed inputs."""
+def _result(
+    query: Query, op: str, ops: list[Operand], source: str, printed_change: str = "", than: bool = False
+) -> Answer:
+    """Lead with the result, then the formula over the printed inputs.
+
+    than: the question compares its first item with its second ("A比B多多少"): A − B, said as 多/少."""
     unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
     if not unit:
         # A table of counts prints bare numbers: the question's measure word, else the indicator's (…起数 → 起).
@@ -397,7 +414,7 @@ def _result(query: Query, op: str, ops: list[Operand], source: str, printed_chan
         formula = " + ".join(o.raw for o in ops) + f" = {format_number(total)}"
         return _computed(query, f"合计{res}（{inputs}；{formula}）", formula, ops, source=source)
     a, b = (ops[0], ops[1])
-    first, last = (b, a) if _later(a, b) else (a, b)  # change runs from the earlier to the later
+    first, last = (b, a) if _later(a, b) or than else (a, b)  # change runs from the earlier to the later
     diff = round(last.value - first.value, places)
     pct = (last.value - first.value) / first.value * 100 if first.value else None
     pct_text = f"{'下降' if diff < 0 else '增长'}{format_number(abs(round(pct, 2)))}%" if pct is not None else ""
@@ -408,6 +425,12 @@ def _result(query: Query, op: str, ops: list[Operand], source: str, printed_chan
         res = f"{big.label}多，比{small.label}多{format_number(abs(diff))}{scale}{unit}"
         formula = f"{big.raw} - {small.raw} = {format_number(abs(diff))}"
         return _computed(query, f"{res}（{inputs}）", formula, ops, source=source)
+    if than:
+        word = "少" if diff < 0 else ("多" if diff > 0 else "一样多，相差")
+        share = f"{'少' if diff < 0 else '多'}{format_number(abs(round(pct, 2)))}%；" if pct is not None else ""
+        text = f"{a.label}比{b.label}{word}{format_number(abs(diff))}{scale}{unit}（{share}{inputs}）"
+        formula = f"{a.raw} - {b.raw} = {format_number(diff)}"
+        return _computed(query, text, formula, ops, source=source)
     word = "减少" if diff < 0 else ("增加" if diff > 0 else "持平，变化")
     formula = f"{last.raw} - {first.raw} = {format_number(diff)}"
     if pct is not None:

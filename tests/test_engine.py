@@ -263,3 +263,20 @@ def test_a_later_part_is_answered_from_the_paragraph_of_the_part_before(answerer
     fine = next(f for f in answerer.index.figures if "小化工" in f.sentence and f.subject.endswith("处罚金额"))
     ans = answerer.ask("小化工专项整治查处了几家无证无照的？罚了多少？")
     assert fine.raw in ans.answer.split("\n")[0]
+
+
+def test_a_than_b_takes_a_minus_b_with_each_figure_from_its_own_words(answerer):
+    found = next(f for f in answerer.index.figures if f.subject.endswith("发现隐患") and "冶金工贸" in f.sentence)
+    fixed = next(f for f in answerer.index.figures if f.subject.endswith("整治隐患") and f.sentence == found.sentence)
+    ans = answerer.ask("冶金工贸企业整治的隐患比发现的多多少条")
+    assert ans.kind == "computed"
+    assert f"多{number(fixed.value - found.value)}条" in ans.answer
+
+
+def test_a_single_question_inside_a_briefing_request_is_read_without_the_request(answerer):
+    plain = answerer.ask("十四五头两年（21年、22年）全市合计发生了多少起生产安全事故")
+    framed = answerer.ask(
+        "我在写给市里的汇报稿，需要一个数：十四五头两年（21年、22年）全市合计发生了多少起生产安全事故？麻烦把两年各自的数也带上"
+    )
+    assert plain.kind == framed.kind == "computed"
+    assert framed.answer == plain.answer
