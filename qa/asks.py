@@ -60,6 +60,11 @@ def _each(ask: str) -> list[str]:
 def split_asks(question: str, report_year: int, generic: Callable[[str], bool] | None = None) -> list[str]:
     """The separate asks of one message, each made to stand alone; one element for a simple question."""
     text = drop_frame(normalise(question))
+    words = text.split()
+    if len(words) >= 3 and not ASK_MARK.search(text) and all(content_terms(w) for w in words):
+        # Keywords typed with spaces ("应急避难场所 容纳人数 有效避难面积"): a subject, then what is
+        # wanted of it.
+        return [f"{words[0]}{w}" for w in words[1:]]
     pieces = _pieces(text)
     # (ask, is an item of an enumeration: names its own subject, the whole ask the item came from)
     asks: list[tuple[str, bool, str]] = []

@@ -29,6 +29,7 @@ from .understand import UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_uni
 
 OPS = tuple((op, tuple(LEXICON["operations"][op])) for op in ("remain", "gap", "reach", "more", "sum", "pct", "diff"))
 ALL_YEARS = any_of("operations", "all_years")
+TOTAL = re.compile(r"共|合计|总计|总数")
 FOUND = any_of("operations", "found")
 FIXED = any_of("operations", "fixed")
 TO_WORDS = LEXICON["operations"]["to"]
@@ -71,7 +72,22 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
         return _over_parts(ctx, query, op, parts)
     if op in ("diff", "pct"):
         return _from_to(ctx, query, op)
+    if op == "sum":
+        return _enumeration_sum(ctx, query)
     return None
+
+
+def _enumeration_sum(ctx, query: Query) -> Answer | None:
+    """'一共' over a clause that lists several counts of one kind (A14家、B12家) and prints no total."""
+    ranked = match_figures(query, ctx.figures, ctx.stats)
+    if not ranked or ranked[0].score < lookup.PROSE_MIN:
+        return None
+    figs = [f for f in ranked[0].figures if not query.units or base_unit(f.unit) in query.units]
+    if len(figs) < 2 or len({base_unit(f.unit) for f in figs}) != 1 or any(f.value is None for f in figs):
+        return None
+    if any(TOTAL.search(f.subject[-4:]) for f in figs):
+        return None  # the report prints the total itself
+    return _result(query, "sum", [_from_figure(f, ctx, re.sub(r"\d.*$", "", list_item(f))) for f in figs], "")
 
 
 def _from_to(ctx, query: Query, op: str) -> Answer | None:

@@ -280,3 +280,20 @@ def test_a_single_question_inside_a_briefing_request_is_read_without_the_request
     )
     assert plain.kind == framed.kind == "computed"
     assert framed.answer == plain.answer
+
+
+def test_keywords_typed_with_spaces_ask_each_measure_of_the_first_word():
+    asks = split_asks("应急避难场所 容纳人数 有效避难面积", 2023)
+    assert asks == ["应急避难场所容纳人数", "应急避难场所有效避难面积"]
+
+
+def test_a_total_over_a_clause_listing_counts_without_one_is_their_sum(answerer):
+    clause = next(f.clause for f in answerer.index.figures if "无证无照" in f.clause)
+    figs = [f for f in answerer.index.figures if f.clause == clause and f.unit == "家"]
+    ans = answerer.ask("小化工专项整治一共查处了多少家")
+    assert len(figs) >= 2 and ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(sum(f.value for f in figs))}家")
+
+
+def test_a_total_the_report_prints_is_given_as_printed(answerer):
+    assert answerer.ask("全市一共检查了多少家次企业").kind == "figure"
