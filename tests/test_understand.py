@@ -99,7 +99,7 @@ def test_comparison_against_2020_alone_asks_for_the_change_column():
     "question, units",
     [
         ("奖补资金发了多少钱", ("元",)),
-        ("2021年累计培训了多少人", ("人", "名")),
+        ("2021年累计培训了多少人", ("人", "名", "人次")),  # attendance is counted in 人次
         ("智慧安监平台注册了多少家企业", ("家", "个", "户", "所")),  # measure words accepted for one another
         ("安全学校开课多少场次", ("场次", "场")),
         ("普查的航道有多长", ("公里", "km", "米")),
