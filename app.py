@@ -9,18 +9,26 @@ from __future__ import annotations
 import html
 import json
 import logging
+import secrets
 import sys
 import threading
 import time
+import uuid
+from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from qa.answer import Answerer, check_question
 from qa.config import Settings, load_settings
 from qa.errors import BadQuestion, IndexBusy, QAError
-from qa.index import build_index, open_index
+from qa.feedback import Feedback, FeedbackLog
+from qa.index import BuildReport, build_index, open_index
 from qa.render import plain_text, render_answer, text_html
+from qa.security import Guard, LoginGuard, read_users
 from qa.service import open_or_build
 from qa.types import Answer
 
@@ -34,9 +42,12 @@ EXAMPLES = [
 ]
 STAGES = {"parse": "解析文档", "embed": "计算向量", "store": "写入向量库"}
 RECORD_HEADERS = ["表", "序号", "指标", "栏目", "原文数值", "单位", "来源行"]
-BUSY = "正在重新建立索引，请稍候再提问。"
+BUSY = "索引正在由另一个任务重建，请稍后再试。"
 NOT_READY = "索引尚未就绪，请稍后再试。"
 FAILED = "处理问题时出错，请换一种问法或稍后再试（详情已写入日志）。"
+ADMINS_ONLY = "只有管理员可以重建索引。"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ISSUED_KEPT = 10_000  # answers remembered for feedback, newest kept
 
 CSS = """
 .qa-lead { font-size: 1.08em; font-weight: 600; }
@@ -45,8 +56,10 @@ CSS = """
 .qa-cite-head { font-size: .85em; color: #555; }
 .qa-quote { white-space: pre-wrap; margin: .3em 0; }
 .qa-quote mark { background: #ffe27a; padding: 0 .1em; }
-.qa-copy { font-size: .9em; margin-left: .5em; cursor: pointer; border: 1px solid #bbb; border-radius: .3em;
-           padding: 0 .4em; background: #fff; }
+.qa-copy { font-size: 14px; margin-left: .5em; cursor: pointer; border: 1px solid #bbb; border-radius: .3em;
+           padding: .1em .5em; background: #fff; }
+#qa-count { font-size: 13px; color: #666; text-align: right; min-height: 1.2em; }
+#qa-count.over { color: #a33; font-weight: 600; }
 .qa-error { color: #a33; }
 """
 # One delegated listener, as chat messages are re-rendered often. The text rides in the button's value:
@@ -70,22 +83,75 @@ document.addEventListener("click", function (e) {
   if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
   else fallback();
 });
+// A new answer is scrolled to its start (Gradio's own autoscroll, to the bottom, is off).
+var qaAnswers = 0;
+new MutationObserver(function () {
+  var all = document.querySelectorAll(".qa-answer, .qa-error");
+  if (all.length > qaAnswers) all[all.length - 1].scrollIntoView({block: "start", behavior: "smooth"});
+  qaAnswers = all.length;
+}).observe(document.documentElement, {childList: true, subtree: true});
+// Characters typed, shown near the limit, so a long question is shortened before it is sent.
+document.addEventListener("input", function (e) {
+  var box = e.target.closest && e.target.closest("#qa-box");
+  var count = document.getElementById("qa-count");
+  if (!box || !count) return;
+  var limit = parseInt(count.getAttribute("data-limit"), 10), n = e.target.value.length;
+  count.textContent = n >= 0.8 * limit ? n + " / " + limit + " 字" : "";
+  count.classList.toggle("over", n > limit);
+});
 </script>"""
 
 
 @dataclass
 class Service:
-    """The serving index and its answerer, swapped whole after a rebuild."""
+    """The serving index and its answerer, swapped whole after a rebuild; a rebuild runs beside it."""
 
     settings: Settings
     index: object = None
     answerer: object = None
-    rebuilding: bool = False
-    feedback_lock: threading.Lock = field(default_factory=threading.Lock)
+    feedback: FeedbackLog | None = None
+    progress: tuple[str, float] = ("", 0.0)  # the running build's stage and share done
+    issued: OrderedDict = field(default_factory=OrderedDict)  # answer id -> what was shown, for feedback
+    _build: Future | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def load(self) -> None:
         index = open_index(self.settings)
         self.index, self.answerer = index, Answerer(index, self.settings)
+
+    def rebuild(self, full: bool) -> tuple[Future, bool]:
+        """The running build, or a new one: (its future, whether it was already running).
+
+        Questions keep being answered from the current index; the new one is swapped in when built."""
+        with self._lock:
+            if self._build is not None and not self._build.done():
+                return self._build, True
+            future: Future = Future()
+            self._build = future
+            self.progress = ("parse", 0.0)
+
+        def report(stage: str, done: int, total: int) -> None:
+            self.progress = (stage, done / max(total, 1))
+
+        def run() -> None:
+            try:
+                result = build_index(self.settings, rebuild=full, progress=report)
+                self.load()
+                future.set_result(result)
+            except BaseException as err:  # the caller reads it from the future
+                future.set_exception(err)
+
+        threading.Thread(target=run, name="qa-rebuild", daemon=True).start()
+        return future, False
+
+    def issue(self, data: dict) -> str:
+        """Remember an answer shown, under a new id the feedback must name."""
+        answer_id = uuid.uuid4().hex
+        with self._lock:
+            self.issued[answer_id] = data
+            while len(self.issued) > ISSUED_KEPT:
+                self.issued.popitem(last=False)
+        return answer_id
 
 
 _service: Service | None = None
@@ -99,8 +165,6 @@ def ask(question: str, history: list[str]) -> Answer:
     service = _service
     if service is None or service.answerer is None:
         raise QAError(NOT_READY)
-    if service.rebuilding:
-        raise IndexBusy(BUSY)
     check_question(question, service.settings.max_question_chars)
     return service.answerer.ask(question, history)
 
@@ -135,7 +199,10 @@ def reply(message: str, history: list, raise_bad: bool = False) -> tuple[str, di
             "kind": "message",
             "answer": text,
         }
-    return render_answer(answer), {"question": message, "kind": answer.kind, "answer": answer.answer}
+    data = {"question": message, "kind": answer.kind, "answer": answer.answer}
+    if _service is not None:
+        data["id"] = _service.issue(data)
+    return render_answer(answer), data
 
 
 def earlier_questions(history: list) -> list[str]:
@@ -198,21 +265,26 @@ def api_ask(question: str, history_json: str = "[]") -> dict:
         raise gr.Error(user_message(err)) from None
 
 
-def record_feedback(shown: dict, data: gr.LikeData) -> None:
-    """Append a 👍/👎 on an answer, with its question, to feedback.jsonl in the index folder."""
+def record_feedback(shown: dict, data: gr.LikeData, request: gr.Request = None) -> None:
+    """Record a 👍/👎 on an answer this server gave; anything else (a forged rating, an unknown id) is dropped."""
+    liked = {"Like": True, "Dislike": False}.get(data.liked, data.liked) if isinstance(data.liked, str) else data.liked
     index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
     item = (shown or {}).get(index) or (shown or {}).get(str(index)) or {}
-    entry = {
-        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "liked": data.liked,
-        "question": item.get("question", ""),
-        "kind": item.get("kind", "message"),
-        "answer": item.get("answer", ""),
-    }
-    path = _service.settings.index_dir / "feedback.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _service.feedback_lock, open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    given = _service.issued.get(item.get("id", "")) if _service else None
+    if not isinstance(liked, bool) or given is None:
+        log.warning("忽略无法对应到已给出回答的评价（index=%r）", index)
+        return
+    user = getattr(request, "username", "") or ""
+    _service.feedback.record(
+        Feedback(
+            answer_id=item["id"],
+            liked=liked,
+            question=given["question"],
+            kind=given["kind"],
+            answer=given["answer"],
+            user=user,
+        )
+    )
 
 
 # ---- 指标表 and 文档 tabs --------------------------------------------------------------------------
@@ -243,7 +315,7 @@ def docs_html() -> str:
     if index is None:
         return f"<p>{NOT_READY}</p>"
     out = [
-        f"<p>索引建立于 {html.escape(str(index.built_at))}，嵌入模型 {html.escape(str(index.model))}，"
+        f"<p>索引建立于 {html.escape(local_time(index.built_at))}，嵌入模型 {html.escape(str(index.model))}，"
         f"共 {len(index.docs)} 个文档。</p>"
     ]
     for doc in index.docs:
@@ -259,28 +331,53 @@ def docs_html() -> str:
     return "".join(out)
 
 
-def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:  # noqa: B008 (Gradio injects progress)
-    """Bring the index up to date (full=True re-embeds everything) and reload the answerer."""
-    service = _service
-    if service.rebuilding:
-        return "已有重建任务在进行。", docs_html(), record_rows()
-
-    def report(stage: str, done: int, total: int) -> None:
-        progress((done, max(total, 1)), desc=STAGES.get(stage, stage))
-
-    service.rebuilding = True
+def local_time(stamp) -> str:
+    """An ISO time stamp as this machine's local time, the way people write it (2026年11月30日 14:29)."""
     try:
-        result = build_index(service.settings, rebuild=full, progress=report)
-        service.load()
-        status = (
-            f"重建完成：{result.docs} 个文档，{result.chunks} 个片段，新计算向量 {result.embedded} 个，"
-            f"用时 {result.seconds:.1f} 秒。"
-        )
+        moment = datetime.fromisoformat(str(stamp)).astimezone()
+    except ValueError:
+        return str(stamp)
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def may_reindex(settings: Settings, username: str | None) -> bool:
+    """With login on, the users named in QA_ADMINS; without it, only an app that listens on this machine."""
+    if settings.login:
+        return bool(username) and username in settings.admins
+    return settings.host in LOOPBACK
+
+
+def admin_view(request: gr.Request = None) -> dict:
+    """The re-index controls, shown only to those who may use them."""
+    return gr.update(visible=may_reindex(_service.settings, getattr(request, "username", None)))
+
+
+def rebuild(full: bool, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, str, list]:  # noqa: B008
+    """Bring the index up to date (full=True re-embeds everything) while questions are still answered.
+
+    A request while a build runs waits for that build instead of starting another."""
+    service = _service
+    if not may_reindex(service.settings, getattr(request, "username", None)):
+        log.warning("拒绝非管理员的重建请求：%r", getattr(request, "username", None))
+        return ADMINS_ONLY, docs_html(), record_rows()
+    future, joined = service.rebuild(full)
+    while not future.done():
+        stage, share = service.progress
+        progress(share, desc=STAGES.get(stage, "准备中"))
+        time.sleep(0.3)
+    try:
+        result: BuildReport = future.result()
     except QAError as err:
         log.error("重建索引失败: %r", err)
-        status = "重建失败：" + (str(err) if isinstance(err, IndexBusy) else "详情见日志。")
-    finally:
-        service.rebuilding = False
+        return "重建失败：" + (str(err) if isinstance(err, IndexBusy) else "详情见日志。"), docs_html(), record_rows()
+    except Exception as err:  # a build that fails for another reason must not take the app down
+        log.exception("重建索引失败: %r", err)
+        return "重建失败：详情见日志。", docs_html(), record_rows()
+    head = "已有重建任务在进行，现已完成" if joined else "重建完成"
+    status = (
+        f"{head}：{result.docs} 个文档，{result.chunks} 个片段，新计算向量 {result.embedded} 个，"
+        f"用时 {result.seconds:.1f} 秒。新索引已启用。"
+    )
     return status, docs_html(), record_rows()
 
 
@@ -289,8 +386,11 @@ def rebuild(full: bool, progress=gr.Progress()) -> tuple[str, str, list]:  # noq
 
 def build_demo() -> gr.Blocks:
     """The three tabs wired to the functions above, plus the /ask API."""
+    settings = _service.settings if _service else load_settings()
     with gr.Blocks(title="报告问答", analytics_enabled=False) as demo:
         gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
+        # The chat is kept in this browser (encrypted with a key kept beside the index) across reloads.
+        saved = gr.BrowserState({}, storage_key="baogao-qa-chat", secret=browser_secret(settings))
         with gr.Tab("问答"):
             chatbot = gr.Chatbot(
                 label="对话",
@@ -300,6 +400,7 @@ def build_demo() -> gr.Blocks:
                 latex_delimiters=[],
                 feedback_options=("Like", "Dislike"),
                 buttons=[],  # Gradio's copy icons paste raw HTML and its share icon does nothing here
+                autoscroll=False,  # a new answer is scrolled to its start instead (COPY_JS)
             )
             with gr.Row():
                 box = gr.Textbox(
@@ -307,41 +408,100 @@ def build_demo() -> gr.Blocks:
                     show_label=False,
                     scale=8,
                     autofocus=True,
+                    elem_id="qa-box",
                 )
                 send = gr.Button("提问", variant="primary", scale=1)
+            gr.HTML(f'<div id="qa-count" data-limit="{settings.max_question_chars}"></div>')
             shown = gr.State({})
-            gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
-            gr.ClearButton([box, chatbot, shown], value="清空对话")
-            for trigger in (box.submit, send.click):
-                trigger(chat, [box, chatbot, shown], [chatbot, box, shown], api_visibility="private")
+            examples = gr.Examples(EXAMPLES, inputs=[box], label="示例问题（点击即提问）")
+            clear = gr.Button("清空对话", variant="secondary")
+            asked = [
+                trigger(
+                    chat,
+                    [box, chatbot, shown],
+                    [chatbot, box, shown],
+                    api_visibility="private",
+                    show_progress="minimal",
+                )
+                for trigger in (box.submit, send.click)
+            ]
+            asked.append(
+                examples.load_input_event.then(
+                    chat,
+                    [box, chatbot, shown],
+                    [chatbot, box, shown],
+                    api_visibility="private",
+                    show_progress="minimal",
+                )
+            )
+            for event in asked:
+                event.then(keep, [chatbot, shown], [saved], api_visibility="private")
+            clear.click(lambda: ([], "", {}, {}), None, [chatbot, box, shown, saved], api_visibility="private")
             chatbot.like(record_feedback, [shown], None, api_visibility="private")
         with gr.Tab("指标表"):
             search = gr.Textbox(label="搜索", placeholder="按表名、指标、栏目或数值筛选，空格分隔多个词")
             table = gr.Dataframe(headers=RECORD_HEADERS, interactive=False, wrap=True, elem_id="qa-records")
             search.change(record_rows, [search], [table], api_visibility="private")
         with gr.Tab("文档"):
-            with gr.Row():
-                again = gr.Button("重新索引", scale=1)
-                full = gr.Checkbox(label="全部重新计算向量（较慢）", value=False, scale=3)
+            with gr.Group(visible=False) as admin:
+                with gr.Row():
+                    again = gr.Button("重新索引", scale=1)
+                    full = gr.Checkbox(label="全部重新计算向量（较慢）", value=False, scale=3)
+                with gr.Row(visible=False) as confirm:
+                    gr.Markdown("重建期间仍可照常提问，建好后自动换用新索引。确定重建索引吗？")
+                    yes = gr.Button("确认重建", variant="stop", scale=1)
+                    no = gr.Button("取消", scale=1)
             status = gr.Markdown()
             docs = gr.HTML()
-            again.click(rebuild, [full], [status, docs, table], concurrency_limit=1, api_visibility="private")
+            again.click(lambda: gr.update(visible=True), None, confirm, api_visibility="private")
+            no.click(lambda: gr.update(visible=False), None, confirm, api_visibility="private")
+            yes.click(lambda: gr.update(visible=False), None, confirm, api_visibility="private").then(
+                rebuild, [full], [status, docs, table], api_visibility="private"
+            )
+        demo.load(restore, [saved], [chatbot, shown], api_visibility="private")
         demo.load(lambda: (docs_html(), record_rows()), None, [docs, table], api_visibility="private")
+        demo.load(admin_view, None, [admin], api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return demo
 
 
-def parse_auth(text: str) -> list[tuple[str, str]] | None:
-    """QA_AUTH "user:pass,user2:pass2" as Gradio's list of pairs; None when login is off."""
-    pairs = [p.strip().split(":", 1) for p in text.split(",") if p.strip()]
-    if any(len(p) != 2 or not p[0] for p in pairs):
-        raise ValueError("QA_AUTH 格式应为 user:pass,user2:pass2")
-    return [(u, p) for u, p in pairs] or None
+def keep(history: list, shown: dict) -> dict:
+    """What the browser keeps of the chat: the messages and the answer ids behind them."""
+    return {"chat": history or [], "shown": shown or {}}
+
+
+def restore(saved: dict) -> tuple[list, dict]:
+    """The chat this browser kept, or an empty one."""
+    saved = saved if isinstance(saved, dict) else {}
+    chat = saved.get("chat") if isinstance(saved.get("chat"), list) else []
+    shown = saved.get("shown") if isinstance(saved.get("shown"), dict) else {}
+    return chat, shown
+
+
+def browser_secret(settings: Settings) -> str:
+    """The key the browser-kept chat is encrypted with, made once and kept beside the index."""
+    path = settings.index_dir / "browser.key"
+    try:
+        return path.read_text("ascii").strip()
+    except OSError:
+        key = secrets.token_hex(16)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(key, "ascii")
+        except OSError:
+            pass  # a read-only index folder: the chat is kept until the server restarts
+        return key
+
+
+def login_check(settings: Settings) -> LoginGuard | None:
+    """The login check for QA_AUTH / QA_AUTH_FILE, throttled; None when login is off."""
+    users = read_users(settings.auth, settings.auth_file)
+    return LoginGuard(users) if users else None
 
 
 def start(settings: Settings) -> Service:
     """Open the index (building it, and the model, when missing or unreadable) and load the model."""
-    service = Service(settings)
+    service = Service(settings, feedback=FeedbackLog(settings.index_dir / "feedback.jsonl"))
     print(f"正在打开索引 {settings.index_dir} …", flush=True)
     answerer = open_or_build(settings, rebuild_unreadable=True, say=lambda message: print(message, flush=True))
     service.index, service.answerer = answerer.index, answerer
@@ -354,7 +514,7 @@ def main() -> int:
     started = time.perf_counter()
     try:
         settings = load_settings()
-        auth = parse_auth(settings.auth)
+        auth = login_check(settings)
     except (QAError, ValueError) as err:
         print(f"无法启动报告问答：{err}", file=sys.stderr)
         return 1
@@ -371,7 +531,22 @@ def main() -> int:
     demo.queue(default_concurrency_limit=settings.concurrency)
     try:
         demo.launch(
-            server_name=settings.host, server_port=settings.port, auth=auth, css=CSS, head=COPY_JS, show_error=False
+            server_name=settings.host,
+            server_port=settings.port,
+            auth=auth,
+            auth_message="报告问答：请登录" if auth else None,
+            css=CSS,
+            head=COPY_JS,
+            show_error=False,
+            enable_monitoring=False,
+            footer_links=[],
+            app_kwargs={
+                # FastAPI's own schema and docs pages are not for staff; Gradio's API page needs a login.
+                "openapi_url": None,
+                "docs_url": None,
+                "redoc_url": None,
+                "middleware": [Middleware(Guard, max_body=settings.max_request_bytes)],
+            },
         )
     except OSError as err:  # the port is taken or the address is not this machine's
         print(f"无法在 {settings.host}:{settings.port} 上提供服务：{err}（可用 QA_PORT 换一个端口）", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import subprocess
@@ -126,6 +127,22 @@ def cmd_bench(args) -> int:
     return subprocess.call([sys.executable, str(script), *[a for a in args.bench_args if a != "--"]])
 
 
+def cmd_passwd(args) -> int:
+    """Print a QA_AUTH_FILE line for a user: the password is read without echo (or from stdin) and hashed."""
+    from .security import hash_password
+
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"{args.user} 的密码：")
+        if password != getpass.getpass("再输入一次："):
+            raise QAError("两次输入的密码不一致")
+    if len(password) < 8:
+        raise QAError("密码至少 8 个字符")
+    print(f"{args.user}:{hash_password(password)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qa", description="报告问答：对报告提问，给出精确数字与出处。")
     sub = p.add_subparsers(dest="command", required=True)
@@ -142,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="逐题结果写入 JSONL")
     s.add_argument("-v", "--verbose", action="store_true", help="列出答错的问题")
     s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("passwd", help="生成 QA_AUTH_FILE 的一行（加盐哈希） (hash a password)")
+    s.add_argument("user", metavar="用户名")
+    s.add_argument("--stdin", action="store_true", help="从标准输入读一行密码（脚本用），不交互提示")
+    s.set_defaults(func=cmd_passwd)
     s = sub.add_parser(
         "bench", help="性能与规模基准，在仓库根目录运行 (benchmarks: --quick, --out, --scale)", add_help=False
     )

@@ -29,6 +29,9 @@ class Settings:
     host: str
     port: int
     auth: str  # "user:pass,user2:pass2" or ""
+    auth_file: Path | None  # lines "user:pbkdf2_sha256$…" (qa passwd), so no password sits in the environment
+    admins: tuple[str, ...]  # users who may re-index from the app when login is on
+    max_request_bytes: int  # larger request bodies are refused (413) before the app reads them
     max_question_chars: int
     concurrency: int
     torch_threads: int  # 0: all cores but one (a query served beside other work)
@@ -36,6 +39,11 @@ class Settings:
     @property
     def chroma_server(self) -> bool:
         return bool(self.chroma_host)
+
+    @property
+    def login(self) -> bool:
+        """Users must log in (QA_AUTH or QA_AUTH_FILE is set)."""
+        return bool(self.auth.strip() or self.auth_file)
 
 
 def _number(name: str, default: str, kind: type, low: float, high: float):
@@ -63,6 +71,9 @@ def load_settings() -> Settings:
         host=env("QA_HOST", "127.0.0.1"),
         port=_number("QA_PORT", "7860", int, 1, 65535),
         auth=env("QA_AUTH", ""),
+        auth_file=Path(env("QA_AUTH_FILE", "")).expanduser() if env("QA_AUTH_FILE", "").strip() else None,
+        admins=tuple(a.strip() for a in env("QA_ADMINS", "").split(",") if a.strip()),
+        max_request_bytes=_number("QA_MAX_REQUEST_BYTES", "1000000", int, 10_000, 1_000_000_000),
         max_question_chars=_number("QA_MAX_QUESTION_CHARS", "500", int, 1, 100_000),
         concurrency=_number("QA_CONCURRENCY", "4", int, 1, 256),
         torch_threads=_number("QA_TORCH_THREADS", "0", int, 0, 1024),

@@ -127,7 +127,7 @@ def _lock(index_dir: Path):
     try:
         lock.acquire()
     except Timeout as e:
-        raise IndexBusy(f"索引正在重建 (another build holds {index_dir / '.lock'})") from e
+        raise IndexBusy("索引正在由另一个任务重建，请稍后再试。") from e
     try:
         yield
     finally:

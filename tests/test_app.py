@@ -6,6 +6,7 @@ import html
 import json
 import logging
 import re
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import app
 from qa import render
 from qa.config import load_settings
 from qa.errors import BadQuestion, IndexBusy, ModelUnavailable, StoreUnavailable
+from qa.feedback import Feedback, FeedbackLog
 from qa.types import Answer, Citation, TableRecord
 
 TITLE = "某市安全发展规划中期评估报告"
@@ -105,7 +107,13 @@ def service(tmp_path, monkeypatch):
     """A Service over a fake index and answerer, installed as the app's."""
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("QA_MAX_QUESTION_CHARS", "30")
-    svc = app.Service(load_settings(), index=FakeIndex(), answerer=FakeAnswerer())
+    settings = load_settings()
+    svc = app.Service(
+        settings,
+        index=FakeIndex(),
+        answerer=FakeAnswerer(),
+        feedback=FeedbackLog(settings.index_dir / "feedback.jsonl"),
+    )
     monkeypatch.setattr(app, "_service", svc)
     return svc
 
@@ -208,10 +216,23 @@ def test_library_errors_become_short_messages(service, caplog):
     assert app.respond("死亡人数", []) == f'<div class="qa-error">{app.BUSY}</div>'
 
 
-def test_questions_during_a_rebuild_are_told_to_wait(service):
-    service.rebuilding = True
-    assert app.respond("死亡人数", []) == f'<div class="qa-error">{app.BUSY}</div>'
-    assert service.answerer.calls == []
+def test_questions_during_a_rebuild_are_answered_from_the_current_index(service, monkeypatch):
+    release = threading.Event()
+
+    def slow_build(settings, rebuild=False, progress=None):
+        release.wait(10)
+        return type("Report", (), {"docs": 1, "chunks": 3, "embedded": 2, "seconds": 0.5})()
+
+    monkeypatch.setattr(app, "build_index", slow_build)
+    monkeypatch.setattr(app.Service, "load", lambda self: None)
+    future, joined = service.rebuild(False)
+    try:
+        assert not joined and not future.done()
+        assert "6人" in app.respond("2022年死亡人数", [])
+        assert service.rebuild(False) == (future, True)  # a second request joins the build
+    finally:
+        release.set()
+    assert future.result(10).chunks == 3
 
 
 def test_follow_ups_pass_the_earlier_questions(service):
@@ -226,21 +247,41 @@ def test_follow_ups_pass_the_earlier_questions(service):
     assert service.answerer.calls[-1] == ("那2021年呢？", ["2022年生产安全事故死亡人数"])
 
 
-def test_feedback_is_appended_as_json_lines(service):
+def test_feedback_is_recorded_against_the_answer_the_server_gave(service):
     history, _, shown = app.chat("<b>2022年</b>死亡人数", [], {})
     app.record_feedback(shown, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": True}))
-    app.record_feedback(shown, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": False}))
+    app.record_feedback(shown, gr.LikeData(None, {"index": 1, "value": "forged", "liked": False}))
     lines = (Path(service.settings.index_dir) / "feedback.jsonl").read_text("utf-8").splitlines()
     entries = [json.loads(line) for line in lines]
     assert [e["liked"] for e in entries] == [True, False]
     assert entries[0]["question"] == "<b>2022年</b>死亡人数"
     assert entries[0]["kind"] == "figure" and entries[0]["answer"] == "6人 —— 2022年各类生产安全事故死亡人数6人"
-    service.rebuilding = True
-    history, _, shown = app.chat("2021年呢", history, shown)
-    service.rebuilding = False
-    app.record_feedback(shown, gr.LikeData(None, {"index": 3, "value": history[3]["content"], "liked": False}))
-    last = json.loads((Path(service.settings.index_dir) / "feedback.jsonl").read_text("utf-8").splitlines()[-1])
-    assert last == {**last, "question": "2021年呢", "kind": "message", "answer": app.BUSY}
+    assert entries[0]["answer_id"] == shown[1]["id"] and len(entries[0]["answer_id"]) == 32
+
+
+@pytest.mark.parametrize(
+    "shown, liked",
+    [
+        ({1: {"id": "not-issued", "question": "x", "kind": "figure", "answer": "y"}}, True),  # an id never given
+        (None, True),  # no answer at that index
+        ("issued", "yes"),  # a rating that is neither 👍 nor 👎
+    ],
+)
+def test_feedback_that_names_no_answer_given_is_dropped(service, shown, liked):
+    if shown == "issued":
+        _, _, shown = app.chat("2022年死亡人数", [], {})
+    app.record_feedback(shown or {}, gr.LikeData(None, {"index": 1, "value": "", "liked": liked}))
+    assert not (Path(service.settings.index_dir) / "feedback.jsonl").exists()
+
+
+def test_feedback_fields_are_capped_and_the_file_rotates(tmp_path):
+    log = FeedbackLog(tmp_path / "feedback.jsonl", max_bytes=3000, backups=2)
+    for n in range(6):
+        log.record(Feedback(answer_id=str(n), liked=True, question="问" * 5000, kind="figure", answer="答" * 5000))
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["feedback.jsonl", "feedback.jsonl.1", "feedback.jsonl.2"]
+    entry = json.loads((tmp_path / "feedback.jsonl").read_text("utf-8").splitlines()[-1])
+    assert len(entry["question"]) == len(entry["answer"]) == 2000
 
 
 def test_api_returns_the_json_shape(service):
@@ -263,7 +304,8 @@ def test_records_table_filters_by_every_word(service):
 
 def test_documents_tab_escapes_and_lists_sections(service):
     out = app.docs_html()
-    assert "2026-01-02T03:04:05+0800" in out and "fake" in out
+    assert app.local_time("2026-01-02T03:04:05+0800") in out and "fake" in out
+    assert re.fullmatch(r"20\d\d年\d{1,2}月\d{1,2}日 \d\d:\d\d", app.local_time("2026-01-02T03:04:05+0800"))
     assert "报告&lt;b&gt;标题&lt;/b&gt;" in out
     assert f"{SECTION}（第6页）" in out and 'margin-left:1.5em">（一）安全生产（第7页）' in out
 
@@ -272,7 +314,6 @@ def test_rebuild_swaps_in_the_new_index(service, monkeypatch):
     seen = []
 
     def fake_build(settings, rebuild=False, progress=None):
-        assert service.rebuilding
         progress("embed", 1, 2)
         seen.append(rebuild)
         return type("Report", (), {"docs": 1, "chunks": 3, "embedded": 2, "seconds": 0.5})()
@@ -280,23 +321,37 @@ def test_rebuild_swaps_in_the_new_index(service, monkeypatch):
     monkeypatch.setattr(app, "build_index", fake_build)
     monkeypatch.setattr(app.Service, "load", lambda self: setattr(self, "answerer", FakeAnswerer()))
     status, docs, rows = app.rebuild(True, progress=lambda *a, **k: None)
-    assert seen == [True] and not service.rebuilding
+    assert seen == [True]
     assert status.startswith("重建完成：1 个文档，3 个片段，新计算向量 2 个")
     monkeypatch.setattr(app, "build_index", lambda *a, **k: (_ for _ in ()).throw(IndexBusy("锁被占用")))
     assert app.rebuild(False, progress=lambda *a, **k: None)[0] == "重建失败：锁被占用"
+
+
+@pytest.mark.parametrize(
+    "env, user, allowed",
+    [
+        ({"QA_AUTH": "ann:pw1,bob:pw2", "QA_ADMINS": "ann"}, "ann", True),
+        ({"QA_AUTH": "ann:pw1,bob:pw2", "QA_ADMINS": "ann"}, "bob", False),
+        ({"QA_AUTH": "ann:pw1"}, "ann", False),  # login on and no admins named: nobody re-indexes from the app
+        ({}, None, True),  # no login, listening on this machine only
+        ({"QA_HOST": "0.0.0.0"}, None, False),  # no login on a network: nobody
+    ],
+)
+def test_who_may_reindex(monkeypatch, service, env, user, allowed):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+    assert app.may_reindex(settings, user) is allowed
+    monkeypatch.setattr(service, "settings", settings)
+    request = type("Request", (), {"username": user})()
+    if not allowed:
+        assert app.rebuild(False, request=request, progress=lambda *a, **k: None)[0] == app.ADMINS_ONLY
 
 
 def test_demo_exposes_the_ask_endpoint(service):
     demo = app.build_demo()
     names = [d.api_name for d in demo.fns.values() if d.api_visibility == "public"]
     assert names == ["ask"]
-
-
-def test_parse_auth():
-    assert app.parse_auth("") is None
-    assert app.parse_auth("a:b, c:d:e") == [("a", "b"), ("c", "d:e")]
-    with pytest.raises(ValueError):
-        app.parse_auth("nopassword")
 
 
 def test_start_opens_through_the_service_and_rebuilds_an_unreadable_index(monkeypatch, tmp_path):

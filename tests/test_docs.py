@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-COMMANDS = ("index", "ask", "eval", "bench")
+COMMANDS = ("index", "ask", "eval", "passwd", "bench")
 
 
 def help_text(*argv: str) -> str:
