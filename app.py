@@ -61,6 +61,10 @@ CSS = """
 #qa-count { font-size: 13px; color: #666; text-align: right; min-height: 1.2em; }
 #qa-count.over { color: #a33; font-weight: 600; }
 .qa-error { color: #a33; }
+.qa-row { border-collapse: collapse; margin: .3em 0; font-size: .9em; display: block; overflow-x: auto; }
+.qa-row th, .qa-row td { border: 1px solid #d5dce6; padding: .1em .4em; font-weight: normal; white-space: nowrap; }
+.qa-row th { background: #f3f6fa; color: #555; }
+.qa-row td.qa-used { background: #fff4c2; }
 """
 # One delegated listener, as chat messages are re-rendered often. The text rides in the button's value:
 # Gradio's sanitizer keeps value but drops data-* attributes. Plain http on a LAN is no secure context,

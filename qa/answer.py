@@ -16,7 +16,7 @@ from .figure_answers import FigureAnswers
 from .lookup import TermStats, figure_candidates, row_candidates, rows_of
 from .passage_answers import PassageAnswers
 from .quote import untracked_indicators
-from .types import Answer, Figure, Hit
+from .types import Answer, Figure, Hit, TableRecord
 from .understand import REPORT_YEAR, Query, add_words, content_terms, is_noun, normalise, resolve_followup, understand
 from .vocab import Vocabulary
 
@@ -42,7 +42,8 @@ class Answerer(FigureAnswers, PassageAnswers):
     def __init__(self, index, settings: Settings | None = None):
         self.index = index
         self.settings = settings or load_settings()
-        self.rows = row_candidates(rows_of(index.records))
+        self._rows = rows_of(index.records)
+        self.rows = row_candidates(self._rows)
         self.figures = figure_candidates(index.figures)
         self._figs_by_doc: dict[str, list[Figure]] = {}
         for f in index.figures:
@@ -178,6 +179,10 @@ class Answerer(FigureAnswers, PassageAnswers):
     def _printed_years(self, docs: tuple[str, ...]) -> set[int]:
         """Years the (named) documents print anywhere: in text, tables and column headers."""
         return set().union(*(self._doc_years.get(d, set()) for d in (docs or self._doc_years)))
+
+    def row_records(self, rec: TableRecord) -> list[TableRecord]:
+        """Every cell of the table row that holds rec, in column order."""
+        return self._rows.get((rec.doc, rec.table, rec.row, rec.lines), [rec])
 
     def figures_near(self, f: Figure) -> list[Figure]:
         """The prose figures of f's sentence and the next sentence of its paragraph, in reading order."""

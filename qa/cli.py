@@ -53,7 +53,12 @@ def format_answer(a: dict) -> str:
         out.append(
             f"  [{i}] 《{c.get('title') or c['doc']}》（{page}{c['section']}，行{c['lines'][0]}-{c['lines'][1]}）"
         )
-        out.append(f"      “{c['text'][:200]}”")
+        if c.get("cells"):
+            # A table row: where it stands, then the columns the answer uses, as printed.
+            used = [(col, value) for col, value in c["cells"] if col in c.get("used", [])] or c["cells"]
+            out.append(f"      {c['table_row']}：" + "；".join(f"{col} {value}" for col, value in used))
+        else:
+            out.append(f"      “{c['text'][:200]}”")
     return "\n".join(out)
 
 

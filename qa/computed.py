@@ -383,7 +383,8 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
         return None
     sign, tval, pct = m.group(1) or "", float(m.group(2)), m.group(3)
     ind = actual.indicator
-    cites = [row_citation(actual, ctx)]
+    used = tuple(r.column for r in (target, actual, change) if r is not None)
+    cites = [row_citation(actual, ctx, used)]
     if pct and ind.endswith("下降") and change is not None and change.value is not None:
         # A ">20%" target on a 下降 indicator is met by the fall (降幅), not by the level.
         fall = -change.value

@@ -60,7 +60,10 @@ class FigureAnswers(AnswererBase):
                 and (not query.years or any(str(y) in years_in(fig.figures[0].sentence) for y in query.years))
             ):
                 return self._prose_answer(query, fig, figs)
-            return self._not_found(query, note or self._empty_note(row, cells), row_citation(row.records[0], self))
+            used = tuple(c.column for c in cells)
+            return self._not_found(
+                query, note or self._empty_note(row, cells), row_citation(row.records[0], self, used)
+            )
         # A "what" question that names only a column word (有什么制度要求) is answered by a table row or a
         # passage, not by a number picked out of running text.
         if fig and fig.score >= p_min and not (strict and not query.years and not query.units):
@@ -106,12 +109,12 @@ class FigureAnswers(AnswererBase):
                 question=query.original,
                 kind="not_found",
                 answer=f"报告中未找到该问题的答案：报告称该指标尚未统计（表中{shown}只是目标值写法，不是统计数）。",
-                citations=(chunk_citation(said, self), row_citation(cells[0], self)),
+                citations=(chunk_citation(said, self), row_citation(cells[0], self, tuple(c.column for c in cells))),
             )
         lead = "；".join(f"{c.raw}（{c.column}）" for c in cells)
         r0 = cells[0]
         text = f"{lead} —— {r0.table}，“{r0.indicator}”"
-        cites = [row_citation(r0, self)]
+        cites = [row_citation(r0, self, tuple(c.column for c in cells))]
         if said is not None and any(c.measure != "target" for c in cells):
             text += "\n注意：报告另称该指标尚未统计，见所附出处。"
             cites.append(chunk_citation(said, self))
@@ -230,7 +233,7 @@ class FigureAnswers(AnswererBase):
                 if years
                 else f"报告表格中“{recs[0].indicator}”没有对应数据"
             )
-            return self._not_found(query, note, row_citation(recs[0], self))
+            return self._not_found(query, note, row_citation(recs[0], self, ()))
         hits = self._search(query, "keyword")
         near = hits[0].chunk if hits else None
         if near is not None:
@@ -251,7 +254,7 @@ class FigureAnswers(AnswererBase):
         if best is None:
             return None
         if isinstance(best, RowMatch):
-            why, cite = row_conflict(query, best.records[0]), row_citation(best.records[0], self)
+            why, cite = row_conflict(query, best.records[0]), row_citation(best.records[0], self, ())
         else:
             why, cite = figure_conflict(query, best.figures[0]), figure_citation(best.figures[0], self)
         return self._not_found(query, why.note, cite) if why else None

@@ -81,14 +81,22 @@ def best_sentence(query: Query, text: str, prefer: re.Pattern | None = None) -> 
     return max(sents, key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if prefer and prefer.search(s) else 0))
 
 
-def row_citation(rec: TableRecord, answerer) -> Citation:
+def row_citation(rec: TableRecord, answerer, used: tuple[str, ...] | None = None) -> Citation:
+    """A table row cited as the report prints it: its table, its row, and the columns the answer uses.
+
+    used: the columns of the row the answer reads (None: the record's own column; (): none, for a refusal)."""
+    row = answerer.row_records(rec) if hasattr(answerer, "row_records") else [rec]
+    name = rec.indicator if rec.measure != "count" else rec.context.split("：", 1)[-1].split("；", 1)[0]
     return Citation(
-        text=rec.context,
+        text=rec.printed or rec.context,
         doc=rec.doc,
         section=" > ".join(rec.section),
         page=rec.page,
         lines=rec.lines,
         title=answerer.titles.get(rec.doc, rec.doc),
+        table_row=f"{rec.table} 第{rec.row}行“{name}”" if rec.row else f"{rec.table}“{name}”",
+        cells=tuple((r.column, r.raw) for r in row),
+        used=(rec.column,) if used is None else used,
     )
 
 

@@ -48,9 +48,24 @@ def highlight(quote: str, figures: list[str]) -> str:
 
 
 def copy_text(cite: Citation) -> str:
-    """A citation as it is pasted into a briefing."""
-    where = "，".join(x for x in (f"第{cite.page}页" if cite.page else "", cite.section) if x)
+    """A citation as it is pasted into a briefing; a table cell by its table, row and column, as printed."""
+    where = "，".join(x for x in (f"第{cite.page}页" if cite.page else "", cite.section, cite.table_row) if x)
+    if cite.cells:
+        shown = [(c, v) for c, v in cite.cells if c in cite.used] or list(cite.cells)
+        return f"据《{cite.title or cite.doc}》（{where}）：" + "；".join(f"{c} {v or '（空）'}" for c, v in shown)
     return f"据《{cite.title or cite.doc}》（{where}）：“{cite.text.strip()}”"
+
+
+def table_html(cite: Citation, figures: list[str]) -> str:
+    """A table row as a small table: its columns, its values as printed, the ones the answer uses marked."""
+    head = "".join(f"<th>{html.escape(c, quote=False)}</th>" for c, _ in cite.cells)
+    values = "".join(
+        f'<td class="qa-used">{highlight(v, figures) or "（空）"}</td>'
+        if c in cite.used
+        else f"<td>{text_html(v) or '（空）'}</td>"
+        for c, v in cite.cells
+    )
+    return f'<table class="qa-row"><thead><tr>{head}</tr></thead><tbody><tr>{values}</tr></tbody></table>'
 
 
 def short_title(title: str, keep: int = SHORT_TITLE_CHARS) -> str:
@@ -62,13 +77,14 @@ def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
     a, b = cite.lines
     lines = f"第{a}行" if a == b else f"第{a}–{b}行"
     title = cite.title or cite.doc
-    rest = " · ".join(x for x in (cite.section, f"第{cite.page}页" if cite.page else "", lines) if x)
+    rest = " · ".join(x for x in (cite.section, f"第{cite.page}页" if cite.page else "", lines, cite.table_row) if x)
+    quote = table_html(cite, figures) if cite.cells else f'<div class="qa-quote">{highlight(cite.text, figures)}</div>'
     # The short title is shown, the full one on hover and in the copied citation.
     named = f'<span title="{html.escape(title)}">《{html.escape(short_title(title), quote=False)}》</span>'
     return (
         f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {named} · {html.escape(rest, quote=False)}'
         f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
-        f'<div class="qa-quote">{highlight(cite.text, figures)}</div></div>'
+        f"{quote}</div>"
     )
 
 

@@ -121,9 +121,15 @@ def _records_positional(doc: Document, block: Block) -> list[TableRecord]:
                     section=block.section,
                     page=block.page,
                     lines=lines,
+                    printed=_printed(row),
                 )
             )
     return out
+
+
+def _printed(row: tuple[str, ...]) -> str:
+    """A table row as its line in the report: its cells separated by tabs, without trailing empty cells."""
+    return "\t".join(row).rstrip("\t")
 
 
 def _records_ragged(doc: Document, block: Block) -> list[TableRecord]:
@@ -167,6 +173,7 @@ def _records_ragged(doc: Document, block: Block) -> list[TableRecord]:
                 section=block.section,
                 page=block.page,
                 lines=lines,
+                printed=_printed(row),
             )
         )
     return out

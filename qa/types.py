@@ -50,10 +50,11 @@ class TableRecord:
     raw: str  # cell text exactly as printed
     value: float | None  # numeric value where the cell holds one
     unit: str
-    context: str  # the row rendered as a readable sentence
+    context: str  # the row rendered as a readable sentence (for matching, never quoted)
     section: tuple[str, ...]
     page: int | None
     lines: tuple[int, int]
+    printed: str = ""  # the row as the report prints it, cells separated by tabs (what a citation quotes)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,11 @@ class Citation:
     page: int | None
     lines: tuple[int, int]
     title: str = ""  # document title, for pasting into a briefing
+    # A table row's citation: where it stands ("表2-1 … 第1行“…”"), each (column, value as printed), and
+    # the columns the answer uses. text is then the row as printed.
+    table_row: str = ""
+    cells: tuple[tuple[str, str], ...] = ()
+    used: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         d = asdict(self)

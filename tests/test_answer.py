@@ -45,7 +45,11 @@ def ungrounded_in_citations(answer) -> list[str]:
     note = answer.resolved.get("year_note")
     if note:
         text = text.replace(f"\n（{note}）", "")
-    sources = [f"{c.text} {c.section}" for c in answer.citations]
+    # A table row's citation also shows its table, row and column headings, as the report prints them.
+    sources = [
+        f"{c.text} {c.section} {c.table_row} " + " ".join(f"{col} {value}" for col, value in c.cells)
+        for c in answer.citations
+    ]
     return [n for n in NUMBER.findall(text) if not any(prints(s, n) for s in sources)]
 
 
@@ -86,8 +90,10 @@ def test_table_figure_leads_and_cites_the_row(answerer):
     a = answerer.ask("2022年生产安全事故起数")
     assert a.kind == "figure"
     assert a.answer.startswith("10（2022年实际数）")
-    assert a.citations[0].text.startswith("表2-1 “十四五”以来安全生产相关指标统计表 第1行：生产安全事故起数下降；")
-    assert "2022年实际数 10；" in a.citations[0].text
+    # The row is quoted as the report prints it, located by table, row and the column read.
+    assert a.citations[0].text == "1\t生产安全事故起数下降\t>20%\t33\t17\t-48.48%\t10\t-69.70%"
+    assert a.citations[0].table_row == "表2-1 “十四五”以来安全生产相关指标统计表 第1行“生产安全事故起数下降”"
+    assert ("2022年实际数", "10") in a.citations[0].cells and "2022年实际数" in a.citations[0].used
     assert a.citations[0].lines == (142, 142)
     assert a.citations[0].page == 6
     assert a.citations[0].title.endswith("中期评估报告")
@@ -117,7 +123,9 @@ def test_computed_answer_shows_inputs_and_result(answerer):
     assert a.working.startswith("10 - 17 = -7")
     for n in ("17", "10", "7"):
         assert prints(a.answer, n)
-    assert "2021年实际数 17；" in a.citations[0].text
+    # Each input cites its own cell: the same printed row, with the column it was read from.
+    assert {cite.used for cite in a.citations[:2]} == {("2022年实际数",), ("2021年实际数",)}
+    assert all("\t17\t" in cite.text for cite in a.citations[:2])
 
 
 def test_year_note_is_shown_with_a_relative_year(answerer):
@@ -133,7 +141,7 @@ def test_answer_to_dict_is_the_json_contract(answerer):
     assert set(d) == {"question", "answer", "kind", "citations", "latency_ms", "working", "also", "resolved"}
     assert d["question"] == "2022年生产安全事故起数"
     assert d["citations"][0]["lines"] == [142, 142]
-    assert set(d["citations"][0]) == {"text", "doc", "section", "page", "lines", "title"}
+    assert set(d["citations"][0]) == {"text", "doc", "section", "page", "lines", "title", "table_row", "cells", "used"}
 
 
 # ---- refusals -----------------------------------------------------------------------------------
