@@ -462,7 +462,7 @@ def build_demo() -> gr.Blocks:
             yes.click(lambda: gr.update(visible=False), None, confirm, api_visibility="private").then(
                 rebuild, [full], [status, docs, table], api_visibility="private"
             )
-        demo.load(restore, [saved], [chatbot, shown], api_visibility="private")
+        demo.load(restore, [saved, chatbot, shown], [chatbot, shown], api_visibility="private")
         demo.load(lambda: (docs_html(), record_rows()), None, [docs, table], api_visibility="private")
         demo.load(admin_view, None, [admin], api_visibility="private")
         gr.api(api_ask, api_name="ask")
@@ -471,11 +471,14 @@ def build_demo() -> gr.Blocks:
 
 def keep(history: list, shown: dict) -> dict:
     """What the browser keeps of the chat: the messages and the answer ids behind them."""
-    return {"chat": history or [], "shown": shown or {}}
+    # The browser keeps JSON, whose keys are strings; feedback looks an index up either way.
+    return {"chat": history or [], "shown": {str(k): v for k, v in (shown or {}).items()}}
 
 
-def restore(saved: dict) -> tuple[list, dict]:
-    """The chat this browser kept, or an empty one."""
+def restore(saved: dict, chat_now: list, shown_now: dict) -> tuple[list, dict]:
+    """The chat this browser kept, unless a question was already asked on this page (it loads late)."""
+    if chat_now:
+        return chat_now, shown_now
     saved = saved if isinstance(saved, dict) else {}
     chat = saved.get("chat") if isinstance(saved.get("chat"), list) else []
     shown = saved.get("shown") if isinstance(saved.get("shown"), dict) else {}

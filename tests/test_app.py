@@ -431,3 +431,15 @@ def test_a_passage_shows_each_paragraph_once_under_a_short_lead(service):
     lead = re.search(r'<div class="qa-lead">(.*?)</div>', out).group(1)
     assert "第一段" not in lead and "短的引导句" in lead
     assert "<details>" not in out  # every paragraph in view, each with its source
+
+
+def test_the_chat_the_browser_keeps_is_json_and_comes_back(service):
+    history, _, shown = app.chat("2022年死亡人数", [], {})
+    kept = json.loads(json.dumps(app.keep(history, shown)))  # what the browser stores
+    chat, restored = app.restore(kept, [], {})
+    assert chat == history
+    app.record_feedback(restored, gr.LikeData(None, {"index": 1, "value": "", "liked": True}))
+    assert (Path(service.settings.index_dir) / "feedback.jsonl").exists()
+    # A question asked before the kept chat arrived is not overwritten by it.
+    assert app.restore(kept, [{"role": "user", "content": "x"}], {})[0] == [{"role": "user", "content": "x"}]
+    assert app.restore("garbage", [], {}) == ([], {})

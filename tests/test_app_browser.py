@@ -138,6 +138,81 @@ def test_reindex_button_rebuilds(page):
 
     page.get_by_role("tab", name="文档").click()
     page.get_by_role("button", name="重新索引").click()
+    # Nothing starts before it is confirmed.
+    expect(page.get_by_text("确定重建索引吗？")).to_be_visible()
+    page.get_by_role("button", name="取消").click()
+    expect(page.get_by_text("确定重建索引吗？")).to_be_hidden()
+    page.get_by_role("button", name="重新索引").click()
+    page.get_by_role("button", name="确认重建").click()
     expect(page.get_by_text(re.compile(r"重建完成：1 个文档"))).to_be_visible(timeout=ANSWER_TIMEOUT)
+    assert not re.search(r"\d+/\d+ steps|queue:", page.locator("body").inner_text())
     page.get_by_role("tab", name="问答").click()
     assert re.match(r"数字\s*6人", ask(page, "2022年生产安全事故死亡人数").locator(".qa-lead").inner_text())
+
+
+def test_an_example_asks_when_clicked(page):
+    replies = page.locator("[data-testid=bot]")
+    before = replies.count()
+    page.get_by_text("去年执法罚了多少钱", exact=True).click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=bot]').length > n", arg=before, timeout=ANSWER_TIMEOUT
+    )
+    assert "万元" in replies.nth(before).locator(".qa-lead").inner_text()
+
+
+def test_the_chat_survives_a_reload_until_it_is_cleared(page):
+    from playwright.sync_api import expect
+
+    ask(page, "2022年生产安全事故死亡人数")
+    page.wait_for_timeout(1000)  # the browser keeps the chat after each answer
+    page.reload()
+    expect(page.locator("[data-testid=bot]").first).to_contain_text("6人", timeout=30_000)
+    page.get_by_role("button", name="清空对话").click()
+    expect(page.locator("[data-testid=bot]")).to_have_count(0)
+    page.wait_for_timeout(1000)
+    page.reload()
+    page.wait_for_timeout(3000)
+    assert page.locator("[data-testid=bot]").count() == 0
+
+
+def test_a_question_that_cannot_be_sent_stays_in_the_box_with_a_counter(page):
+    box = page.get_by_placeholder("输入问题")
+    box.press("Enter")  # empty: nothing is sent, no bubble appears
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-testid=user]").count() == 0
+    long = "生产安全事故" * 90  # 540 characters, over the 500 limit
+    box.fill(long[:420])
+    box.press("End")
+    box.type("事")  # typed input updates the counter
+    assert page.locator("#qa-count").inner_text() == "421 / 500 字"
+    box.fill(long)
+    box.press("End")
+    box.type("故")
+    assert "over" in page.locator("#qa-count").get_attribute("class")
+    box.press("Enter")
+    page.wait_for_timeout(2000)
+    assert box.input_value() == long + "故"
+    assert page.locator("[data-testid=user]").count() == 0
+
+
+def test_a_new_answer_is_scrolled_to_its_start_and_copies_are_clean(page):
+    computed = ask(page, "2022年生产安全事故起数比2021年少了多少")
+    # The computed answer cites its inputs as table cells, and its copy text holds no markup.
+    assert computed.locator("table.qa-row td.qa-used").count() >= 2
+    computed.locator(".qa-copy-answer").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "<" not in copied and "减少7起" in copied and "2021年实际数 17" in copied
+    # Gradio's own copy and share icons (which paste raw HTML) are not offered.
+    assert page.get_by_role("button", name=re.compile("Copy|Share", re.I)).count() == 0
+
+    page.set_viewport_size({"width": 1280, "height": 700})  # a laptop: the passage is taller than the chat
+    passage = ask(page, "城镇燃气安全方面做了哪些工作")  # its start must be in view, not its end
+    page.wait_for_timeout(1500)  # the smooth scroll
+    gap = passage.locator(".qa-answer").evaluate(
+        """e => {
+          let box = e.parentElement;
+          while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = box.parentElement;
+          return e.getBoundingClientRect().top - box.getBoundingClientRect().top;
+        }"""
+    )
+    assert -2 <= gap < 120  # at the top of the chat (sub-pixel rounding aside), not scrolled past it
