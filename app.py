@@ -93,7 +93,19 @@ new MutationObserver(function () {
   var all = document.querySelectorAll(".qa-answer, .qa-error");
   if (all.length > qaAnswers) all[all.length - 1].scrollIntoView({block: "start", behavior: "smooth"});
   qaAnswers = all.length;
-}).observe(document.documentElement, {childList: true, subtree: true});
+  // Gradio labels each message with its raw HTML; a screen reader should read the text.
+  document.querySelectorAll("[aria-label]").forEach(function (m) {
+    var label = m.getAttribute("aria-label");
+    var raw = /^(bot|user)'s message: </.test(label);
+    if (!raw && m.getAttribute("data-qa-label") !== "pending") return;
+    var who = raw ? (label.indexOf("bot") === 0 ? "回答：" : "问题：") : label;
+    var text = m.textContent.replace(/\\s+/g, " ").trim();
+    // The label is set before the message renders; it is filled in once the text is there.
+    m.setAttribute("data-qa-label", text ? "done" : "pending");
+    m.setAttribute("aria-label", who + text.slice(0, 300));
+  });
+}).observe(document.documentElement,
+            {childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"]});
 // Characters typed, shown near the limit, so a long question is shortened before it is sent.
 document.addEventListener("input", function (e) {
   var box = e.target.closest && e.target.closest("#qa-box");
@@ -405,9 +417,11 @@ def build_demo() -> gr.Blocks:
                 feedback_options=("Like", "Dislike"),
                 buttons=[],  # Gradio's copy icons paste raw HTML and its share icon does nothing here
                 autoscroll=False,  # a new answer is scrolled to its start instead (COPY_JS)
+                elem_id="qa-chat",
             )
             with gr.Row():
                 box = gr.Textbox(
+                    label="问题",  # hidden, but what a screen reader announces
                     placeholder="输入问题，按回车提问，例如：2022年生产安全事故死亡人数",
                     show_label=False,
                     scale=8,
@@ -441,6 +455,8 @@ def build_demo() -> gr.Blocks:
             for event in asked:
                 event.then(keep, [chatbot, shown], [saved], api_visibility="private")
             clear.click(lambda: ([], "", {}, {}), None, [chatbot, box, shown, saved], api_visibility="private")
+            # Gradio's own clear icon empties the page; what the browser keeps goes with it.
+            chatbot.clear(lambda: ({}, {}), None, [shown, saved], api_visibility="private")
             chatbot.like(record_feedback, [shown], None, api_visibility="private")
         with gr.Tab("指标表"):
             search = gr.Textbox(label="搜索", placeholder="按表名、指标、栏目或数值筛选，空格分隔多个词")

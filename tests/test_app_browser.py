@@ -216,3 +216,8 @@ def test_a_new_answer_is_scrolled_to_its_start_and_copies_are_clean(page):
         }"""
     )
     assert -2 <= gap < 120  # at the top of the chat (sub-pixel rounding aside), not scrolled past it
+    # A screen reader reads each message as text, not as its HTML.
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label'))"
+    )
+    assert any(label.startswith("回答：") for label in labels) and not any("<" in label for label in labels)
