@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import secrets
 import sys
 import threading
@@ -48,6 +49,8 @@ FAILED = "处理问题时出错，请换一种问法或稍后再试（详情已�
 ADMINS_ONLY = "只有管理员可以重建索引。"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ISSUED_KEPT = 10_000  # answers remembered for feedback, newest kept
+LOAD_WAIT = 600  # seconds a question waits for the index and model being loaded at start-up
+LOADING = "正在加载索引与模型，加载完成后立即回答……"
 
 CSS = """
 .qa-lead { font-size: 1.08em; font-weight: 600; }
@@ -61,6 +64,7 @@ CSS = """
 #qa-count { font-size: 13px; color: #666; text-align: right; min-height: 1.2em; }
 #qa-count.over { color: #a33; font-weight: 600; }
 .qa-error { color: #a33; }
+.qa-loading { color: #666; font-style: italic; }
 .qa-row { border-collapse: collapse; margin: .3em 0; font-size: .9em; display: block; overflow-x: auto; }
 .qa-row th, .qa-row td { border: 1px solid #d5dce6; padding: .1em .4em; font-weight: normal; white-space: nowrap; }
 .qa-row th { background: #f3f6fa; color: #555; }
@@ -128,6 +132,7 @@ class Service:
     feedback: FeedbackLog | None = None
     progress: tuple[str, float] = ("", 0.0)  # the running build's stage and share done
     issued: OrderedDict = field(default_factory=OrderedDict)  # answer id -> what was shown, for feedback
+    ready: threading.Event = field(default_factory=threading.Event)  # set once index and model are loaded
     _build: Future | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -179,9 +184,14 @@ _service: Service | None = None
 def ask(question: str, history: list[str]) -> Answer:
     """The library's Answer for a question, or a QAError whose message can be shown as it is."""
     service = _service
-    if service is None or service.answerer is None:
+    if service is None:
         raise QAError(NOT_READY)
     check_question(question, service.settings.max_question_chars)
+    if service.answerer is None:
+        # The page is served before the index and the model are loaded: a question waits for them.
+        service.ready.wait(LOAD_WAIT)
+    if service.answerer is None:
+        raise QAError(NOT_READY)
     return service.answerer.ask(question, history)
 
 
@@ -265,6 +275,19 @@ def chat(message: str, history: list, shown: dict | None = None) -> tuple[list, 
     ]
     shown = {**(shown or {}), len(history) - 1: data}
     return history, "", shown
+
+
+def chat_when_ready(message: str, history: list, shown: dict | None = None):
+    """chat(), shown as 正在加载… first when the index and model are still loading at start-up."""
+    service = _service
+    if service is not None and service.answerer is None and (message or "").strip():
+        waiting = list(history or []) + [
+            {"role": "user", "content": f'<div class="qa-q">{text_html(message)}</div>'},
+            {"role": "assistant", "content": f'<div class="qa-loading">{LOADING}</div>'},
+        ]
+        yield waiting, "", shown or {}
+        service.ready.wait(LOAD_WAIT)
+    yield chat(message, history, shown)
 
 
 def api_ask(question: str, history_json: str = "[]") -> dict:
@@ -479,10 +502,17 @@ def build_demo() -> gr.Blocks:
                 rebuild, [full], [status, docs, table], api_visibility="private"
             )
         demo.load(restore, [saved, chatbot, shown], [chatbot, shown], api_visibility="private")
-        demo.load(lambda: (docs_html(), record_rows()), None, [docs, table], api_visibility="private")
+        demo.load(when_ready, None, [docs, table], api_visibility="private")
         demo.load(admin_view, None, [admin], api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return demo
+
+
+def when_ready() -> tuple[str, list]:
+    """The 文档 and 指标表 tabs, once the index is loaded (the page is served before it is)."""
+    if _service is not None and _service.answerer is None:
+        _service.ready.wait(LOAD_WAIT)
+    return docs_html(), record_rows()
 
 
 def keep(history: list, shown: dict) -> dict:
@@ -522,13 +552,28 @@ def login_check(settings: Settings) -> LoginGuard | None:
     return LoginGuard(users) if users else None
 
 
-def start(settings: Settings) -> Service:
+def start(settings: Settings, service: Service | None = None) -> Service:
     """Open the index (building it, and the model, when missing or unreadable) and load the model."""
-    service = Service(settings, feedback=FeedbackLog(settings.index_dir / "feedback.jsonl"))
+    service = service or Service(settings, feedback=FeedbackLog(settings.index_dir / "feedback.jsonl"))
     print(f"正在打开索引 {settings.index_dir} …", flush=True)
     answerer = open_or_build(settings, rebuild_unreadable=True, say=lambda message: print(message, flush=True))
     service.index, service.answerer = answerer.index, answerer
+    service.ready.set()
     return service
+
+
+def load_in_background(service: Service, started: float) -> None:
+    """Load the index and the model while the page is already served; a failure stops the app with its message."""
+    try:
+        start(service.settings, service)
+    except QAError as err:
+        print(f"无法启动报告问答：{err}", file=sys.stderr, flush=True)
+        os._exit(1)  # the web server runs in the main thread: stop the whole process, as before it served
+    except Exception as err:  # anything else must not leave a page that waits forever
+        log.exception("加载失败: %r", err)
+        print(f"无法启动报告问答：{err}", file=sys.stderr, flush=True)
+        os._exit(1)
+    print(f"索引与模型已就绪（{time.perf_counter() - started:.1f} 秒）", flush=True)
 
 
 def main() -> int:
@@ -541,15 +586,10 @@ def main() -> int:
     except (QAError, ValueError) as err:
         print(f"无法启动报告问答：{err}", file=sys.stderr)
         return 1
-    try:
-        _service = start(settings)
-    except QAError as err:
-        print(f"无法启动报告问答：{err}", file=sys.stderr)
-        return 1
-    print(
-        f"索引与模型已就绪（{time.perf_counter() - started:.1f} 秒），启动网页服务 http://{settings.host}:{settings.port}",
-        flush=True,
-    )
+    # The page is served first; the index and the model load beside it (a question waits for them).
+    _service = Service(settings, feedback=FeedbackLog(settings.index_dir / "feedback.jsonl"))
+    threading.Thread(target=load_in_background, args=(_service, started), name="qa-load", daemon=True).start()
+    print(f"启动网页服务 http://{settings.host}:{settings.port}（索引与模型在后台加载）", flush=True)
     demo = build_demo()
     demo.queue(default_concurrency_limit=settings.concurrency)
     try:

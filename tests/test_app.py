@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -373,16 +374,38 @@ def test_start_opens_through_the_service_and_rebuilds_an_unreadable_index(monkey
 @pytest.mark.parametrize(
     "error", [ModelUnavailable("无法加载嵌入模型 /nowhere"), StoreUnavailable("Chroma 服务器 127.0.0.1:1 无法连接")]
 )
-def test_main_exits_1_with_a_message_when_model_or_store_is_missing(monkeypatch, tmp_path, capsys, error):
+def test_loading_fails_with_a_message_and_exit_1_when_model_or_store_is_missing(monkeypatch, tmp_path, capsys, error):
+    # The page is served first and the index loads beside it; a failure there stops the app as before.
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path))
 
-    def fail(settings):
+    def fail(settings, service=None):
         raise error
 
+    def exit_(code):
+        raise SystemExit(code)
+
     monkeypatch.setattr(app, "start", fail)
-    assert app.main() == 1
-    err = capsys.readouterr().err
-    assert err == f"无法启动报告问答：{error}\n"
+    monkeypatch.setattr(app.os, "_exit", exit_)
+    with pytest.raises(SystemExit) as stopped:
+        app.load_in_background(app.Service(load_settings()), 0.0)
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == f"无法启动报告问答：{error}\n"
+
+
+def test_a_question_asked_while_loading_waits_and_is_answered(monkeypatch, tmp_path):
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path))
+    svc = app.Service(load_settings())
+    monkeypatch.setattr(app, "_service", svc)
+
+    def load():
+        time.sleep(0.5)
+        svc.index, svc.answerer = FakeIndex(), FakeAnswerer()
+        svc.ready.set()
+
+    threading.Thread(target=load).start()
+    steps = list(app.chat_when_ready("2022年死亡人数", [], {}))
+    assert app.LOADING in steps[0][0][-1]["content"]  # 正在加载… first
+    assert "6人" in steps[-1][0][-1]["content"] and len(steps[-1][0]) == 2
 
 
 def test_main_rejects_malformed_auth(monkeypatch, capsys):
