@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .figures import years_in
 from .lexicon import LEXICON, any_of
-from .sentences import clauses
+from .sentences import previous_clause
 from .types import Figure, TableRecord
 from .understand import NOT_PLACES, OWN_PLACES, RELATIVE_YEARS, YEAR_TEXT, Query, pos_tags, synonyms_of
 
@@ -114,7 +114,7 @@ def check(
     for s in a.sectors:
         if not any(f in context + clause for f in synonyms_of(s)):
             return Contradiction("sector", f"报告没有“{s}”领域的分项数字")
-    grade = _grade_conflict(a.grades, before + clause + _clause_before(sentence, clause))
+    grade = _grade_conflict(a.grades, before + clause + previous_clause(sentence, clause))
     if grade:
         return grade
     # A project's budget (投资2亿元建设…) in a sentence that says it is still planned (计划…竣工) is not
@@ -131,13 +131,6 @@ def check(
         if len(own_years) != 1 and span:
             return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
     return None
-
-
-def _clause_before(sentence: str, clause: str) -> str:
-    """The clause before this one, which often holds what the figure counts (…和重大隐患，累计检查686次)."""
-    parts = clauses(sentence)
-    at = parts.index(clause) if clause in parts else 0
-    return parts[at - 1] if at else ""
 
 
 def _grade_conflict(grades: tuple[str, ...], text: str) -> Contradiction | None:

@@ -25,6 +25,11 @@ from .types import Answer, Citation, TableRecord
 from .understand import Query
 
 
+def has_values(cells: list[TableRecord]) -> bool:
+    """Some cell asked for holds a figure (not blank, not "/")."""
+    return any(c.raw not in ("", "/") for c in cells)
+
+
 class FigureAnswers(AnswererBase):
     """The figure and refusal answers of the Answerer (a mixin: it reads the Answerer's indexes)."""
 
@@ -51,7 +56,7 @@ class FigureAnswers(AnswererBase):
         margin = 1.0 if table_asked else 0.1
         if row and row.score >= t_min and (not fig or row.score >= fig.score - margin):
             cells, note = pick_columns(query, row.records)
-            if cells and any(c.raw not in ("", "/") for c in cells):
+            if has_values(cells):
                 return self._table_answer(query, row, cells)
             # The row is the quantity asked but lacks the year: only prose printed for that year may answer.
             if (
@@ -76,7 +81,7 @@ class FigureAnswers(AnswererBase):
         rows = match_rows(query, self.rows, self.stats)
         if rows and rows[0].score >= lookup.TABLE_MIN and all(present(t, rows[0].indicator) for t in query.terms):
             cells, _ = pick_columns(query, rows[0].records)
-            if cells and any(c.raw not in ("", "/") for c in cells):
+            if has_values(cells):
                 return self._table_answer(query, rows[0], cells)
         # A prose figure only for a name that reads as a quantity (…率, …人数) or is specific (three terms
         # and more): "应急预案" alone asks what was done, not the count printed after it.

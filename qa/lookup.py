@@ -16,7 +16,7 @@ from functools import lru_cache
 from .constraints import figure_conflict, row_conflict
 from .figures import years_in
 from .lexicon import any_of
-from .sentences import clauses
+from .sentences import previous_clause
 from .types import Figure, TableRecord
 from .understand import Query, content_terms, implied_units, is_noun, synonyms_of
 
@@ -321,24 +321,14 @@ def match_figures(
     return sorted(out, key=lambda m: -m.score)
 
 
-@lru_cache(maxsize=8192)
-def _clauses(sentence: str) -> tuple[str, ...]:
-    return tuple(clauses(sentence))
-
-
-def previous_clause(sentence: str, clause: str) -> str:
-    """The clause before this one in its sentence, or ''."""
-    parts = _clauses(sentence)
-    for i, c in enumerate(parts):
-        if c == clause:
-            return parts[i - 1] if i else ""
-    return ""
+def words_before(f: Figure) -> str:
+    """The figure's subject without asides and the verb that leads to the number (…创建率达 -> …创建率)."""
+    return re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
 
 
 def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
     """A question term names what the figure counts: it ends the words before it or follows its unit."""
-    before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
-    before = re.split(r"[，。；：、,]", before)[-1]
+    before = re.split(r"[，。；：、,]", words_before(f))[-1]
     start = f.clause.find(f.raw)
     after = f.clause[start + len(f.raw) : start + len(f.raw) + 10] if start >= 0 else ""
     for t in terms:
@@ -355,8 +345,8 @@ def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
 
 def names_right_before(term: str, f: Figure) -> bool:
     """The term, or a synonym, is what the clause says just before the figure (…企业10723家, …率达90%)."""
-    before = re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
-    return any(before.lower().endswith(form.lower()) for form in synonyms_of(term))
+    before = words_before(f).lower()
+    return any(before.endswith(form.lower()) for form in synonyms_of(term))
 
 
 def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[list[TableRecord], str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
-from .types import Block, Location
+from .types import Block, BlockKind, Location
 
 CN_NUM = "一二三四五六七八九十"
 # Heading patterns, outermost first: 一、 / （一） / 1. / (1) — full- and half-width brackets both occur.
@@ -184,8 +184,18 @@ def parse_text(text: str, name: str) -> Document:
                 return pages[tuple(keys[:depth])]
         return None
 
-    def loc(first: _Line, last: _Line) -> Location:
-        return Location(name, first.no, last.no, first.start, last.end)
+    def add(kind: BlockKind, text: str, first: _Line, last: _Line, **extra) -> None:
+        """A block of the given kind spanning first..last, under the current section and page."""
+        blocks.append(
+            Block(
+                kind=kind,
+                text=text,
+                loc=Location(name, first.no, last.no, first.start, last.end),
+                section=tuple(s for s in section if s),
+                page=page_now(),
+                **extra,
+            )
+        )
 
     while i < n:
         ln = lines[i]
@@ -202,18 +212,16 @@ def parse_text(text: str, name: str) -> Document:
             elif blocks and blocks[-1].kind == "paragraph":
                 tbl_title = _derived_title(blocks[-1].text)
             rows, header_rows, row_lines = _table_rows(table_lines)
-            blocks.append(
-                Block(
-                    kind="table",
-                    text="\n".join(line.text for line in table_lines),
-                    loc=loc(table_lines[0], table_lines[-1]),
-                    section=tuple(section),
-                    page=page_now(),
-                    title=tbl_title,
-                    rows=rows,
-                    header_rows=header_rows,
-                    row_lines=row_lines,
-                )
+            text = "\n".join(line.text for line in table_lines)
+            add(
+                "table",
+                text,
+                table_lines[0],
+                table_lines[-1],
+                title=tbl_title,
+                rows=rows,
+                header_rows=header_rows,
+                row_lines=row_lines,
             )
             continue
         h = heading_of(stripped)
@@ -223,31 +231,14 @@ def parse_text(text: str, name: str) -> Document:
             label = stripped.replace("**", "")
             keys = keys[: level - 1] + [""] * max(0, level - 1 - len(keys)) + [key_part]
             section = section[: level - 1] + [""] * max(0, level - 1 - len(section)) + [label]
-            blocks.append(
-                Block(
-                    kind="heading",
-                    text=label,
-                    loc=loc(ln, ln),
-                    section=tuple(s for s in section if s),
-                    page=page_now(),
-                    level=level,
-                )
-            )
+            add("heading", label, ln, ln, level=level)
             i += 1
             continue
         if TABLE_TITLE.match(stripped) or CAPTION.match(stripped):
             nxt = _next_nonblank(lines, i + 1)
             is_table_title = nxt is not None and "\t" in lines[nxt].text and TABLE_TITLE.match(stripped)
             if is_table_title or CAPTION.match(stripped):
-                blocks.append(
-                    Block(
-                        kind="caption",
-                        text=stripped,
-                        loc=loc(ln, ln),
-                        section=tuple(s for s in section if s),
-                        page=page_now(),
-                    )
-                )
+                add("caption", stripped, ln, ln)
                 i += 1
                 continue
         # A paragraph, joined across page breaks while it ends mid-sentence.
@@ -265,15 +256,7 @@ def parse_text(text: str, name: str) -> Document:
             last = cand
             i = j + 1
         joined = "".join(parts).replace("**", "")
-        blocks.append(
-            Block(
-                kind="paragraph",
-                text=joined,
-                loc=loc(first, last),
-                section=tuple(s for s in section if s),
-                page=page_now(),
-            )
-        )
+        add("paragraph", joined, first, last)
     return Document(
         name=name,
         title=title,

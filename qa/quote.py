@@ -81,19 +81,29 @@ def best_sentence(query: Query, text: str, prefer: re.Pattern | None = None) -> 
     return max(sents, key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if prefer and prefer.search(s) else 0))
 
 
+def _cite(item, answerer, text: str, path: tuple[str, ...] | None = None, **extra) -> Citation:
+    """A citation of a record, figure or chunk: they all carry doc, section, page and lines."""
+    return Citation(
+        text=text,
+        doc=item.doc,
+        section=" > ".join(item.section if path is None else path),
+        page=item.page,
+        lines=item.lines,
+        title=answerer.titles.get(item.doc, item.doc),
+        **extra,
+    )
+
+
 def row_citation(rec: TableRecord, answerer, used: tuple[str, ...] | None = None) -> Citation:
     """A table row cited as the report prints it: its table, its row, and the columns the answer uses.
 
     used: the columns of the row the answer reads (None: the record's own column; (): none, for a refusal)."""
     row = answerer.row_records(rec) if hasattr(answerer, "row_records") else [rec]
     name = rec.indicator if rec.measure != "count" else rec.context.split("：", 1)[-1].split("；", 1)[0]
-    return Citation(
-        text=rec.printed or rec.context,
-        doc=rec.doc,
-        section=" > ".join(rec.section),
-        page=rec.page,
-        lines=rec.lines,
-        title=answerer.titles.get(rec.doc, rec.doc),
+    return _cite(
+        rec,
+        answerer,
+        rec.printed or rec.context,
         table_row=f"{rec.table} 第{rec.row}行“{name}”" if rec.row else f"{rec.table}“{name}”",
         cells=tuple((r.column, r.raw) for r in row),
         used=(rec.column,) if used is None else used,
@@ -101,14 +111,7 @@ def row_citation(rec: TableRecord, answerer, used: tuple[str, ...] | None = None
 
 
 def figure_citation(f: Figure, answerer) -> Citation:
-    return Citation(
-        text=f.sentence,
-        doc=f.doc,
-        section=" > ".join(f.section),
-        page=f.page,
-        lines=f.lines,
-        title=answerer.titles.get(f.doc, f.doc),
-    )
+    return _cite(f, answerer, f.sentence)
 
 
 def heading_citation(chunk, answerer, path: tuple[str, ...] = ()) -> Citation:
@@ -117,22 +120,8 @@ def heading_citation(chunk, answerer, path: tuple[str, ...] = ()) -> Citation:
     path: the section cited when the chunk opens one of its sub-sections (a heading with no text of its own)."""
     path = path or chunk.section
     lead = "\n".join(chunk.section[len(path) - 1 :])
-    return Citation(
-        text=f"{lead}\n{chunk.text}",
-        doc=chunk.doc,
-        section=" > ".join(path),
-        page=chunk.page,
-        lines=chunk.lines,
-        title=answerer.titles.get(chunk.doc, chunk.doc),
-    )
+    return _cite(chunk, answerer, f"{lead}\n{chunk.text}", path)
 
 
 def chunk_citation(chunk, answerer) -> Citation:
-    return Citation(
-        text=chunk.text,
-        doc=chunk.doc,
-        section=" > ".join(chunk.section),
-        page=chunk.page,
-        lines=chunk.lines,
-        title=answerer.titles.get(chunk.doc, chunk.doc),
-    )
+    return _cite(chunk, answerer, chunk.text)

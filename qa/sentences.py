@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Closing quotes and brackets stay with the sentence they close (“完成了。”).
 SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）)]*|$)")
@@ -26,3 +27,17 @@ def sentences(text: str) -> list[str]:
 def clauses(sentence: str) -> list[str]:
     """Split a sentence into clauses at Chinese commas, semicolons and colons."""
     return [c for c in CLAUSE_END.split(sentence) if c.strip()]
+
+
+@lru_cache(maxsize=8192)
+def _clauses(sentence: str) -> tuple[str, ...]:
+    return tuple(clauses(sentence))
+
+
+def previous_clause(sentence: str, clause: str) -> str:
+    """The clause before this one in its sentence, or ''."""
+    parts = _clauses(sentence)
+    for i, c in enumerate(parts):
+        if c == clause:
+            return parts[i - 1] if i else ""
+    return ""

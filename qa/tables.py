@@ -104,32 +104,43 @@ def _records_positional(doc: Document, block: Block) -> list[TableRecord]:
         context = _sentence(table_name(block), seq, indicator, pairs)
         for label, raw in pairs:
             measure, year = column_meaning(label)
-            value, unit = parse_value(raw)
-            out.append(
-                TableRecord(
-                    doc=doc.name,
-                    table=table_name(block),
-                    row=int(seq) if seq.isdigit() else 0,
-                    indicator=indicator,
-                    column=label,
-                    measure=measure,
-                    year=year,
-                    raw=raw,
-                    value=value,
-                    unit=unit,
-                    context=context,
-                    section=block.section,
-                    page=block.page,
-                    lines=lines,
-                    printed=_printed(row),
-                )
-            )
+            out.append(_record(doc, block, row, lines, indicator, label, measure, year, raw, context))
     return out
 
 
-def _printed(row: tuple[str, ...]) -> str:
-    """A table row as its line in the report: its cells separated by tabs, without trailing empty cells."""
-    return "\t".join(row).rstrip("\t")
+def _record(
+    doc: Document,
+    block: Block,
+    row: tuple[str, ...],
+    lines: tuple[int, int],
+    indicator: str,
+    column: str,
+    measure: str,
+    year: int | None,
+    raw: str,
+    context: str,
+) -> TableRecord:
+    """One cell of a table row, with what every cell of the row shares (table, 序号, place, printed row)."""
+    value, unit = parse_value(raw)
+    seq = row[0]
+    return TableRecord(
+        doc=doc.name,
+        table=table_name(block),
+        row=int(seq) if seq.isdigit() else 0,
+        indicator=indicator,
+        column=column,
+        measure=measure,
+        year=year,
+        raw=raw,
+        value=value,
+        unit=unit,
+        context=context,
+        section=block.section,
+        page=block.page,
+        lines=lines,
+        # The row as its line in the report: cells separated by tabs, without trailing empty cells.
+        printed="\t".join(row).rstrip("\t"),
+    )
 
 
 def _records_ragged(doc: Document, block: Block) -> list[TableRecord]:
@@ -154,28 +165,9 @@ def _records_ragged(doc: Document, block: Block) -> list[TableRecord]:
             n = min(len(context_cells), len(path))
             path = path[: len(path) - n] + context_cells[-n:]
         raw = dict(filled)[vk]
-        value, unit = parse_value(raw)
         where = " > ".join(p for p in path if p)
         context = f"{table_name(block)} 第{seq}行：{where} > {indicator}；{value_label} {raw}。"
-        out.append(
-            TableRecord(
-                doc=doc.name,
-                table=table_name(block),
-                row=int(seq) if seq.isdigit() else 0,
-                indicator=indicator,
-                column=value_label,
-                measure="count",
-                year=None,
-                raw=raw,
-                value=value,
-                unit=unit,
-                context=context,
-                section=block.section,
-                page=block.page,
-                lines=lines,
-                printed=_printed(row),
-            )
-        )
+        out.append(_record(doc, block, row, lines, indicator, value_label, "count", None, raw, context))
     return out
 
 
