@@ -122,16 +122,24 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # "A有几个？B呢" asks of B what was asked of A.
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
         column_only = re.search(r"目标|要求|基数", ask) and not years
-        only_bases = years and all(re.search(rf"(?:比|较|跟|与|相比){re.escape(y)}", ask) for y in years)
+        only_bases = years and all(
+            re.search(
+                rf"(?:比|较|跟|与|相比){re.escape(y)}|(?:按|以|相对于?){re.escape(y)}(?:算|计算|来算|为基|为准)", ask
+            )
+            for y in years
+        )
         # "…较前一年减少了几起" after "2022年…": the year compared is the earlier ask's.
-        if prev_year and not column_only and (not years or (only_bases and not YEAR_PAIR.search(prev_year))):
-            text = prev_year + text
+        if prev_year and not column_only and (not years or only_bases):
+            pair = YEAR_PAIR.search(prev_year)
+            # After "22年比21年…", an ask naming only its base ("按21年算") is of the later year.
+            text = (pair.group(1) if pair and only_bases else prev_year) + text
         out.append(text)
         if years and not only_bases:
             prev_year = years[0] if re.search(r"\d|年", years[0]) else prev_year
             pair = YEAR_PAIR.search(ask)
             if pair:
-                prev_year = pair.group(0)  # "22年比21年": the next ask compares the same years
+                # "22年（…起数）比21年": the next ask compares the same years.
+                prev_year = f"{pair.group(1)}比{pair.group(2)}"
         if own:
             # After "A、B各几处", a following "合计呢" is of A and B together, not of B.
             source = rewrite(EACH.sub("", whole)) if whole != ask and EACH.search(whole) else ask
@@ -157,7 +165,7 @@ def _subject(ask: str) -> str:
     return head
 
 
-YEAR_PAIR = re.compile(f"(?:{YEAR_WORDS.pattern})\\s*(?:比|较|和|与|相比)\\s*(?:{YEAR_WORDS.pattern})")
+YEAR_PAIR = re.compile(f"({YEAR_WORDS.pattern})[^，,。？?]{{0,16}}?(?:比|较|和|与|相比)\\s*({YEAR_WORDS.pattern})")
 GENERIC_END = re.compile(f"(?:{GENERIC.pattern})$")
 NEW_TOPIC = any_of("asks", "new_topic")
 PLACE_VERB = re.compile(f"(?:{any_of('asks', 'place_words').pattern})$")

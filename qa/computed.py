@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from . import lookup
+from .figures import FIGURE
 from .lexicon import LEXICON, any_of
 from .lookup import (
     base_unit,
@@ -22,17 +23,25 @@ from .lookup import (
     match_figures,
     match_rows,
     names_the_figure,
+    words_before,
 )
 from .quote import figure_citation, list_item, row_citation
 from .types import Answer, Citation, Figure, TableRecord
-from .understand import UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units
+from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units
 
-OPS = tuple((op, tuple(LEXICON["operations"][op])) for op in ("remain", "gap", "reach", "more", "sum", "pct", "diff"))
+OPS = tuple(
+    (op, tuple(LEXICON["operations"][op]))
+    for op in ("remain", "gap", "reach", "more", "ratio", "mean", "sum", "pct", "diff")
+)
 ALL_YEARS = any_of("operations", "all_years")
 TOTAL = re.compile(r"共|合计|总计|总数")
 FOUND = any_of("operations", "found")
 FIXED = any_of("operations", "fixed")
 TO_WORDS = LEXICON["operations"]["to"]
+# "22年比20年基数多创建了多少家": a comparison whose 多/少 stands apart from its 多少.
+THAN_MORE = re.compile(
+    r"比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
+)
 FROM_TO = any_of("operations", "to")
 
 
@@ -52,13 +61,20 @@ def operation(query: Query) -> str | None:
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
             return op
-    return None
+    rate = RATE_ASKED.search(query.text)
+    if rate and FIXED.search(query.text[max(0, rate.start() - 2) : rate.start()]):
+        return "ratio"  # 整改率 asked where the report may print only what was found and what was fixed
+    return "diff" if THAN_MORE.search(query.text) else None
 
 
 def answer(ctx, query: Query, op: str) -> Answer | None:
     """A computed answer for the question, or None when its inputs are not all in the report."""
     if op == "remain":
         return _remain(ctx, query)
+    if op == "ratio":
+        return _ratio(ctx, query)
+    if op == "mean":
+        return _mean(ctx, query)
     if op in ("gap", "reach"):
         return _against_target(ctx, query, op)
     years = list(query.years) + [y for y in query.base_years if y not in query.years]
@@ -201,12 +217,21 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     named = [n for n in named if not any(n in parents.get(m, ()) for m in named)]
     if len(named) >= 2:
         return named
-    cut = min([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
+    # Items said side by side by their ordinals (一期二期) are items all the same.
+    text = re.sub(r"(?<=[一二三四五六七八九十]期)(?=[一二三四五六七八九十]期)", "、", text)
+    joins = ("加上", "加")
+    cut = min(
+        [m.start() for op, words in OPS for w in words if w not in joins for m in re.finditer(re.escape(w), text)]
+        or [len(text)]
+    )
+    than_more = THAN_MORE.search(text)
+    if than_more and op in ("diff", "pct"):
+        cut = min(cut, than_more.start(1))  # "整治的隐患比发现的多出多少条": the items end at 多
     head = text[:cut]
     # "A比B多多少" compares A with B (比例 and 比重 are words of their own).
     than = r"|比(?![例重率较])" if op in ("diff", "pct", "more") else ""
     items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
-    if any(re.search(r"\d", i) for i in items):
+    if any(FIGURE.search(i) for i in items):
         return []  # the question quotes the report's figures: its items are not names to look up
     return [i for i in items if content_terms(i)] if len(items) >= 2 else []
 
@@ -323,7 +348,152 @@ def _noun_after(f: Figure) -> str:
 
 
 def _remain(ctx, query: Query) -> Answer | None:
-    """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条."""
+    """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条; a share done: 100% − 65.59%."""
+    pair = _found_fixed(ctx, query)
+    if pair is None:
+        return _share_left(ctx, query)
+    found, fixed = pair
+    a, b = _from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")
+    left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
+    unit = base_unit(found.unit)
+    said = "发现" if FOUND.search(found.clause[: found.clause.find(found.raw) + 1]) else "共"
+    done = re.sub(r"^(其中|已)", "", fixed.clause.rstrip("，,；。"))
+    text = (
+        f"还有{format_number(left)}{unit}（{said}{found.raw}，其中{done}；"
+        f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）"
+    )
+    return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
+
+
+def _share_left(ctx, query: Query) -> Answer | None:
+    """What is left of a share printed as done (已完成65.59% -> 还剩34.41%)."""
+    if "%" not in query.units:
+        return None
+    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+        if m.score < lookup.PROSE_MIN:
+            continue
+        done = [f for f in m.figures if f.unit in ("%", "％") and FIXED.search(words_before(f)[-8:])]
+        if done and done[0].value is not None and done[0].value <= 100:
+            f = done[0]
+            left = round(100 - f.value, decimals(f.raw))
+            text = f"还剩{format_number(left)}%（{words_before(f)}{f.raw}；100% − {f.raw} = {format_number(left)}%）"
+            return _computed(
+                query, text, f"100 - {f.value:g} = {format_number(left)}", [_from_figure(f, ctx, "已完成")]
+            )
+    return None
+
+
+def _ratio(ctx, query: Query) -> Answer | None:
+    """A part's share of a whole, both looked up: 'A占B的比例' -> A ÷ B."""
+    text = YEAR_TEXT.sub(" ", query.text)
+    inside = re.search(r"(.+?)在(.+?)(?:中|里|当中|之中)的?占(?!地|用)", text)
+    verb = re.search(r"占(?!地|用)", text)
+    if inside:
+        head, whole = inside.group(1), inside.group(2)  # "A在B里占比"
+    elif verb:
+        head, whole = text[: verb.start()], text[verb.end() :]  # "A占B的比例"
+    else:
+        return _rate_done(ctx, query)
+    whole = re.split(
+        "|".join(map(re.escape, LEXICON["operations"]["ratio"] + ["比例", "百分之", "多少", "几"])), whole
+    )[0]
+    parts = [p for p in (head, whole) if content_terms(p)]
+    if len(parts) != 2:
+        return None
+    ops = _pair_in_sentence(ctx, query, parts) or []
+    for i, part in enumerate(parts if not ops else ()):
+        own = content_terms(part)
+        terms = tuple(dict.fromkeys(own if i == 0 else content_terms(head)[:-1] + own))
+        other = content_terms(parts[1 - i])
+        marks = tuple(t for t in own if t not in other) or own
+        operand = _lookup(ctx, query, terms, marks, part.strip(" ，,的"), tuple(other))
+        if operand is None or math.isnan(operand.value):
+            return None
+        ops.append(operand)
+    a, b = ops
+    if not b.value or not _same_unit(a.unit, b.unit) or (a.raw, a.citation.text) == (b.raw, b.citation.text):
+        return None
+    share = a.value / b.value * 100
+    text = f"占{_percent(share)}（{a.label}{a.raw} ÷ {b.label}{b.raw}）"
+    return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", ops)
+
+
+def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
+    """A part and its whole printed in one sentence, each named by the words right before it
+    (占地面积398.39万平方米…（有效避难面积合计为36.61万平方米）)."""
+    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+        if m.score < lookup.PROSE_MIN:
+            continue
+        figs = [f for f in ctx.figures_in(m.figures[0].sentence) if f.value is not None]
+        picked: list[Figure] = []
+        for i, part in enumerate(parts):
+            own = content_terms(part)
+            other = set(content_terms(parts[1 - i]))
+            marks = [t for t in own if t not in other] or list(own)
+
+            def named(f: Figure, marks=marks) -> int:
+                near = re.split(r"[，。；：、,（(]", words_before(f))[-1]
+                return sum(len(t) for t in marks if any(form in near for form in lookup.synonyms_of(t)))
+
+            best = max((f for f in figs if f not in picked), key=named, default=None)
+            if best is None or not named(best):
+                break
+            picked.append(best)
+        if len(picked) == 2 and _same_unit(picked[0].unit, picked[1].unit):
+            return [_from_figure(f, ctx, re.split(r"[，。；：、,（(]", words_before(f))[-1]) for f in picked]
+    return None
+
+
+def _rate_done(ctx, query: Query) -> Answer | None:
+    """整改率 where the report prints what was found and what was fixed, and no rate beside them."""
+    pair = _found_fixed(ctx, replace(query, units=()))  # the rate is a %, its inputs are counts
+    if pair is None or any(f.unit in ("%", "％") for f in ctx.figures_in(pair[0].sentence)):
+        return None
+    a, b = _from_figure(pair[1], ctx, "已整改/完成"), _from_figure(pair[0], ctx, "发现")
+    if not b.value:
+        return None
+    share = a.value / b.value * 100
+    text = f"{_percent(share)}（{a.label}{a.raw} ÷ {b.label}{b.raw}）"
+    return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", [a, b])
+
+
+def _mean(ctx, query: Query) -> Answer | None:
+    """An average per counted thing: a total and the count it spreads over, printed in one sentence."""
+    per = re.search(r"(?:平均每|每)(?:一)?(起|家|人|名|个|次|户|条|件|座|辆|艘)|(人)均", query.text)
+    if per is None:
+        return None
+    counted = base_unit(per.group(1) or per.group(2))
+    asked = [u for u in query.units if not _same_unit(u, counted)]
+    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+        if m.score < lookup.PROSE_MIN:
+            continue
+        totals = [f for f in m.figures if not _same_unit(f.unit, counted) and (not asked or base_unit(f.unit) in asked)]
+        for total in totals:
+            counts = [f for f in ctx.figures_in(total.sentence) if _same_unit(f.unit, counted) and f.value]
+            if not counts:
+                continue
+            # The count nearest before the total is what it was spread over (立案2431起，处罚金额9990.92万元).
+            at = total.sentence.find(total.clause)
+            count = min(counts, key=lambda f: abs(at - total.sentence.find(f.clause)))
+            mean = total.value / count.value
+            unit = total.unit
+            text = (
+                f"平均每{counted}约{format_number(round(mean, 2))}{unit}"
+                f"（{total.raw} ÷ {count.raw} = {format_number(round(mean, 4))}{unit}）"
+            )
+            ops = [_from_figure(total, ctx, "合计"), _from_figure(count, ctx, "数量")]
+            return _computed(query, text, f"{total.raw} / {count.raw} = {format_number(round(mean, 4))}", ops)
+    return None
+
+
+def _percent(value: float) -> str:
+    """A computed percentage to two places, with its one-place rounding when that reads differently."""
+    two, one = format_number(round(value, 2)), format_number(round(value, 1))
+    return f"{two}%" if two == one else f"{two}%（约{one}%）"
+
+
+def _found_fixed(ctx, query: Query) -> tuple[Figure, Figure] | None:
+    """The figure found and the figure fixed of it, in one sentence or neighbouring ones."""
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
             continue
@@ -344,18 +514,8 @@ def _remain(ctx, query: Query) -> Answer | None:
             continue
         after = same[same.index(found) + 1 :]
         fixed = next((f for f in after if FIXED.search(f.subject) and _same_unit(f.unit, found.unit)), None)
-        if fixed is None:
-            continue
-        a, b = _from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")
-        left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
-        unit = base_unit(found.unit)
-        said = "发现" if FOUND.search(found.clause[: found.clause.find(found.raw) + 1]) else "共"
-        done = re.sub(r"^(其中|已)", "", fixed.clause.rstrip("，,；。"))
-        text = (
-            f"还有{format_number(left)}{unit}（{said}{found.raw}，其中{done}；"
-            f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）"
-        )
-        return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
+        if fixed is not None:
+            return found, fixed
     return None
 
 
@@ -434,7 +594,7 @@ def _result(
     first, last = (b, a) if _later(a, b) or than else (a, b)  # change runs from the earlier to the later
     diff = round(last.value - first.value, places)
     pct = (last.value - first.value) / first.value * 100 if first.value else None
-    pct_text = f"{'下降' if diff < 0 else '增长'}{format_number(abs(round(pct, 2)))}%" if pct is not None else ""
+    pct_text = f"{'下降' if diff < 0 else '增长'}{_percent(abs(pct))}" if pct is not None else ""
     if printed_change:
         pct_text = f"{'下降' if printed_change.startswith('-') else '增长'}{printed_change.lstrip('-+')}（表中所列）"
     if op == "more":
@@ -444,7 +604,7 @@ def _result(
         return _computed(query, f"{res}（{inputs}）", formula, ops, source=source)
     if than:
         word = "少" if diff < 0 else ("多" if diff > 0 else "一样多，相差")
-        share = f"{'少' if diff < 0 else '多'}{format_number(abs(round(pct, 2)))}%；" if pct is not None else ""
+        share = f"{'少' if diff < 0 else '多'}{_percent(abs(pct))}；" if pct is not None else ""
         text = f"{a.label}比{b.label}{word}{format_number(abs(diff))}{scale}{unit}（{share}{inputs}）"
         formula = f"{a.raw} - {b.raw} = {format_number(diff)}"
         return _computed(query, text, formula, ops, source=source)

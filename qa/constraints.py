@@ -99,20 +99,21 @@ def _place_named(place: str, text: str) -> bool:
 
 
 def check(
-    query: Query, before: str, clause: str, sentence: str, where: str = "", by_year: bool = False
+    query: Query, before: str, clause: str, sentence: str, where: str = "", by_year: bool = False, scene: str = ""
 ) -> Contradiction | None:
     """The first qualifier of the question that the fact contradicts, or None.
 
     before: the fact's words before its number; clause and sentence: where it is printed; where: its
     paragraph lead, section path and table title (which may name a place for all the text under them);
-    by_year: the fact has a column per year (a table row), so no year is hidden in an aggregate."""
+    by_year: the fact has a column per year (a table row), so no year is hidden in an aggregate; scene: the
+    paragraph before the sentence, which may name the sector its sentences go on about."""
     a = asked(query)
     context = sentence + where
     for p in a.places:
         if not _place_named(p, context + clause):
             return Contradiction("place", f"报告没有“{p}”的分项数字，只有全市的")
     for s in a.sectors:
-        if not any(f in context + clause for f in synonyms_of(s)):
+        if not any(f in scene + context + clause for f in synonyms_of(s)):
             return Contradiction("sector", f"报告没有“{s}”领域的分项数字")
     grade = _grade_conflict(a.grades, before + clause + previous_clause(sentence, clause))
     if grade:
@@ -153,4 +154,4 @@ def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
 
 def figure_conflict(query: Query, f: Figure) -> Contradiction | None:
     """check() for a prose figure: its words before the number, clause and sentence, under its paragraph."""
-    return check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}")
+    return check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}", scene=f.earlier)

@@ -128,6 +128,7 @@ def extract_figures(doc: Document) -> list[Figure]:
         if block.kind != "paragraph":
             continue
         lead = sentences(block.text)[0][:120]
+        said = ""
         for sentence in sentences(block.text):
             sent_years = years_in(sentence)
             for clause in clauses(sentence):
@@ -148,6 +149,8 @@ def extract_figures(doc: Document) -> list[Figure]:
                             page=block.page,
                             lines=(block.loc.line_start, block.loc.line_end),
                             lead=lead,
+                            earlier=said[-200:],
                         )
                     )
+            said += sentence
     return out

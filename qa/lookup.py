@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .constraints import figure_conflict, row_conflict
+from .constraints import asked, figure_conflict, row_conflict
 from .figures import years_in
 from .lexicon import any_of
 from .sentences import previous_clause
@@ -188,8 +188,8 @@ def _year_ok(query: Query, text: str) -> float:
 
 
 def _unit_ok(query: Query, unit: str) -> float:
-    if not query.units:
-        return 1.0
+    if not query.units or (not unit and "%" in query.units):
+        return 1.0  # a rate may be printed as a bare ratio (死亡率为0.0012)
     # A figure counted in another measure word is not the figure asked for (229个网格 is not a count of 名).
     return 1.1 if base_unit(unit) in query.units or unit in query.units else 0.45
 
@@ -296,16 +296,22 @@ def match_figures(
         if local_cov > 0:
             shortlist.append((local_cov, found, local, figs))
     shortlist.sort(key=lambda x: -x[0])
+    sectors = asked(query).sectors
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
+        # A sector the paragraph named before the sentence (卫健系统…。2022年开展自查…) is the scene of its
+        # figures; its other words are not.
+        scene = " ".join(s for s in sectors if any(form in f0.earlier for form in synonyms_of(s)))
         ctx_cov, ctx_found = coverage(
-            terms, [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (" ".join(f0.section), 0.5)], stats
+            terms,
+            [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (scene, 0.5), (" ".join(f0.section), 0.5)],
+            stats,
         )
         if ctx_cov <= 0 or local_cov <= 0:
             continue
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
-        cov *= _lacking(specific, found | ctx_found, f"{f0.sentence} {f0.lead} {' '.join(f0.section)}")
+        cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)}")
         if not any(names_the_figure(terms, f) for f in figs):
             cov *= 0.5
         if year is not None:

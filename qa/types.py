@@ -73,6 +73,7 @@ class Figure:
     page: int | None
     lines: tuple[int, int]
     lead: str = ""  # the paragraph's first sentence, which often names the field ("文化娱乐：…")
+    earlier: str = ""  # the paragraph's text before the sentence (its last 200 characters): the scene it is set in
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,10 @@ IMPLIED_UNITS = {
 IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
 
 
+# "…检查率是多少": a rate is a percentage or a bare ratio, never a count (797艘次 is not 实船检查率).
+RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约)?(?:多少|几)")
+
+
 def implied_units(text: str) -> tuple[str, ...]:
     """The measure words the first counting noun of a text implies (…起数 → 起), or ()."""
     m = IMPLIED.search(text)
@@ -294,6 +298,10 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
             r"比|较|相比|变化|升|降|增|减", text[m.end() : m.end() + 8] + before
         ):
             bases.append(y)
+        elif re.search(r"(按|以|相对于?)$", before) and re.match(
+            r"(?:的数)?(?:算|计算|来算|为基|为准)", text[m.end() :]
+        ):
+            bases.append(y)  # "按21年算降幅": the year the change is measured from
         elif y not in years:
             years.append(y)
     return years, bases, "；".join(notes)
@@ -312,7 +320,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
     if re.search(r"多长|长度", text):
         units.extend(["公里", "km", "米"])
-    if re.search(r"百分之|比例|占比|百分比|%", text):
+    if re.search(r"百分之|比例|占比|百分比|%", text) or (RATE_ASKED.search(text) and not units):
         units.append("%")
     rewritten = rewrite(text)
     if re.search(r"处罚金额|金额|资金|罚款|罚金|钱|(?:投资|投入|经费|花费|花了)(?:多少|几)", rewritten) and not units:

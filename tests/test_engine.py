@@ -297,3 +297,75 @@ def test_a_total_over_a_clause_listing_counts_without_one_is_their_sum(answerer)
 
 def test_a_total_the_report_prints_is_given_as_printed(answerer):
     assert answerer.ask("全市一共检查了多少家次企业").kind == "figure"
+
+
+# ---- shares, averages, rates, what is left ------------------------------------------------------
+
+
+def test_a_part_over_its_whole_printed_in_one_sentence_is_their_ratio(answerer):
+    part = figure(answerer, "有效避难面积", "36.61")
+    whole = next(f for f in answerer.index.figures if f.sentence == part.sentence and f.raw.startswith("398.39"))
+    ans = answerer.ask("有效避难面积在应急避难场所总占地面积里占比是多少")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"占{number(round(part.value / whole.value * 100, 2))}%")
+
+
+def test_an_average_per_case_divides_the_total_by_the_count_beside_it(answerer):
+    total = figure(answerer, "事前处罚金额", "9990.92")
+    count = figure(answerer, "事前立案", "2431")
+    ans = answerer.ask("22年事前立案的案件平均每起处罚多少钱")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"平均每起约{number(round(total.value / count.value, 2))}万元")
+
+
+def test_a_share_printed_as_done_leaves_the_rest_of_a_hundred(answerer):
+    done = figure(answerer, "供水管道老化", "65.59")
+    ans = answerer.ask("城市供水管道老化更新改造还有百分之多少没完成")
+    assert ans.kind == "computed" and ans.answer.startswith(f"还剩{number(round(100 - done.value, 2))}%")
+
+
+def test_a_rate_of_fixing_is_computed_when_the_report_prints_only_found_and_fixed(answerer):
+    found = figure(answerer, "发现各类隐患问题", "193")
+    fixed = figure(answerer, "已完成整改", "190")
+    ans = answerer.ask("卫健系统2022年自查发现的隐患，整改率是多少")
+    assert ans.kind == "computed" and ans.answer.startswith(number(round(fixed.value / found.value * 100, 2)))
+
+
+def test_a_rate_asked_is_a_percentage_not_a_count_in_the_same_sentence(answerer):
+    rate = figure(answerer, "实船检查率", "45")
+    ans = answerer.ask("危化品船舶的实船检查率有多少")
+    assert ans.kind == "figure" and ans.answer.startswith(rate.raw)
+
+
+def test_a_sector_named_earlier_in_the_paragraph_is_the_scene_of_its_figures(answerer):
+    found = figure(answerer, "发现各类隐患问题", "193")
+    assert "卫健" not in found.sentence and "卫健" in found.earlier
+    ans = answerer.ask("卫健系统2022年自查发现了多少条隐患")
+    assert ans.kind == "figure" and ans.answer.startswith(found.raw)
+
+
+def test_more_said_apart_from_how_many_after_a_comparison_is_a_difference(answerer):
+    row = [r for r in answerer.index.records if r.indicator == "亿元企业二级安全标准化创建率"]
+    actual = next(r.value for r in row if r.year == 2022 and r.measure == "actual")
+    base = next(r.value for r in row if r.measure == "base")
+    ans = answerer.ask("2022年亿元企业二级标准化比2020年基数多创建了多少家")
+    assert ans.kind == "computed" and ans.answer.startswith(f"增加{number(actual - base)}家")
+
+
+def test_items_said_side_by_side_by_their_ordinals_are_summed(answerer):
+    first = figure(answerer, "一期封闭化", "1616")
+    ans = answerer.ask("产业园封闭化一期二期一共投入多少")
+    assert ans.kind == "computed" and ans.answer.startswith("合计")
+    assert first.raw in ans.answer
+
+
+def test_a_later_ask_of_a_percentage_keeps_the_years_compared_before():
+    asks = split_asks("万车死亡率2022年比2021年下降多少？以21年为基数降幅是百分之几", 2023)
+    assert asks[1].startswith("2022年") and "21年" in asks[1]
+    asks = split_asks("2022年较大事故起数比2021年少几起？降幅百分之多少", 2023)
+    assert asks[1].startswith("2022年比2021年")
+
+
+def test_a_year_to_count_from_is_a_base_year():
+    years, bases, _ = read_years("按2021年算降幅是多少", 2023)
+    assert bases == [2021] and years == []
