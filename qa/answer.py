@@ -202,7 +202,10 @@ class Answerer(FigureAnswers, PassageAnswers):
         # A mistyped word is not a place, whatever its tag said (避南 for 避难).
         typed = [t for t, _ in checked.corrected]
         places = tuple(p for p in query.places if not any(p in t or t in p for t in typed))
-        return replace(query, terms=checked.known, unknown=checked.unknown, places=places)
+        text = query.text
+        for was, fixed in checked.corrected:
+            text = text.replace(was, fixed)  # retrieval searches what the report writes, not the typo
+        return replace(query, text=text, terms=checked.known, unknown=checked.unknown, places=places)
 
     def _answer(self, query: Query) -> Answer:
         """One ask -> its answer: the first route that answers it, in this order."""

@@ -63,8 +63,10 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
     words = text.split()
     if len(words) >= 3 and not ASK_MARK.search(text) and all(content_terms(w) for w in words):
         # Keywords typed with spaces ("应急避难场所 容纳人数 有效避难面积"): a subject, then what is
-        # wanted of it.
-        return [f"{words[0]}{w}" for w in words[1:]]
+        # wanted of it; when a later word is no measure ("普查 加油站加气站 完成调查数量"), one subject.
+        if all(GENERIC.search(w) for w in words[1:]):
+            return [f"{words[0]}{w}" for w in words[1:]]
+        return ["".join(words)]
     pieces = _pieces(text)
     # (ask, is an item of an enumeration: names its own subject, the whole ask the item came from)
     asks: list[tuple[str, bool, str]] = []

@@ -66,8 +66,10 @@ class Vocabulary:
         before = question[max(0, at - 2) : at] if at >= 0 else ""
         after = question[at + len(term) : at + len(term) + 2] if at >= 0 else ""
         options = []
+        # A word of the report inside the term (普查 in 普查表) is not mistyped: changing it is a guess.
+        inner = {term[i : i + 2] for i in range(len(term) - 1)} if len(term) >= 3 else set()
         for w in self._by_len.get(len(term), []):
-            if sum(a != b for a, b in zip(w, term)) == 1 and len(term) >= 2:
+            if sum(a != b for a, b in zip(w, term)) == 1 and not any(p in self.words and p not in w for p in inner):
                 options.append(w)
         if len(term) >= 3 and not is_word(term):
             # One character mistyped in a word the tokenizer splits (定捡率 for 定检率), found in the text.
