@@ -159,6 +159,7 @@ def _subject(ask: str) -> str:
     head = ask[: m.start()] if m else ask
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
     head = re.split(r"(?:比|较|相比)(?![例重])", head)[0]  # "…比多创建了": the comparison is not the subject
+    head = re.split(r"一共|总共|合计|共计|加起来", head)[0] or head  # nor is the arithmetic asked of it
     head = PLACE_VERB.sub("", head.strip("，,：: "))
     head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要)+$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.

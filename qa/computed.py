@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from . import lookup
-from .figures import FIGURE
+from .figures import FIGURE, SCALE
 from .lexicon import LEXICON, any_of
 from .lookup import (
     base_unit,
@@ -38,6 +38,10 @@ TOTAL = re.compile(r"共|合计|总计|总数")
 FOUND = any_of("operations", "found")
 FIXED = any_of("operations", "fixed")
 TO_WORDS = LEXICON["operations"]["to"]
+PAIR_MIN = 0.3  # a clause this close may lead to a part and its whole, each then named by its own words
+# "A占总B多少", "A占了B的多大比例": a share, however its question word is put.
+SHARE = re.compile(r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|多大)")
+SUM_OF_CHANGE = re.compile(r"(?:一共|总共|共)(?:少|多|减少|增加)了?(?:多少|几)")
 # "22年比20年基数多创建了多少家": a comparison whose 多/少 stands apart from its 多少.
 THAN_MORE = re.compile(
     r"比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
@@ -58,6 +62,10 @@ class Operand:
 
 def operation(query: Query) -> str | None:
     """The arithmetic the question asks for, or None."""
+    if SUM_OF_CHANGE.search(query.text):
+        return "diff"  # "一共少了几家": the size of one change, not a total
+    if SHARE.search(query.text):
+        return "ratio"
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
             return op
@@ -387,11 +395,14 @@ def _ratio(ctx, query: Query) -> Answer | None:
     """A part's share of a whole, both looked up: 'A占B的比例' -> A ÷ B."""
     text = YEAR_TEXT.sub(" ", query.text)
     inside = re.search(r"(.+?)在(.+?)(?:中|里|当中|之中)的?占(?!地|用)", text)
-    verb = re.search(r"占(?!地|用)", text)
+    within = re.search(r"(.+?)(?:里头|里面|当中|之中|中|里)[，,]?(.+?)(?:的)?(?:占比|比例|所占|占)", text)
+    verb = re.search(r"占(?!地|用|比)", text)
     if inside:
         head, whole = inside.group(1), inside.group(2)  # "A在B里占比"
-    elif verb:
+    elif verb and content_terms(text[verb.end() :].split("的")[0]):
         head, whole = text[: verb.start()], text[verb.end() :]  # "A占B的比例"
+    elif within:
+        head, whole = within.group(2), within.group(1)  # "B里A的占比", "B里头A占了多大比例"
     else:
         return _rate_done(ctx, query)
     whole = re.split(
@@ -400,6 +411,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
     parts = [p for p in (head, whole) if content_terms(p)]
     if len(parts) != 2:
         return None
+    query = replace(query, units=tuple(u for u in query.units if u != "%"))  # the share is a %, not its inputs
     ops = _pair_in_sentence(ctx, query, parts) or []
     for i, part in enumerate(parts if not ops else ()):
         own = content_terms(part)
@@ -421,10 +433,12 @@ def _ratio(ctx, query: Query) -> Answer | None:
 def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
     """A part and its whole printed in one sentence, each named by the words right before it
     (占地面积398.39万平方米…（有效避难面积合计为36.61万平方米）)."""
-    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
-        if m.score < lookup.PROSE_MIN:
+    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+        # Both figures must be named by their own words below, so a weaker clause match may lead to them.
+        if m.score < PAIR_MIN:
             continue
-        figs = [f for f in ctx.figures_in(m.figures[0].sentence) if f.value is not None]
+        # A whole and its part may sit in neighbouring sentences (指导3103个群租厂区…。完成规范化建设园区1995个).
+        figs = [f for f in ctx.figures_near(m.figures[0]) if f.value is not None]
         picked: list[Figure] = []
         for i, part in enumerate(parts):
             own = content_terms(part)
@@ -432,8 +446,13 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
             marks = [t for t in own if t not in other] or list(own)
 
             def named(f: Figure, marks=marks) -> int:
-                near = re.split(r"[，。；：、,（(]", words_before(f))[-1]
-                return sum(len(t) for t in marks if any(form in near for form in lookup.synonyms_of(t)))
+                # The words before a figure name it first (供应商2018家); the noun after it, next (3103个群租厂区).
+                before = re.split(r"[，。；：、,（(]", words_before(f))[-1]
+                after = _noun_after(f)
+                return sum(
+                    len(t) * max(2 if form in before else int(form in after) for form in lookup.synonyms_of(t))
+                    for t in marks
+                )
 
             best = max((f for f in figs if f not in picked), key=named, default=None)
             if best is None or not named(best):
@@ -459,15 +478,22 @@ def _rate_done(ctx, query: Query) -> Answer | None:
 
 def _mean(ctx, query: Query) -> Answer | None:
     """An average per counted thing: a total and the count it spreads over, printed in one sentence."""
-    per = re.search(r"(?:平均每|每)(?:一)?(起|家|人|名|个|次|户|条|件|座|辆|艘)|(人)均", query.text)
+    per = re.search(r"(?:平均每|平均一|每)(?:一)?(个|起|家|人|名|次|户|条|件|座|辆|艘|项)|(人)均", query.text)
     if per is None:
         return None
     counted = base_unit(per.group(1) or per.group(2))
     asked = [u for u in query.units if not _same_unit(u, counted)]
+    # The words that ask for the average (平均, 一起, 每个) name nothing to look up.
+    said = per.group(0) + "".join(w for w in LEXICON["operations"]["mean"] if w in query.text)
+    query = replace(query, terms=tuple(t for t in query.terms if t not in said and t != "平均"))
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
             continue
         totals = [f for f in m.figures if not _same_unit(f.unit, counted) and (not asked or base_unit(f.unit) in asked)]
+        # Of several, the one whose own words carry most of the question (有效避难面积, not 占地面积).
+        totals.sort(
+            key=lambda f: -sum(len(t) for t in query.terms if t in re.split(r"[，。；：、,（(]", f.subject)[-1])
+        )
         for total in totals:
             counts = [f for f in ctx.figures_in(total.sentence) if _same_unit(f.unit, counted) and f.value]
             if not counts:
@@ -475,8 +501,11 @@ def _mean(ctx, query: Query) -> Answer | None:
             # The count nearest before the total is what it was spread over (立案2431起，处罚金额9990.92万元).
             at = total.sentence.find(total.clause)
             count = min(counts, key=lambda f: abs(at - total.sentence.find(f.clause)))
-            mean = total.value / count.value
-            unit = total.unit
+            # In the base units first: 36.61万平方米 ÷ 13.55万人 = 2.7平方米; 9990.92万元 ÷ 2431起 = 4.11万元.
+            big = SCALE.get(total.unit[:1], 1)
+            mean = total.value * big / (count.value * SCALE.get(count.unit[:1], 1))
+            unit = total.unit if big > 1 and mean >= big else base_unit(total.unit)
+            mean = mean / big if unit == total.unit else mean
             text = (
                 f"平均每{counted}约{format_number(round(mean, 2))}{unit}"
                 f"（{total.raw} ÷ {count.raw} = {format_number(round(mean, 4))}{unit}）"

@@ -35,7 +35,7 @@ STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["column
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
 INTENTS: dict[str, str] = LEXICON["intents"]
 ASK_UNIT = re.compile(
-    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|批次|公里|分钟|小时|个月|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元])"
+    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
 )
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
 COMPARE = re.compile(INTENTS["compare"])

@@ -369,3 +369,30 @@ def test_a_later_ask_of_a_percentage_keeps_the_years_compared_before():
 def test_a_year_to_count_from_is_a_base_year():
     years, bases, _ = read_years("按2021年算降幅是多少", 2023)
     assert bases == [2021] and years == []
+
+
+def test_a_share_asked_as_part_within_a_whole_divides_the_figures_each_names(answerer):
+    whole = figure(answerer, "梳理供应商", "2018")
+    part = figure(answerer, "安全核查", "956")
+    ans = answerer.ask("龙头企业梳理出的供应商中，完成安全核查的比例是多少")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"占{number(round(part.value / whole.value * 100, 2))}%")
+
+
+def test_an_average_per_person_cancels_the_scale_both_figures_share(answerer):
+    area = figure(answerer, "有效避难面积合计为", "36.61")
+    people = figure(answerer, "可容纳避难人数", "13.55")
+    ans = answerer.ask("应急避难场所按可容纳人数算人均有效避难面积多少平方米")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"平均每人约{number(round(area.value / people.value, 2))}平方米")
+
+
+def test_a_total_said_before_a_change_asks_for_the_change_not_a_sum(answerer):
+    ans = answerer.ask("全市瓶装液化气供应站整合后总共减少了几家")
+    assert ans.kind == "computed" and ans.answer.startswith("减少")
+
+
+def test_a_measure_word_asked_excludes_figures_counted_in_another(answerer):
+    tons = next(f for f in answerer.index.figures if f.unit.endswith("吨") and "驳载" in f.clause)
+    ans = answerer.ask("联合固定治超卸驳载多少吨")
+    assert ans.kind == "figure" and ans.answer.startswith(tons.raw)
