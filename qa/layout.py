@@ -41,11 +41,11 @@ class Table:
 
 
 def join_wrapped(text: str) -> str:
-    """Join the lines of a wrapped cell: no space next to a Chinese character, one between Latin words."""
+    """Join the lines of a wrapped cell: a space only between two Latin words, none in "降幅(±%)" or 2020年."""
     parts = [p.strip() for p in text.replace("\r", "\n").split("\n") if p.strip()]
     out = ""
     for part in parts:
-        if out and not (re.search(f"[{CJK}]$", out) or re.match(f"[{CJK}]", part)):
+        if out and re.search("[A-Za-z]$", out) and re.match("[A-Za-z]", part):
             out += " "
         out += part
     return out.replace("\t", " ")
