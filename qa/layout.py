@@ -52,7 +52,8 @@ def join_wrapped(text: str) -> str:
 
 
 def resolve_grid(grid: Grid) -> Table:
-    """Header rows are the first row and those its first cell spans down; merged cells resolved.
+    """Header rows are the first row and those under it with no first cell (merged into it, or blank as
+    in the .txt's second header line); merged cells resolved.
 
     In the header a merged position is blank: qa.tables spreads a group label (2021年) over the columns
     under it. In the data a cell merged down repeats the value above (it applies to each row it spans);
@@ -61,7 +62,7 @@ def resolve_grid(grid: Grid) -> Table:
     width = max((len(r) for r in grid), default=0)
     padded = [list(r) + [""] * (width - len(r)) for r in grid]
     header = 1
-    while header < len(padded) and padded[header][0] is Merged.DOWN:
+    while header < len(padded) and (padded[header][0] is Merged.DOWN or padded[header][0] == ""):
         header += 1
     rows: list[tuple[str, ...]] = []
     for r, cells in enumerate(padded):

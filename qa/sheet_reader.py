@@ -102,7 +102,9 @@ def _sheet_table(path: Path, name: str, grid: Grid, numbers: list[int]) -> Table
         title = _filled(kept[0][1])[0]
         kept = kept[1:]
     header = _filled(kept[0][1])
-    if len(header) < 2 or any(NUMBER.match(c.strip()) for c in header) or len(kept) < 2:
+    if len(kept) < 2:
+        return None  # a title or a header alone: no rows to read
+    if len(header) < 2 or any(NUMBER.match(c.strip()) for c in header):
         raise CorpusError(
             f"{path.name}: 工作表“{name}”没有可识别的表头 (sheet {name!r} has no recognisable header row:"
             " the first row must name each column)"

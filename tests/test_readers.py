@@ -27,7 +27,7 @@ from qa.answer import Answerer
 from qa.config import load_settings
 from qa.corpus import corpus_files, corpus_text
 from qa.errors import CorpusError
-from qa.layout import join_wrapped
+from qa.layout import Merged, join_wrapped, resolve_grid
 from qa.parse import parse_file, read_text
 from qa.readers import read_document
 from qa.tables import table_records
@@ -164,6 +164,31 @@ def test_wrapped_cell_lines_join_without_spaces_between_chinese():
     assert join_wrapped("亿元地区生产总\n值生产安全事故") == "亿元地区生产总值生产安全事故"
     assert join_wrapped("比2020年降幅(±\n%)") == "比2020年降幅(±%)"
     assert join_wrapped("Level\nthree") == "Level three"
+
+
+def test_merged_cells_blank_in_the_header_and_repeat_down_in_the_data():
+    d, r = Merged.DOWN, Merged.RIGHT
+    table = resolve_grid(
+        [
+            ["序号", "类别", "指标", "2021年", r],
+            [d, d, d, "实际数", "降幅"],
+            ["1", "安全生产", "事故起数", "17", "-48.48%"],
+            ["2", d, "死亡人数", "合计 12", r],  # a category spanning two rows; a value spanning two columns
+        ]
+    )
+    assert table.header_rows == 2
+    assert table.rows == (
+        ("序号", "类别", "指标", "2021年", ""),
+        ("", "", "", "实际数", "降幅"),
+        ("1", "安全生产", "事故起数", "17", "-48.48%"),
+        ("2", "安全生产", "死亡人数", "合计 12", ""),
+    )
+
+
+def test_corpus_lists_the_new_formats(tmp_path):
+    for name in ("a.PDF", "b.docx", "c.xlsx", "d.csv", "e.txt", "f.doc", "g.png"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in corpus_files(tmp_path)] == ["a.PDF", "b.docx", "c.xlsx", "d.csv", "e.txt"]
 
 
 def test_scanned_pdf_is_refused_by_name(tmp_path):
@@ -307,8 +332,9 @@ def test_csv_gives_the_same_records(tmp_path, expected):
     path.write_text("\n".join(",".join(row) for row in [[T21], *header, *data]) + "\n", "utf-8")
     doc = read_document(path).document
     table = next(b for b in doc.blocks if b.kind == "table")
-    assert table.title == T21 and table.header_rows == 1  # a CSV has no merges: the second line is data-like
-    assert {r.indicator for r in table_records(doc)} >= {"生产安全事故起数下降"}
+    # no merges in a CSV: the second header line is known, as in the .txt, by its empty first cell
+    assert (table.title, table.header_rows, table.row_lines[0]) == (T21, 2, (4, 4))
+    assert _key(table_records(doc)) == expected
 
 
 def test_xlsx_without_a_header_is_refused_by_name(tmp_path):
