@@ -376,7 +376,11 @@ def test_a_pdf_corpus_answers_a_figure_with_its_page(pdf_corpus):
     settings = load_settings()
     report = index.build_index(settings)
     assert report.docs == 1 and [s.split(":")[0] for s in report.skipped] == ["scan.pdf"]
-    answer = Answerer(index.open_index(settings), settings).ask("2021年生产安全事故死亡人数是多少")
-    assert answer.kind == "figure" and "12" in answer.answer
-    assert answer.citations and answer.citations[0].doc == "report.pdf"
-    assert answer.citations[0].page is not None and answer.citations[0].page >= FIRST_PAGE
+    answerer = Answerer(index.open_index(settings), settings)
+    prose = answerer.ask("2021年生产安全事故死亡人数是多少")
+    assert prose.kind == "figure" and prose.answer.startswith("12人")
+    # CUT starts on the PDF's fourth page, printed FIRST_PAGE + 3
+    assert (prose.citations[0].doc, prose.citations[0].page) == ("report.pdf", FIRST_PAGE + 3)
+    table = answerer.ask("运营车辆万车死亡率2022年比2020年降幅是多少")
+    assert table.kind == "figure" and "-28.04%" in table.answer
+    assert table.citations[0].page == FIRST_PAGE + 1 and "表2-1" in table.citations[0].table_row
