@@ -384,3 +384,13 @@ def test_a_pdf_corpus_answers_a_figure_with_its_page(pdf_corpus):
     table = answerer.ask("运营车辆万车死亡率2022年比2020年降幅是多少")
     assert table.kind == "figure" and "-28.04%" in table.answer
     assert table.citations[0].page == FIRST_PAGE + 1 and "表2-1" in table.citations[0].table_row
+
+
+def test_a_row_cut_by_a_page_break_is_rejoined_and_a_repeated_header_dropped():
+    from qa.layout import Table as LaidTable
+    from qa.pdf_reader import _continue
+
+    header = (("序号", "指标", "2021年实际数"), ("", "", "人"))
+    head = LaidTable(rows=(*header, ("1", "生产安全事故", "17")), header_rows=2)
+    tail = LaidTable(rows=(*header, ("", "起数下降", ""), ("2", "死亡人数下降", "12")), header_rows=2)
+    assert _continue(head, tail).rows == (*header, ("1", "生产安全事故起数下降", "17"), ("2", "死亡人数下降", "12"))
