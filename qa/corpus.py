@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import QAError
-from .parse import read_text
-
-SUFFIXES = (".txt", ".md")
+from .readers import SUFFIXES, read_document
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -18,11 +16,11 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def corpus_text(corpus_dir: Path) -> str:
-    """Every document's text, decoded as the build decodes it (UTF-8 or GB18030), for grounding checks."""
+    """Every document's text as the build reads it (decoded, or extracted from PDF/Word/Excel), for grounding."""
     texts = []
     for path in corpus_files(corpus_dir):
         try:
-            texts.append(read_text(path))
-        except QAError:
+            texts.append(read_document(path).text)
+        except (QAError, OSError):
             continue  # the build skips an unreadable file too
     return "\n".join(texts)

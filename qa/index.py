@@ -37,7 +37,7 @@ from .embeddings_cache import EmbeddingCache
 from .errors import CorpusError, IndexBusy, IndexMissing, StoreUnavailable
 from .figures import extract_figures
 from .keyword import KeywordIndex, tokenize
-from .parse import parse_text, read_text
+from .readers import read_document
 from .retrieve import Retriever
 from .tables import table_records
 from .types import Chunk, Figure, Hit, TableRecord
@@ -143,8 +143,8 @@ def _sections(doc) -> list[dict]:
 
 
 def _load_doc(path: Path) -> _Doc:
-    text = read_text(path)
-    doc = parse_text(text, path.name)
+    source = read_document(path)
+    doc, text = source.document, source.text
     return _Doc(
         name=path.name,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -172,7 +172,7 @@ def _load_corpus(corpus_dir: Path, progress: Progress | None) -> tuple[list[_Doc
         if progress:
             progress("parse", n, len(files))
     if not docs:
-        raise CorpusError(f"语料目录中没有可读的文档 (no readable .txt/.md file in the corpus directory {corpus_dir})")
+        raise CorpusError(f"语料目录中没有可读的文档 (no readable document in the corpus directory {corpus_dir})")
     return docs, skipped
 
 

@@ -8,6 +8,7 @@ rules that know how Chinese government reports are laid out.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,8 +163,9 @@ def _front_lines(lines: list[_Line], title: str) -> tuple[str, ...]:
     return tuple(out[:4])
 
 
-def parse_text(text: str, name: str) -> Document:
-    """Parse decoded report text into a Document."""
+def parse_text(text: str, name: str, headings: Mapping[int, int] | None = None) -> Document:
+    """Parse decoded report text into a Document; `headings` (line -> level) names headings a format marks."""
+    known = headings or {}  # Word's heading styles: unnumbered headings no pattern would recognise
     lines = _split_lines(text)
     title, body_start, toc_entries = _title_and_toc_end(lines)
     front = "\n".join(ln.text for ln in lines[:body_start])
@@ -225,9 +227,11 @@ def parse_text(text: str, name: str) -> Document:
             )
             continue
         h = heading_of(stripped)
-        if h is not None or squeezed in toc_titles:
+        if h is not None or ln.no in known or squeezed in toc_titles:
             # Unnumbered headings (引言) are known from the table of contents.
             level, key_part = (h[0], h[1]) if h else (1, squeezed)
+            if ln.no in known:
+                level = known[ln.no]
             label = stripped.replace("**", "")
             keys = keys[: level - 1] + [""] * max(0, level - 1 - len(keys)) + [key_part]
             section = section[: level - 1] + [""] * max(0, level - 1 - len(section)) + [label]
@@ -250,7 +254,7 @@ def parse_text(text: str, name: str) -> Document:
                 break
             cand = lines[j]
             cs = cand.text.strip()
-            if "\t" in cand.text or heading_of(cs) or TABLE_TITLE.match(cs) or CAPTION.match(cs):
+            if "\t" in cand.text or heading_of(cs) or cand.no in known or TABLE_TITLE.match(cs) or CAPTION.match(cs):
                 break
             parts.append(cs)
             last = cand

@@ -100,11 +100,13 @@ def _records_positional(doc: Document, block: Block) -> list[TableRecord]:
     out = []
     for row, lines in zip(block.rows[block.header_rows :], block.row_lines):
         seq, indicator = row[0], _squeeze(row[1]) if len(row) > 1 else ""
-        pairs = [(labels[k], row[k]) for k in range(2, min(len(row), len(labels))) if labels[k]]
+        columns = [k for k in range(2, min(len(row), len(labels))) if labels[k]]
+        pairs = [(labels[k], row[k]) for k in columns]
         context = _sentence(table_name(block), seq, indicator, pairs)
-        for label, raw in pairs:
+        for k, (label, raw) in zip(columns, pairs):
             measure, year = column_meaning(label)
-            out.append(_record(doc, block, row, lines, indicator, label, measure, year, raw, context))
+            cell = f"{block.columns[k]}{lines[0]}" if k < len(block.columns) else ""
+            out.append(_record(doc, block, row, lines, indicator, label, measure, year, raw, context, cell))
     return out
 
 
@@ -119,6 +121,7 @@ def _record(
     year: int | None,
     raw: str,
     context: str,
+    cell: str = "",
 ) -> TableRecord:
     """One cell of a table row, with what every cell of the row shares (table, 序号, place, printed row)."""
     value, unit = parse_value(raw)
@@ -140,6 +143,7 @@ def _record(
         lines=lines,
         # The row as its line in the report: cells separated by tabs, without trailing empty cells.
         printed="\t".join(row).rstrip("\t"),
+        cell=cell,
     )
 
 

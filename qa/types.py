@@ -33,7 +33,8 @@ class Block:
     title: str = ""  # table title, e.g. "表2-1 …"
     rows: tuple[tuple[str, ...], ...] = ()  # table cells after repair (header rows first)
     header_rows: int = 0
-    row_lines: tuple[tuple[int, int], ...] = ()  # source line range of each data row
+    row_lines: tuple[tuple[int, int], ...] = ()  # source line range of each data row (a sheet: its row number)
+    columns: tuple[str, ...] = ()  # a sheet's column letters (A, B …) for each cell; empty for other formats
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class TableRecord:
     page: int | None
     lines: tuple[int, int]
     printed: str = ""  # the row as the report prints it, cells separated by tabs (what a citation quotes)
+    cell: str = ""  # a sheet's cell the value stands in (B7): the table is the sheet, so file + sheet + cell
 
 
 @dataclass(frozen=True)
