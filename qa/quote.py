@@ -100,11 +100,14 @@ def row_citation(rec: TableRecord, answerer, used: tuple[str, ...] | None = None
     used: the columns of the row the answer reads (None: the record's own column; (): none, for a refusal)."""
     row = answerer.row_records(rec) if hasattr(answerer, "row_records") else [rec]
     name = rec.indicator if rec.measure != "count" else rec.context.split("：", 1)[-1].split("；", 1)[0]
+    where = f"{rec.table} 第{rec.row}行“{name}”" if rec.row else f"{rec.table}“{name}”"
+    if rec.cell:
+        where += f"（单元格 {rec.cell}）"  # a sheet's cell, so a reader finds it in the workbook
     return _cite(
         rec,
         answerer,
         rec.printed or rec.context,
-        table_row=f"{rec.table} 第{rec.row}行“{name}”" if rec.row else f"{rec.table}“{name}”",
+        table_row=where,
         cells=tuple((r.column, r.raw) for r in row),
         used=(rec.column,) if used is None else used,
     )

@@ -320,6 +320,17 @@ def test_xlsx_gives_typed_records_with_sheet_cells(tmp_path, expected):
     assert (first.cell, first.lines, first.value, first.unit, first.measure) == ("F4", (4, 4), -48.48, "%", "change")
 
 
+def test_a_sheet_cell_is_cited_by_file_sheet_and_cell(tmp_path):
+    from types import SimpleNamespace
+
+    from qa.quote import row_citation
+
+    recs = table_records(read_document(make_xlsx(tmp_path / "indicators.xlsx")).document)
+    rec = next(r for r in recs if r.row == 1 and r.column == "2021年比2020年降幅(±%)")
+    cite = row_citation(rec, SimpleNamespace(titles={}))
+    assert cite.doc == "indicators.xlsx" and cite.table_row.startswith(rec.table) and "单元格 F4" in cite.table_row
+
+
 def test_xlsx_without_a_title_row_is_titled_by_its_sheet(tmp_path, expected):
     doc = read_document(make_xlsx(tmp_path / "t.xlsx", title_row=False)).document
     assert next(b for b in doc.blocks if b.kind == "table").title == "表2-1"
