@@ -19,15 +19,18 @@ from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import gradio as gr
 from starlette.middleware import Middleware
 
 from qa.answer import Answerer, check_question
 from qa.config import Settings, load_settings
-from qa.errors import BadQuestion, IndexBusy, QAError
+from qa.corpus import MB, accepted_types, add_document, corpus_files, remove_document
+from qa.errors import BadQuestion, IndexBusy, QAError, UploadRefused
 from qa.feedback import Feedback, FeedbackLog
 from qa.index import BuildReport, build_index, open_index
+from qa.readers import SUFFIXES
 from qa.render import plain_text, render_answer, text_html
 from qa.security import Guard, LoginGuard, read_users
 from qa.service import open_or_build
@@ -47,6 +50,9 @@ BUSY = "索引正在由另一个任务重建，请稍后再试。"
 NOT_READY = "索引尚未就绪，请稍后再试。"
 FAILED = "处理问题时出错，请换一种问法或稍后再试（详情已写入日志）。"
 ADMINS_ONLY = "只有管理员可以重建索引。"
+DOCS_ADMINS_ONLY = "只有管理员可以上传或删除文档。"
+UPLOAD_OVERHEAD = 64 * 1024  # a multipart body's headers and boundaries beside the files
+UPLOAD_BATCH = 10  # the files at the size limit one upload may carry (the browser sends them in one request)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ISSUED_KEPT = 10_000  # answers remembered for feedback, newest kept
 LOAD_WAIT = 600  # seconds a question waits for the index and model being loaded at start-up
@@ -69,6 +75,9 @@ CSS = """
 .qa-row th, .qa-row td { border: 1px solid #d5dce6; padding: .1em .4em; font-weight: normal; white-space: nowrap; }
 .qa-row th { background: #f3f6fa; color: #555; }
 .qa-row td.qa-used { background: #fff4c2; }
+.qa-docs { border-collapse: collapse; margin: .5em 0; font-size: .9em; }
+.qa-docs th, .qa-docs td { border: 1px solid #d5dce6; padding: .2em .6em; text-align: left; }
+.qa-docs th { background: #f3f6fa; font-weight: normal; color: #555; }
 """
 # One delegated listener, as chat messages are re-rendered often. The text rides in the button's value:
 # Gradio's sanitizer keeps value but drops data-* attributes. Plain http on a LAN is no secure context,
@@ -349,14 +358,34 @@ def record_rows(query: str = "") -> list[list]:
 
 
 def docs_html() -> str:
-    """The documents indexed, their sections with pages, and when and with which model it was built."""
+    """The documents indexed (type, pages or sheets, tables, records, chunks, when indexed), their sections
+    with pages, and when and with which model the index was built."""
     index = _service.index if _service else None
     if index is None:
         return f"<p>{NOT_READY}</p>"
     out = [
         f"<p>索引建立于 {html.escape(local_time(index.built_at))}，嵌入模型 {html.escape(str(index.model))}，"
-        f"共 {len(index.docs)} 个文档。</p>"
+        f"共 {len(index.docs)} 个文档。</p>",
+        '<table class="qa-docs"><tr><th>文档</th><th>类型</th><th>页数/工作表</th><th>表格</th>'
+        "<th>记录</th><th>片段</th><th>索引时间</th></tr>",
     ]
+    for doc in index.docs:
+        name = doc["name"]
+        records = [r for r in index.records if r.doc == name]
+        kind = Path(name).suffix.lower().lstrip(".")
+        pages = doc.get("pages")
+        unit = "" if pages is None else f"{pages} 个工作表" if kind in ("xlsx", "csv") else f"{pages} 页"
+        cells = [
+            name,
+            kind,
+            unit or "—",
+            str(len({r.table for r in records})),
+            str(len(records)),
+            str(doc.get("chunks", 0)),
+            local_time(doc.get("indexed_at") or index.built_at),
+        ]
+        out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    out.append("</table>")
     for doc in index.docs:
         out.append(
             f"<h3>{html.escape(doc.get('title') or doc['name'])}</h3>"
@@ -386,24 +415,33 @@ def may_reindex(settings: Settings, username: str | None) -> bool:
     return settings.host in LOOPBACK
 
 
-def admin_view(request: gr.Request = None) -> dict:
-    """The re-index controls, shown only to those who may use them."""
-    return gr.update(visible=may_reindex(_service.settings, getattr(request, "username", None)))
+def admin_view(request: gr.Request = None) -> tuple[dict, dict]:
+    """The re-index, upload and remove controls, shown only to those who may use them, and the documents."""
+    allowed = may_reindex(_service.settings, getattr(request, "username", None))
+    return gr.update(visible=allowed), doc_choices() if allowed else gr.update(choices=[], value=None)
 
 
 def rebuild(full: bool, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, str, list]:  # noqa: B008
     """Bring the index up to date (full=True re-embeds everything) while questions are still answered.
 
     A request while a build runs waits for that build instead of starting another."""
-    service = _service
-    if not may_reindex(service.settings, getattr(request, "username", None)):
+    if not may_reindex(_service.settings, getattr(request, "username", None)):
         log.warning("拒绝非管理员的重建请求：%r", getattr(request, "username", None))
         return ADMINS_ONLY, docs_html(), record_rows()
+    return reindex(full, progress)
+
+
+def reindex(full: bool, progress, changed: bool = False) -> tuple[str, str, list]:
+    """Run (or join) a build, showing its stage, and say how it went; the caller has checked who asks.
+
+    changed: the corpus was just changed, so a build already running (it read the corpus before) is
+    waited for and then followed by a new one."""
+    service = _service
     future, joined = service.rebuild(full)
-    while not future.done():
-        stage, share = service.progress
-        progress(share, desc=STAGES.get(stage, "准备中"))
-        time.sleep(0.3)
+    if joined and changed:
+        follow(future, progress)
+        future, joined = service.rebuild(full)
+    follow(future, progress)
     try:
         result: BuildReport = future.result()
     except QAError as err:
@@ -418,6 +456,78 @@ def rebuild(full: bool, request: gr.Request = None, progress=gr.Progress()) -> t
         f"用时 {result.seconds:.1f} 秒。新索引已启用。"
     )
     return status, docs_html(), record_rows()
+
+
+def follow(future: Future, progress) -> None:
+    """Show a build's stage and share done until it ends."""
+    while not future.done():
+        stage, share = _service.progress
+        progress(share, desc=STAGES.get(stage, "准备中"))
+        time.sleep(0.3)
+
+
+def doc_choices() -> dict:
+    """The documents in the corpus directory, for the remove dropdown."""
+    names = [p.name for p in corpus_files(_service.settings.corpus_dir)]
+    return gr.update(choices=names, value=None)
+
+
+def upload(files: list | None, request: gr.Request = None, progress=gr.Progress()):  # noqa: B008
+    """Put uploaded files into the corpus (each checked: name, type, size, a trial read), then re-index.
+
+    Returns the status, the 文档 and 指标表 tabs, the remove dropdown and the emptied upload widget."""
+    settings = _service.settings
+    if not may_reindex(settings, getattr(request, "username", None)):
+        log.warning("拒绝非管理员的上传：%r", getattr(request, "username", None))
+        return DOCS_ADMINS_ONLY, docs_html(), record_rows(), doc_choices(), None
+    added, notes = [], []
+    for item in files or []:
+        path = Path(getattr(item, "name", item))  # a path, or a file object from older Gradio
+        try:
+            added.append(add_document(path, path.name, settings.corpus_dir, settings.max_upload_mb).name)
+        except UploadRefused as err:
+            notes.append(str(err))
+        except OSError as err:
+            log.error("保存上传文件失败: %r", err)
+            notes.append(f"“{path.name}”保存失败（详情见日志）。")
+    if not added:
+        return escaped(notes or ["没有收到文件。"]), docs_html(), record_rows(), doc_choices(), None
+    log.info("已加入语料：%s（用户 %r）", added, getattr(request, "username", None))
+    status, docs, rows = reindex(False, progress, changed=True)
+    return escaped([f"已加入语料：{'、'.join(added)}。", *notes, status]), docs, rows, doc_choices(), None
+
+
+def remove(name: str | None, request: gr.Request = None, progress=gr.Progress()):  # noqa: B008
+    """Delete one document the corpus lists (by name, never a path from the page), then re-index."""
+    settings = _service.settings
+    if not may_reindex(settings, getattr(request, "username", None)):
+        log.warning("拒绝非管理员的删除：%r", getattr(request, "username", None))
+        return DOCS_ADMINS_ONLY, docs_html(), record_rows(), doc_choices()
+    try:
+        removed = remove_document(name or "", settings.corpus_dir)
+    except UploadRefused as err:
+        return escaped([str(err)]), docs_html(), record_rows(), doc_choices()
+    except OSError as err:
+        log.error("删除文档失败: %r", err)
+        return "删除失败（详情见日志）。", docs_html(), record_rows(), doc_choices()
+    log.info("已从语料删除：%s（用户 %r）", removed.name, getattr(request, "username", None))
+    status, docs, rows = reindex(False, progress, changed=True)
+    return escaped([f"已删除：{removed.name}。", status]), docs, rows, doc_choices()
+
+
+def escaped(lines: list[str]) -> str:
+    """Status lines for the Markdown status box; a file name is shown as text, never as markup."""
+    return "\n\n".join(html.escape(line) for line in lines)
+
+
+def confirm_step(question: str, yes_label: str) -> tuple[gr.Button, gr.Row]:
+    """A hidden row asking to confirm, with its yes and 取消 buttons; 取消 hides it again."""
+    with gr.Row(visible=False) as row:
+        gr.Markdown(question)
+        yes = gr.Button(yes_label, variant="stop", scale=1)
+        no = gr.Button("取消", scale=1)
+    no.click(lambda: gr.update(visible=False), None, row, api_visibility="private")
+    return yes, row
 
 
 # ---- layout and start-up ------------------------------------------------------------------------
@@ -490,20 +600,36 @@ def build_demo() -> gr.Blocks:
                 with gr.Row():
                     again = gr.Button("重新索引", scale=1)
                     full = gr.Checkbox(label="全部重新计算向量（较慢）", value=False, scale=3)
-                with gr.Row(visible=False) as confirm:
-                    gr.Markdown("重建期间仍可照常提问，建好后自动换用新索引。确定重建索引吗？")
-                    yes = gr.Button("确认重建", variant="stop", scale=1)
-                    no = gr.Button("取消", scale=1)
+                yes, confirm = confirm_step("重建期间仍可照常提问，建好后自动换用新索引。确定重建索引吗？", "确认重建")
+                files = gr.File(
+                    label=f"上传文档（{accepted_types()}；每个文件不超过 {settings.max_upload_mb} MB）",
+                    file_count="multiple",
+                    file_types=list(SUFFIXES),
+                    type="filepath",
+                    elem_id="qa-upload",
+                )
+                gr.Markdown(
+                    f"一次可选多个文件，合计不超过 {UPLOAD_BATCH * settings.max_upload_mb} MB；"
+                    "同名文件在新文件可读时替换。上传后自动更新索引，期间仍可照常提问。"
+                )
+                with gr.Row():
+                    chosen = gr.Dropdown(label="删除文档", choices=[], scale=3, elem_id="qa-remove-choice")
+                    drop = gr.Button("删除", scale=1)
+                sure, confirm_drop = confirm_step("将从语料目录删除所选文档并更新索引。确定删除吗？", "确认删除")
             status = gr.Markdown()
             docs = gr.HTML()
             again.click(lambda: gr.update(visible=True), None, confirm, api_visibility="private")
-            no.click(lambda: gr.update(visible=False), None, confirm, api_visibility="private")
             yes.click(lambda: gr.update(visible=False), None, confirm, api_visibility="private").then(
                 rebuild, [full], [status, docs, table], api_visibility="private"
             )
+            files.upload(upload, [files], [status, docs, table, chosen, files], api_visibility="private")
+            drop.click(lambda: gr.update(visible=True), None, confirm_drop, api_visibility="private")
+            sure.click(lambda: gr.update(visible=False), None, confirm_drop, api_visibility="private").then(
+                remove, [chosen], [status, docs, table, chosen], api_visibility="private"
+            )
         demo.load(restore, [saved, chatbot, shown], [chatbot, shown], api_visibility="private")
         demo.load(when_ready, None, [docs, table], api_visibility="private")
-        demo.load(admin_view, None, [admin], api_visibility="private")
+        demo.load(admin_view, None, [admin, chosen], api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return demo
 
@@ -603,12 +729,19 @@ def main() -> int:
             show_error=False,
             enable_monitoring=False,
             footer_links=[],
+            max_file_size=settings.max_upload_mb * MB,
             app_kwargs={
                 # FastAPI's own schema and docs pages are not for staff; Gradio's API page needs a login.
                 "openapi_url": None,
                 "docs_url": None,
                 "redoc_url": None,
-                "middleware": [Middleware(Guard, max_body=settings.max_request_bytes)],
+                "middleware": [
+                    Middleware(
+                        Guard,
+                        max_body=settings.max_request_bytes,
+                        max_upload=UPLOAD_BATCH * settings.max_upload_mb * MB + UPLOAD_OVERHEAD,
+                    )
+                ],
             },
         )
     except OSError as err:  # the port is taken or the address is not this machine's

@@ -33,6 +33,7 @@ class Settings:
     admins: tuple[str, ...]  # users who may re-index from the app when login is on
     max_request_bytes: int  # larger request bodies are refused (413) before the app reads them
     max_question_chars: int
+    max_upload_mb: int  # a document uploaded in the app may be at most this large
     concurrency: int
     torch_threads: int  # 0: all cores but one (a query served beside other work)
 
@@ -75,6 +76,7 @@ def load_settings() -> Settings:
         admins=tuple(a.strip() for a in env("QA_ADMINS", "").split(",") if a.strip()),
         max_request_bytes=_number("QA_MAX_REQUEST_BYTES", "1000000", int, 10_000, 1_000_000_000),
         max_question_chars=_number("QA_MAX_QUESTION_CHARS", "500", int, 1, 100_000),
+        max_upload_mb=_number("QA_MAX_UPLOAD_MB", "50", int, 1, 10_000),
         concurrency=_number("QA_CONCURRENCY", "4", int, 1, 256),
         torch_threads=_number("QA_TORCH_THREADS", "0", int, 0, 1024),
     )

@@ -29,5 +29,9 @@ class CorpusError(QAError):
     """A corpus file cannot be read."""
 
 
+class UploadRefused(QAError):
+    """A file offered for the corpus (or named for removal) is refused; the message says why."""
+
+
 class ConfigError(QAError):
     """A QA_* environment variable has a value that cannot be used."""

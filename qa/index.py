@@ -88,6 +88,10 @@ class Index:
         store.close(self.retriever.store.client)
 
 
+# What the app and the answerer see of each document in the manifest (chunk ids stay behind).
+SERVED_FIELDS = ("name", "title", "report_year", "front", "sha256", "chunks", "sections", "pages", "indexed_at")
+
+
 @dataclass(frozen=True)
 class _Doc:
     name: str
@@ -99,6 +103,7 @@ class _Doc:
     chunks: list[Chunk]
     records: list[TableRecord]
     figures: list[Figure]
+    pages: int | None = None  # a PDF's pages with text, a workbook's sheets; None where a file has no such unit
 
 
 def tqdm_progress() -> Progress:
@@ -155,7 +160,18 @@ def _load_doc(path: Path) -> _Doc:
         chunks=chunk_document(doc, text),
         records=table_records(doc),
         figures=extract_figures(doc),
+        pages=_pages(path, doc),
     )
+
+
+def _pages(path: Path, doc) -> int | None:
+    """A PDF's pages that hold text, or a workbook's sheets (one table block each); None for other formats."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return len({b.page for b in doc.blocks if b.page is not None})
+    if suffix in (".xlsx", ".csv"):
+        return sum(1 for b in doc.blocks if b.kind == "table")
+    return None
 
 
 def _load_corpus(corpus_dir: Path, progress: Progress | None) -> tuple[list[_Doc], list[str]]:
@@ -195,11 +211,17 @@ def _read_manifest(build_dir: Path) -> dict:
 
 def _previous_docs(index_dir: Path) -> dict[str, str]:
     """name -> sha256 of the serving build, or {} when there is none that can be read."""
+    return {name: sha for name, (sha, _) in _previous_entries(index_dir).items()}
+
+
+def _previous_entries(index_dir: Path) -> dict[str, tuple[str, str]]:
+    """name -> (sha256, when it was indexed) in the serving build, or {} when there is none that can be read."""
     current = _current_id(index_dir)
     if current is None:
         return {}
     try:
-        return {d["name"]: d["sha256"] for d in _read_manifest(index_dir / "builds" / current)["docs"]}
+        manifest = _read_manifest(index_dir / "builds" / current)
+        return {d["name"]: (d["sha256"], d.get("indexed_at") or manifest["built_at"]) for d in manifest["docs"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -307,11 +329,14 @@ def _build_into(
         [r for d in docs for r in d.records],
         [f for d in docs for f in d.figures],
     )
+    built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    # A document unchanged since the serving build keeps the time it was indexed (a full rebuild: now).
+    earlier = {} if rebuild else _previous_entries(settings.index_dir)
     manifest = {
         "format": INDEX_FORMAT,
         "schema": records.SCHEMA,
         "build_id": build_id,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "built_at": built_at,
         "model": settings.embed_model,
         "embedder": model,
         "store": store_info,
@@ -325,6 +350,8 @@ def _build_into(
                 "chunks": len(d.chunks),
                 "chunk_ids": [c.id for c in d.chunks],
                 "sections": d.sections,
+                "pages": d.pages,
+                "indexed_at": earlier[d.name][1] if earlier.get(d.name, ("", ""))[0] == d.sha256 else built_at,
             }
             for d in docs
         ],
@@ -382,10 +409,7 @@ def open_index(settings: Settings | None = None) -> Index:
         st = _open_store(settings, build_dir, manifest["store"])
         if not settings.chroma_server and st.count() != len(chunks):
             raise IndexMissing(f"向量库与索引记录不一致 (vector count mismatch)。{REBUILD_HINT}")
-        docs = [
-            {k: d.get(k) for k in ("name", "title", "report_year", "front", "sha256", "chunks", "sections")}
-            for d in manifest["docs"]
-        ]
+        docs = [{k: d.get(k) for k in SERVED_FIELDS} for d in manifest["docs"]]
     except IndexMissing:
         raise
     except StoreUnavailable:

@@ -31,6 +31,7 @@ CLIENT: ContextVar[str] = ContextVar("client", default="")  # the address of the
 
 # Paths no user of the app needs; they are answered 404 whatever the login state.
 CLOSED = ("/openapi.json", "/docs", "/redoc", "/monitoring", "/gradio_api/monitoring")
+UPLOAD = "/gradio_api/upload"  # where the app's 上传文档 sends files, allowed a larger body
 HEADERS = [
     (b"x-frame-options", b"SAMEORIGIN"),
     (b"x-content-type-options", b"nosniff"),
@@ -148,9 +149,10 @@ class LoginGuard:
 class Guard:
     """ASGI middleware: closed paths, a cap on request bodies, security headers, and the client's address."""
 
-    def __init__(self, app, max_body: int = 1_000_000):
+    def __init__(self, app, max_body: int = 1_000_000, max_upload: int = 0):
         self.app = app
         self.max_body = max_body
+        self.max_upload = max(max_upload, max_body)  # Gradio's file upload, which checks each file's size itself
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -160,7 +162,8 @@ class Guard:
             return await _plain(send, 404, "Not Found")
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+        cap = self.max_upload if path == UPLOAD else self.max_body
+        if length is not None and (not length.isdigit() or int(length) > cap):
             return await _plain(send, 413, "请求太大")
         CLIENT.set(_client(scope, headers))
         seen = 0
@@ -171,7 +174,7 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
+                if seen > cap:
                     raise TooLarge
             return message
 

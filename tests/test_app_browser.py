@@ -221,3 +221,34 @@ def test_a_new_answer_is_scrolled_to_its_start_and_copies_are_clean(page):
         "Array.from(document.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label'))"
     )
     assert any(label.startswith("回答：") for label in labels) and not any("<" in label for label in labels)
+
+
+def test_an_uploaded_csv_is_indexed_and_listed(index_dir, tmp_path):
+    """Upload through the page into a copy of the corpus and index (the shared ones stay as they are)."""
+    import shutil
+
+    from playwright.sync_api import expect, sync_playwright
+
+    corpus, own_index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(ROOT / "corpus", corpus)
+    shutil.copytree(index_dir, own_index)
+    table = tmp_path / "upload" / "表2-1补充.csv"
+    table.parent.mkdir()
+    table.write_text(
+        "表2-1 主要指标\n序号,指标,规划目标,2020年基数,2021年实际数,比2020年降幅(±%),2022年实际数,比2020年降幅(±%)\n"
+        "1,生产安全事故死亡人数,下降15%,15,12,-20,6,-60\n",
+        "utf-8",
+    )
+    with running_app(own_index, tmp_path / "app.log", QA_CORPUS_DIR=str(corpus)) as address, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page.goto(address)
+        page.get_by_role("tab", name="文档").click()
+        expect(page.get_by_text(re.compile("索引建立于"))).to_be_visible(timeout=ANSWER_TIMEOUT)
+        page.locator("#qa-upload input[type=file]").set_input_files(str(table))
+        expect(page.get_by_text(re.compile(r"重建完成：2 个文档"))).to_be_visible(timeout=ANSWER_TIMEOUT)
+        row = page.locator(".qa-docs tr", has_text="表2-1补充.csv")
+        expect(row).to_contain_text("csv")
+        expect(row).to_contain_text("1 个工作表")
+        browser.close()
+    assert (corpus / "表2-1补充.csv").read_bytes() == table.read_bytes()
