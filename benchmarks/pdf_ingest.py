@@ -30,7 +30,12 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "corpus" / "kunshan-safety-plan-midterm-evaluation-2023.txt"
 # One question per kind the issue names: a 表2-1 cell, a census-table row, a prose figure.
-QUESTIONS = ["2022年生产安全事故死亡人数", "运营车辆万车死亡率2022年实际数", "普查中加油加气站完成调查多少个", "全市累计解危D级危房多少处"]
+QUESTIONS = [
+    "2022年生产安全事故死亡人数",
+    "运营车辆万车死亡率2022年实际数",
+    "普查中加油加气站完成调查多少个",
+    "全市累计解危D级危房多少处",
+]
 
 
 def make_report_pdf(path: Path) -> None:
