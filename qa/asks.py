@@ -103,7 +103,7 @@ GENERIC = any_of("asks", "which_figure")
 def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Callable[[str], bool]) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
-    prev_year, prev_subject, prev_tail = "", "", ""
+    prev_year, prev_subject, prev_tail, prev_total = "", "", "", False
     for ask, item, whole in asks:
         ask = rewrite(ask)
         years = YEAR_WORDS.findall(ask)
@@ -120,6 +120,9 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # counting noun, supplies that.
             subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject
             text = subject + text
+            if prev_total and not TOTAL_WORDS.search(text):
+                # "A和B一共多少处、多少万平方米": the later measure is a total of the same items too.
+                text = re.sub(r"(多少|几)", r"一共\1", text, count=1)
         elif prev_tail and re.search(r"呢[？?]?$", ask) and not ASK_MARK.search(re.sub(r"呢[？?]?$", "", ask)):
             # "A有几个？B呢" asks of B what was asked of A.
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
@@ -141,12 +144,13 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             pair = YEAR_PAIR.search(ask)
             if pair:
                 # "22年（…起数）比21年": the next ask compares the same years.
-                prev_year = f"{pair.group(1)}比{pair.group(2)}"
+                prev_year = f"{pair.group(1)}{pair.group(2)}{pair.group(3)}"
         if own:
             # After "A、B各几处", a following "合计呢" is of A and B together, not of B.
             source = rewrite(EACH.sub("", whole)) if whole != ask and EACH.search(whole) else ask
             # An ask that opens with its question word (几家无证无照的) keeps the subject before it.
             prev_subject = _subject(YEAR_WORDS.sub("", source)) or prev_subject
+        prev_total = bool(TOTAL_WORDS.search(text))
         mark = ASK_MARK.search(text)
         if mark and not text.endswith("呢"):
             prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])
@@ -160,6 +164,7 @@ def _subject(ask: str) -> str:
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
     head = re.split(r"(?:比|较|相比)(?![例重])", head)[0]  # "…比多创建了": the comparison is not the subject
     head = re.split(r"一共|总共|合计|共计|加起来", head)[0] or head  # nor is the arithmetic asked of it
+    head = re.sub(r"^(?:和|与|及|跟|、)", "", head)
     head = PLACE_VERB.sub("", head.strip("，,：: "))
     head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要)+$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.
@@ -168,7 +173,8 @@ def _subject(ask: str) -> str:
     return head
 
 
-YEAR_PAIR = re.compile(f"({YEAR_WORDS.pattern})[^，,。？?]{{0,16}}?(?:比|较|和|与|相比)\\s*({YEAR_WORDS.pattern})")
+TOTAL_WORDS = re.compile("一共|总共|合计|共计|加起来|总计")
+YEAR_PAIR = re.compile(f"({YEAR_WORDS.pattern})[^，,。？?]{{0,16}}?(比|较|和|与|相比)\\s*({YEAR_WORDS.pattern})")
 GENERIC_END = re.compile(f"(?:{GENERIC.pattern})$")
 NEW_TOPIC = any_of("asks", "new_topic")
 PLACE_VERB = re.compile(f"(?:{any_of('asks', 'place_words').pattern})$")

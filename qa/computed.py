@@ -31,7 +31,7 @@ from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms,
 
 OPS = tuple(
     (op, tuple(LEXICON["operations"][op]))
-    for op in ("remain", "gap", "reach", "more", "ratio", "mean", "sum", "pct", "diff")
+    for op in ("gap", "remain", "reach", "more", "ratio", "mean", "sum", "pct", "diff")
 )
 ALL_YEARS = any_of("operations", "all_years")
 TOTAL = re.compile(r"共|合计|总计|总数")
@@ -555,13 +555,25 @@ def _same_unit(a: str, b: str) -> bool:
 
 
 def _against_target(ctx, query: Query, op: str) -> Answer | None:
-    """An indicator's actual or change against its planned target, read in the target's direction."""
+    """An indicator's actual or change against its planned target, read in the target's direction; each
+    year asked is checked on its own ("21年和22年各自达标没有")."""
     row = _row(ctx, query)
     if row is None:
         return None
-    year = (
-        query.years[0] if query.years else max((r.year for r in row if r.year and r.measure == "actual"), default=None)
-    )
+    latest = max((r.year for r in row if r.year and r.measure == "actual" and r.value is not None), default=None)
+    years = list(query.years) or ([latest] if latest else [])
+    checks = [c for c in (_attainment(ctx, row, y) for y in years) if c is not None]
+    if not checks:
+        return None
+    text = "；".join(c[0] for c in checks)
+    formula = "；".join(c[1] for c in checks)
+    ops = [o for c in checks for o in c[2]]
+    cites = [x for c in checks for x in c[3]]
+    return _computed(query, text, formula, ops, cites)
+
+
+def _attainment(ctx, row: list[TableRecord], year: int):
+    """(text, formula, operands, citations) for one year's figure against the row's target, or None."""
     target = next((r for r in row if r.measure == "target"), None)
     actual = next((r for r in row if r.year == year and r.measure == "actual"), None)
     change = next((r for r in row if r.year == year and r.measure == "change"), None)
@@ -573,32 +585,32 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
     sign, tval, pct = m.group(1) or "", float(m.group(2)), m.group(3)
     ind = actual.indicator
     used = tuple(r.column for r in (target, actual, change) if r is not None)
-    cites = [row_citation(actual, ctx, used)]
     if pct and ind.endswith("下降") and change is not None and change.value is not None:
         # A ">20%" target on a 下降 indicator is met by the fall (降幅), not by the level.
         fall = -change.value
         met = fall > tval if sign in (">", "") else fall >= tval
         gap = round(fall - tval, 2)
         text = (
-            f"{'已达到' if met else '未达到'}：{year}年比基数下降{format_number(abs(change.value))}%，"
+            f"{year}年{'已达到' if met else '未达到'}：比基数下降{format_number(abs(change.value))}%，"
             f"规划目标下降{target.raw}，{'超出' if gap >= 0 else '相差'}{format_number(abs(gap))}个百分点"
         )
-        return _computed(
-            query,
-            text,
-            f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}",
-            [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")],
-        )
+        formula = f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}"
+        return text, formula, [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")], []
     if actual.value is None:
         return None
+    places = max(decimals(actual.raw), decimals(m.group(2)))
+    margin = format_number(round(abs(tval - actual.value), places))
     if ind.endswith("降至") or sign in ("<", "≤"):
-        met = actual.value <= tval
+        met = actual.value <= tval if sign != "<" else actual.value < tval
         rule = f"{actual.raw} ≤ {format_number(tval)}"
+        room = f"，距上限还有{margin}" if met else f"，超出上限{margin}"
     else:
         met = actual.value >= tval
         rule = f"{actual.raw} ≥ {format_number(tval)}"
-    text = f"{'已达到' if met else '未达到'}：{year}年实际数{actual.raw}，规划目标{target.raw}（{ind}）"
-    return _computed(query, text, rule, [], cites)
+        room = f"，超出目标{margin}" if met else f"，还差{margin}"
+    text = f"{year}年{'已达到' if met else '未达到'}：实际数{actual.raw}，规划目标{target.raw}{room}（{ind}）"
+    formula = f"{rule}；|{format_number(tval)} - {actual.raw}| = {margin}"
+    return text, formula, [], [row_citation(actual, ctx, used)]
 
 
 def _result(

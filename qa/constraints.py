@@ -32,6 +32,9 @@ GRADE = re.compile(LEXICON["grades"]["grade"])
 SEVERITY = any_of("grades", "severity")
 # A grade asked is one written before what it grades (一级安全标准化, 重大隐患), not one inside 及以上.
 ASKED_GRADE = re.compile(f"(?:{GRADE.pattern}|{SEVERITY.pattern})(?!及以上|以上)")
+# The two counts of a check: what it found and what was fixed of it (lexicon [operations] found/fixed).
+FOUND_WORD = re.compile("发现|查出|排查出|检查出|梳理出")
+FIXED_WORD = re.compile("整改|销号|消除|闭环")
 PART_YEAR = any_of("periods", "part_year")
 WHOLE_YEAR = any_of("periods", "whole_year")
 AGGREGATE = any_of("periods", "aggregate")
@@ -43,7 +46,7 @@ YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20
 class Contradiction:
     """Why a candidate cannot be the figure asked for, said so the user learns what the report has."""
 
-    kind: str  # place | sector | status | period | grade
+    kind: str  # place | sector | status | period | grade | stage
     note: str
 
 
@@ -58,6 +61,7 @@ class Asked:
     part_year: str  # 上半年 … or ""
     one_year: bool  # names exactly one year, and no aggregate over years
     grades: tuple[str, ...] = ()  # 一级, D级, 重大 …: a grade the figure must be of
+    stage: str = ""  # "found" or "fixed": which count of a check the question asks (发现 vs 整改完成)
 
 
 @lru_cache(maxsize=1024)
@@ -78,7 +82,24 @@ def asked(query: Query) -> Asked:
         part_year=part.group(0) if part else "",
         one_year=len(query.years) == 1 and not AGGREGATE.search(q) and not query.base_years,
         grades=tuple(dict.fromkeys(m.group(0) for m in ASKED_GRADE.finditer(q))),
+        stage=_stage_asked(q),
     )
+
+
+def _stage_asked(q: str) -> str:
+    """Which count of a check the question asks for: the found/fixed word nearest before its question word."""
+    ask = re.search(r"多少|几", q)
+    if not ask:
+        return ""
+    head = q[: ask.start()]
+    found, fixed = _last(FOUND_WORD, head), _last(FIXED_WORD, head)
+    if found < 0 and fixed < 0:
+        return ""
+    return "fixed" if fixed > found else "found"
+
+
+def _last(pattern: re.Pattern, text: str) -> int:
+    return max((m.start() for m in pattern.finditer(text)), default=-1)
 
 
 def _without_leading_place(words: str) -> str:
@@ -118,6 +139,12 @@ def check(
     grade = _grade_conflict(a.grades, before + clause + previous_clause(sentence, clause))
     if grade:
         return grade
+    # 整改完成了多少 is not answered by what was found (发现隐患273条), nor 发现 by what was fixed.
+    own = re.split(r"[，。；：,]", before)[-1]
+    if a.stage == "fixed" and FOUND_WORD.search(own) and not FIXED_WORD.search(own):
+        return Contradiction("stage", f"报告只给出发现的数量（“{clause.strip('，；。')}”），没有整改或完成的数量")
+    if a.stage == "found" and FIXED_WORD.search(own) and not FOUND_WORD.search(own):
+        return Contradiction("stage", f"报告给出的是整改或完成的数量（“{clause.strip('，；。')}”），不是发现的数量")
     # A project's budget (投资2亿元建设…) in a sentence that says it is still planned (计划…竣工) is not
     # what was spent.
     if a.actual and (PLANNED.search(before) or (BUDGET_BEFORE.search(before) and PLANNED.search(sentence))):

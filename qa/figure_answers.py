@@ -180,6 +180,10 @@ class FigureAnswers(AnswererBase):
             figs = wanted or figs
         # In an enumeration (…、26.13公里航道、…) keep the items the question names.
         named = [f for f in figs if any(present(t, list_item(f)) for t in query.terms)]
+        if len(named) > 1 and not multi_ask(query):
+            # Of several items, the ones naming the rarest words asked (中间库, not 危化品 in every item).
+            weight = {f.raw: sum(self.stats.idf(t) for t in query.terms if present(t, list_item(f))) for f in named}
+            named = [f for f in named if weight[f.raw] >= max(weight.values()) - 1e-9]
         figs = named or figs
         lead_figs = "、".join(list(dict.fromkeys(f.raw for f in figs))[:4])
         pieces, last = [], None

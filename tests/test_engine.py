@@ -396,3 +396,40 @@ def test_a_measure_word_asked_excludes_figures_counted_in_another(answerer):
     tons = next(f for f in answerer.index.figures if f.unit.endswith("吨") and "驳载" in f.clause)
     ans = answerer.ask("联合固定治超卸驳载多少吨")
     assert ans.kind == "figure" and ans.answer.startswith(tons.raw)
+
+
+# ---- stages of a check, attainment, typos inside whole words -------------------------------------
+
+
+def test_a_count_fixed_is_not_answered_with_the_count_found(answerer):
+    found = figure(answerer, "发现各类问题隐患", "273")
+    assert not any("整改" in f.clause for f in answerer.index.figures if f.sentence == found.sentence)
+    ans = answerer.ask("养老机构专项督查发现的隐患里整改完成了多少条")
+    assert ans.kind == "not_found" and found.raw not in ans.answer.split("（")[0]
+
+
+def test_attainment_is_checked_for_each_year_asked(answerer):
+    row = [r for r in answerer.index.records if r.indicator == "运营车辆万车死亡率下降" and r.measure == "change"]
+    ans = answerer.ask("万车死亡率2021年和2022年达到规划目标了吗")
+    assert ans.kind == "computed"
+    for r in row:
+        assert f"{r.year}年" in ans.answer and r.raw.lstrip("-").rstrip("%") in ans.answer
+
+
+def test_room_left_under_a_cap_is_the_cap_minus_the_actual(answerer):
+    row = [r for r in answerer.index.records if r.indicator == "年均每十万人受灾人次"]
+    actual = next(r for r in row if r.year == 2022 and r.measure == "actual")
+    cap = float(next(r for r in row if r.measure == "target").raw.lstrip("<≤"))
+    ans = answerer.ask("2022年年均每十万人受灾人次离上限还差多少")
+    assert ans.kind == "computed" and f"距上限还有{number(cap - actual.value)}" in ans.answer
+
+
+def test_a_later_measure_of_a_total_is_a_total_too():
+    asks = split_asks("D级危房和C级危房一共解危多少处、多少万平方米", 2023)
+    assert len(asks) == 2 and "一共" in asks[1]
+
+
+def test_an_abbreviation_the_report_spells_out_finds_its_figure(answerer):
+    books = figure(answerer, "安全评价报告", "190")
+    ans = answerer.ask("安评机构整治里核查了多少本安评报告")
+    assert ans.kind == "figure" and ans.answer.startswith(books.raw)
