@@ -88,6 +88,10 @@ class Answerer(FigureAnswers, PassageAnswers):
         self._searches: dict[tuple, list[Hit]] = {}
         self._position = {c.id: i for i, c in enumerate(index.chunks)}
         self._untracked = untracked_indicators(index.records, index.chunks)
+        # Each table row by (table, indicator) and document, to name another document printing it otherwise.
+        self._rows_by_name: dict[tuple[str, str], dict[str, list[TableRecord]]] = {}
+        for (doc, table, _, _), recs in self._rows.items():
+            self._rows_by_name.setdefault((table, recs[0].indicator), {}).setdefault(doc, recs)
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
         understand("2022年报告")  # and the tokenizer dictionaries

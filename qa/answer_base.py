@@ -7,7 +7,7 @@ from typing import Any
 from .config import Settings
 from .lookup import Candidates, TermStats
 from .quote import chunk_citation, is_heading_chunk
-from .types import Answer, Chunk, Citation, Figure, Hit
+from .types import Answer, Chunk, Citation, Figure, Hit, TableRecord
 from .understand import Query
 
 
@@ -25,6 +25,7 @@ class AnswererBase:
     _chunks_by_section: dict[tuple, list[Chunk]]
     _position: dict[str, int]
     _untracked: dict[tuple[str, str], Chunk]
+    _rows_by_name: dict[tuple[str, str], dict[str, list[TableRecord]]]
     _searches: dict[tuple, list[Hit]]
 
     def _search(self, query: Query, mode: str = "hybrid") -> list[Hit]:

@@ -123,9 +123,28 @@ class FigureAnswers(AnswererBase):
         if said is not None and any(c.measure != "target" for c in cells):
             text += "\n注意：报告另称该指标尚未统计，见所附出处。"
             cites.append(chunk_citation(said, self))
+        others = self._other_documents(r0, cells)
+        if others:
+            text += "\n另见：" + "；".join(note for note, _ in others)
+            cites += [cite for _, cite in others]
         cites += self._restatements(r0, cells)
         cites += self._hit_citations(query, exclude={c.text for c in cites})
         return Answer(question=query.original, answer=text, kind="figure", citations=tuple(cites[:5]))
+
+    def _other_documents(self, r0: TableRecord, cells: list[TableRecord]) -> list[tuple[str, Citation]]:
+        """The same row of the same table in another document printing other figures (a draft and the
+        final report, the PDF and the .txt): named with its document, never mixed in silently."""
+        wanted = {c.column: c.raw for c in cells}
+        out = []
+        for key, recs in self._rows_by_name.get((r0.table, r0.indicator), {}).items():
+            if key == r0.doc:
+                continue
+            theirs = {r.column: r.raw for r in recs if r.column in wanted}
+            if theirs and theirs != {k: v for k, v in wanted.items() if k in theirs}:
+                shown = "；".join(f"{raw}（{col}）" for col, raw in theirs.items())
+                first = next(r for r in recs if r.column in wanted)
+                out.append((f"《{key}》{shown}", row_citation(first, self, tuple(theirs))))
+        return out
 
     def _restatements(self, r0: TableRecord, cells: list[TableRecord]) -> list[Citation]:
         """Prose sentences that print the same figures as the row (for a fuller quote)."""
@@ -224,7 +243,9 @@ class FigureAnswers(AnswererBase):
             shared = sum(self.stats.idf(t) for t in own if present(t, g.clause))
             if own and shared < 0.75 * sum(self.stats.idf(t) for t in own):
                 continue
-            out.append(f"{g.clause.rstrip('，；。')}（{' > '.join(g.section[-2:])}）")
+            # A figure from another document says which one (a draft and the final report may differ).
+            where = " > ".join(g.section[-2:]) if g.doc == f0.doc else f"《{g.doc}》{' > '.join(g.section[-2:])}"
+            out.append(f"{g.clause.rstrip('，；。')}（{where}）")
         return out[:2]
 
     def _refuse_figure(self, query: Query) -> Answer:

@@ -433,3 +433,39 @@ def test_an_abbreviation_the_report_spells_out_finds_its_figure(answerer):
     books = figure(answerer, "安全评价报告", "190")
     ans = answerer.ask("安评机构整治里核查了多少本安评报告")
     assert ans.kind == "figure" and ans.answer.startswith(books.raw)
+
+
+# ---- several documents -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_versions(tmp_path, monkeypatch):
+    """The report and a draft of it whose 表2-1 row and prose print other figures, indexed together."""
+    from fakes import REPORT
+
+    from qa import index
+    from qa.config import load_settings
+    from qa.service import open_or_build
+
+    text = REPORT.read_text("utf-8")
+    row = next(line for line in text.splitlines() if "运营车辆万车死亡率" in line and "\t" in line)
+    draft = text.replace(row, row.replace("\t1.36\t", "\t1.40\t")).replace("死亡人数6人", "死亡人数7人")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "report.txt").write_text(text, "utf-8")
+    (corpus / "draft.txt").write_text(draft, "utf-8")
+    monkeypatch.setenv("QA_EMBED_MODEL", "fake")
+    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.delenv("QA_CHROMA_HOST", raising=False)
+    index.build_index(load_settings())
+    return open_or_build(load_settings())
+
+
+def test_documents_printing_a_figure_differently_are_each_named(two_versions):
+    row = two_versions.ask("运营车辆万车死亡率2022年实际数")
+    assert {"1.36", "1.40"} <= set(re.findall(r"\d+\.\d+", row.answer))
+    assert "draft.txt" in row.answer or "report.txt" in row.answer
+    prose = two_versions.ask("2022年生产安全事故死亡人数")
+    assert "6人" in prose.answer and "7人" in prose.answer
+    assert "draft.txt" in prose.answer or "report.txt" in prose.answer
