@@ -196,6 +196,10 @@ class Answerer(FigureAnswers, PassageAnswers):
         keep = set(sentences[at : at + 2]) if at >= 0 else {f.sentence}
         return [g for g in para if g.sentence in keep] or self.figures_in(f.sentence)
 
+    def sentences_with(self, term: str) -> list[str]:
+        """The sentences holding prose figures that also print the term (anywhere, not only near a figure)."""
+        return [s for s in self._by_sentence if term in s]
+
     def figures_in(self, sentence: str) -> list[Figure]:
         """The prose figures of one sentence, in reading order."""
         return self._by_sentence.get(sentence, [])

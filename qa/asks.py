@@ -166,7 +166,7 @@ def _subject(ask: str) -> str:
     head = re.split(r"一共|总共|合计|共计|加起来", head)[0] or head  # nor is the arithmetic asked of it
     head = re.sub(r"^(?:和|与|及|跟|、)", "", head)
     head = PLACE_VERB.sub("", head.strip("，,：: "))
-    head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要)+$", "", head)
+    head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要|还剩|还有|剩下|剩余|还)+$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.
     while (m := GENERIC_END.search(head)) and m.start() > 0:
         head = re.sub(r"的$", "", head[: m.start()])

@@ -239,6 +239,8 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     # "A比B多多少" compares A with B (比例 and 比重 are words of their own).
     than = r"|比(?![例重率较])" if op in ("diff", "pct", "more") else ""
     items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
+    # "…化工实训基地三个项目": the count of the items is not part of the last one's name.
+    items = [re.sub(r"(?:这)?[两三四五六七八九十\d]+(?:个|项)(?:项目|工程)?$", "", i) for i in items]
     if any(FIGURE.search(i) for i in items):
         return []  # the question quotes the report's figures: its items are not names to look up
     return [i for i in items if content_terms(i)] if len(items) >= 2 else []
@@ -290,6 +292,8 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
             )
         ):
             operand = _lookup(ctx, query, own, marks, label, tuple(others))  # shared words led elsewhere
+        if operand is None and terms != own:
+            operand = _lookup(ctx, query, own, marks, label, tuple(others))  # the first item was a name, not a scene
         if operand is None:
             return None
         operands.append(operand)
@@ -345,7 +349,25 @@ def _lookup(
         pool = named or fig.figures
         f = next((g for g in pool if unit_ok(g)), pool[0])
         return _from_figure(f, ctx, label)
-    return None
+    return _named_in_sentence(ctx, query, own, label)
+
+
+def _named_in_sentence(ctx, query: Query, own: tuple[str, ...], label: str) -> Operand | None:
+    """An item whose name follows its figure ("投入资金5000万元，在…建设工业安全教育馆"): the figure of the asked
+    measure word nearest before the item's rarest word, in a sentence that prints that word."""
+    if not query.units or not own:
+        return None
+    rare = max(own, key=ctx.stats.idf)
+    best: tuple[int, Figure] | None = None
+    for sentence in ctx.sentences_with(rare):
+        for f in ctx.figures_in(sentence):
+            at = f.sentence.find(rare)
+            pos = f.sentence.find(f.raw)
+            if at < 0 or pos < 0 or base_unit(f.unit) not in query.units or not 0 < at - pos <= 40:
+                continue
+            if best is None or at - pos < best[0]:
+                best = (at - pos, f)
+    return _from_figure(best[1], ctx, label) if best else None
 
 
 def _noun_after(f: Figure) -> str:
@@ -399,8 +421,10 @@ def _ratio(ctx, query: Query) -> Answer | None:
     verb = re.search(r"占(?!地|用|比)", text)
     if inside:
         head, whole = inside.group(1), inside.group(2)  # "A在B里占比"
-    elif verb and content_terms(text[verb.end() :].split("的")[0]):
+    elif verb and content_terms(re.sub(r"比例|比重|百分之|多大|多少|几成", "", text[verb.end() :].split("的")[0])):
         head, whole = text[: verb.start()], text[verb.end() :]  # "A占B的比例"
+    elif verb and re.search(r"其中|里面|当中", text[: verb.start()]):
+        whole, _, head = re.split(r"(其中|里面|当中)", text[: verb.start()], maxsplit=1)  # "B…，其中A占多大比例"
     elif within:
         head, whole = within.group(2), within.group(1)  # "B里A的占比", "B里头A占了多大比例"
     else:
@@ -433,6 +457,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
 def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
     """A part and its whole printed in one sentence, each named by the words right before it
     (占地面积398.39万平方米…（有效避难面积合计为36.61万平方米）)."""
+    said = set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", query.original)))
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         # Both figures must be named by their own words below, so a weaker clause match may lead to them.
         if m.score < PAIR_MIN:
@@ -445,7 +470,11 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
             other = set(content_terms(parts[1 - i]))
             marks = [t for t in own if t not in other] or list(own)
 
-            def named(f: Figure, marks=marks) -> int:
+            def named(f: Figure, marks=marks, part=part) -> int:
+                # A figure the part quotes ("490人里…") is that part's, whatever words surround it.
+                number = re.match(r"[\d.]+", f.raw)
+                if number and number.group(0) in said and re.search(rf"(?<![\d.]){re.escape(number.group(0))}", part):
+                    return 100
                 # The words before a figure name it first (供应商2018家); the noun after it, next (3103个群租厂区).
                 before = re.split(r"[，。；：、,（(]", words_before(f))[-1]
                 after = _noun_after(f)
@@ -521,8 +550,27 @@ def _percent(value: float) -> str:
     return f"{two}%" if two == one else f"{two}%（约{one}%）"
 
 
+def _quoted(ctx, query: Query) -> list[Figure]:
+    """Report figures the question quotes ("查出730条隐患，整改了654条"): one sentence holding the most of them."""
+    numbers = set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", query.original)))
+    if len(numbers) < 2:
+        return []
+    best: list[Figure] = []
+    for term in sorted(query.terms, key=ctx.stats.idf, reverse=True)[:2]:
+        for sentence in ctx.sentences_with(term):
+            figs = [f for f in ctx.figures_in(sentence) if re.sub(r"[^\d.].*$", "", f.raw) in numbers]
+            if len(figs) > len(best):
+                best = figs
+    return best if len(best) >= 2 else []
+
+
 def _found_fixed(ctx, query: Query) -> tuple[Figure, Figure] | None:
     """The figure found and the figure fixed of it, in one sentence or neighbouring ones."""
+    quoted = _quoted(ctx, query)
+    fixed_q = [f for f in quoted if FIXED.search(f.subject)]
+    found_q = [f for f in quoted if f not in fixed_q and _same_unit(f.unit, fixed_q[0].unit)] if fixed_q else []
+    if found_q:
+        return found_q[0], fixed_q[0]  # the question gives both: they are the inputs
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
             continue

@@ -19,7 +19,7 @@ from .figures import years_in
 from .lexicon import LEXICON, any_of
 from .sentences import previous_clause
 from .types import Figure, TableRecord
-from .understand import NOT_PLACES, OWN_PLACES, RELATIVE_YEARS, YEAR_TEXT, Query, pos_tags, synonyms_of
+from .understand import NOT_PLACES, OWN_PLACES, RELATIVE_YEARS, YEAR_TEXT, Query, content_terms, pos_tags, synonyms_of
 
 # "…领域的", "…系统": a sector the figure must be about, not a word to match loosely.
 SECTOR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:" + "|".join(LEXICON["sectors"]["suffixes"]) + r")(?:的|里|中|内)?")
@@ -35,6 +35,8 @@ ASKED_GRADE = re.compile(f"(?:{GRADE.pattern}|{SEVERITY.pattern})(?!及以上|�
 # The two counts of a check: what it found and what was fixed of it (lexicon [operations] found/fixed).
 FOUND_WORD = re.compile("发现|查出|排查出|检查出|梳理出")
 FIXED_WORD = re.compile("整改|销号|消除|闭环")
+# The verb right before the question word: 整改完了多少条, 发现了几条 (not 专项整治…检查了多少家).
+STAGE_ASKED = re.compile(r"(发现|查出|排查出|整改|销号)(?:了|的|完成|完|好)*(?:有|共)?(?:多少|几)")
 PART_YEAR = any_of("periods", "part_year")
 WHOLE_YEAR = any_of("periods", "whole_year")
 AGGREGATE = any_of("periods", "aggregate")
@@ -87,19 +89,14 @@ def asked(query: Query) -> Asked:
 
 
 def _stage_asked(q: str) -> str:
-    """Which count of a check the question asks for: the found/fixed word nearest before its question word."""
-    ask = re.search(r"多少|几", q)
-    if not ask:
+    """Which count of a check the question asks for, when it asks with the verb itself (整改了多少, 发现几条);
+    a comparison of the two (整治的比发现的多多少) asks for neither alone."""
+    if "比" in q:
         return ""
-    head = q[: ask.start()]
-    found, fixed = _last(FOUND_WORD, head), _last(FIXED_WORD, head)
-    if found < 0 and fixed < 0:
+    asks = list(STAGE_ASKED.finditer(q))
+    if not asks:
         return ""
-    return "fixed" if fixed > found else "found"
-
-
-def _last(pattern: re.Pattern, text: str) -> int:
-    return max((m.start() for m in pattern.finditer(text)), default=-1)
+    return "fixed" if FIXED_WORD.fullmatch(asks[-1].group(1)) else "found"
 
 
 def _without_leading_place(words: str) -> str:
@@ -134,15 +131,20 @@ def check(
         if not _place_named(p, context + clause):
             return Contradiction("place", f"报告没有“{p}”的分项数字，只有全市的")
     for s in a.sectors:
-        if not any(f in scene + context + clause for f in synonyms_of(s)):
+        # A sector said in other words (工贸监测预警 for 工贸企业监测预警) still shows each of its words.
+        words = content_terms(s) or (s,)
+        if not all(any(f in scene + context + clause for f in synonyms_of(w)) for w in words) and not any(
+            f in scene + context + clause for f in synonyms_of(s)
+        ):
             return Contradiction("sector", f"报告没有“{s}”领域的分项数字")
     grade = _grade_conflict(a.grades, before + clause + previous_clause(sentence, clause))
     if grade:
         return grade
     # 整改完成了多少 is not answered by what was found (发现隐患273条), nor 发现 by what was fixed.
     own = re.split(r"[，。；：,]", before)[-1]
-    if a.stage == "fixed" and FOUND_WORD.search(own) and not FIXED_WORD.search(own):
-        return Contradiction("stage", f"报告只给出发现的数量（“{clause.strip('，；。')}”），没有整改或完成的数量")
+    if a.stage == "fixed" and not FIXED_WORD.search(own + clause):
+        # Asked what was fixed: a figure whose own words do not say 整改/销号 counts something else.
+        return Contradiction("stage", f"报告中相近的数字（“{clause.strip('，；。')}”）不是整改或完成的数量")
     if a.stage == "found" and FIXED_WORD.search(own) and not FOUND_WORD.search(own):
         return Contradiction("stage", f"报告给出的是整改或完成的数量（“{clause.strip('，；。')}”），不是发现的数量")
     # A project's budget (投资2亿元建设…) in a sentence that says it is still planned (计划…竣工) is not

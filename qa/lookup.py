@@ -329,7 +329,11 @@ def match_figures(
 
 def words_before(f: Figure) -> str:
     """The figure's subject without asides and the verb that leads to the number (…创建率达 -> …创建率)."""
-    return re.sub(r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|提高至|增至|了)+$", "", ASIDE.sub("", f.subject))
+    return re.sub(
+        r"(为|是|达|达到|约|共|共计|累计|超|超过|至|降至|下降至|下降到|降到|提高至|增至|了)+$",
+        "",
+        ASIDE.sub("", f.subject),
+    )
 
 
 def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:

@@ -176,7 +176,7 @@ def add_words(words: list[str]) -> None:
     tok = _jieba()
     for w in words:
         if 2 <= len(w) <= 12:
-            tok.add_word(w, freq=500)
+            tok.add_word(w, freq=500, tag="nz")  # the names of table rows and headings: nouns
 
 
 def is_word(term: str) -> bool:
@@ -323,7 +323,10 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     if re.search(r"百分之|比例|占比|百分比|%", text) or (RATE_ASKED.search(text) and not units):
         units.append("%")
     rewritten = rewrite(text)
-    if re.search(r"处罚金额|金额|资金|罚款|罚金|钱|(?:投资|投入|经费|花费|花了)(?:多少|几)", rewritten) and not units:
+    if (
+        re.search(r"处罚金额|金额|资金|罚款|罚金|钱|(?:投资|投入|经费|花费|花了)(?:是|为|有|共)?(?:多少|几)", rewritten)
+        and not units
+    ):
         units.append("元")
     measures = []
     for measure, words in MEASURE_WORDS:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .understand import is_word, synonyms_of, tokenize
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-GLUE = "有是在为了和"  # verbs and particles the tokenizer may glue to the character before them
+GLUE = "有是在为了和里中内"  # verbs and particles the tokenizer may glue to the character before them
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,16 @@ class Vocabulary:
             if self.knows(t):
                 known.append(t)
                 continue
-            fix = self.mend(t, question)
-            if fix:
-                corrected.append((t, fix))
-                known.append(fix)
-            elif len(t) == 2 and t[1] in GLUE and t[0] in question and self.knows(t[0]):
+            if len(t) == 2 and t[1] in GLUE and t[0] in question and self.knows(t[0]):
                 # The tokenizer glued a word's last character to the verb after it (中间库有 -> 中间/库有):
                 # not a thing the report lacks. The character goes back to its word when the report has it.
                 if known and (known[-1] + t[0]).lower() in self.text:
                     known[-1] += t[0]
                 continue
+            fix = self.mend(t, question)
+            if fix:
+                corrected.append((t, fix))
+                known.append(fix)
             else:
                 unknown.append(t)
         return TermCheck(tuple(dict.fromkeys(known)), tuple(corrected), tuple(unknown))

@@ -469,3 +469,36 @@ def test_documents_printing_a_figure_differently_are_each_named(two_versions):
     prose = two_versions.ask("2022年生产安全事故死亡人数")
     assert "6人" in prose.answer and "7人" in prose.answer
     assert "draft.txt" in prose.answer or "report.txt" in prose.answer
+
+
+def test_figures_the_question_quotes_are_the_inputs_of_what_remains(answerer):
+    found = figure(answerer, "发现各类隐患问题", "730")
+    fixed = figure(answerer, "完成整改", "654")
+    ans = answerer.ask(f"卫健系统去年前查出{found.raw}隐患、改好了{fixed.raw}，剩下多少没改")
+    assert ans.kind == "computed" and ans.answer.startswith(f"还有{number(found.value - fixed.value)}条")
+
+
+def test_a_whole_the_question_quotes_is_the_denominator_of_a_share(answerer):
+    whole = figure(answerer, "企业数量降至", "99")
+    part = figure(answerer, "生产证企业", "39")
+    ans = answerer.ask(f"化工企业降到{whole.raw}，其中生产证企业占多大比例")
+    assert ans.kind == "computed" and ans.answer.startswith(f"占{number(round(part.value / whole.value * 100, 2))}%")
+
+
+def test_items_named_after_their_figures_are_summed(answerer):
+    ans = answerer.ask("工业安全教育馆、新安全生产考试点两个项目总投资多少")
+    hall = next(f for f in answerer.index.figures if "工业安全教育馆" in f.sentence and f.unit == "万元")
+    point = next(f for f in answerer.index.figures if "新安全生产考试点" in f.sentence and f.unit == "万元")
+    assert ans.kind == "computed" and ans.answer.startswith(f"合计{number(hall.value + point.value)}万元")
+
+
+def test_a_campaign_named_整治_does_not_make_a_count_a_count_fixed(answerer):
+    sets = figure(answerer, "拆除醇基燃料使用装置", "47")
+    ans = answerer.ask("醇基燃料专项整治一共拆除了多少套使用装置")
+    assert ans.kind == "figure" and ans.answer.startswith(sets.raw)
+
+
+def test_a_row_name_from_the_tables_counts_as_a_noun_the_question_names(answerer):
+    row = next(r for r in answerer.index.records if r.indicator == "公路" and r.value is not None)
+    ans = answerer.ask("交通局公路承灾体普查的里程是多少公里")
+    assert ans.kind == "figure" and ans.answer.startswith(row.raw)
