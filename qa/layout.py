@@ -79,6 +79,24 @@ def resolve_grid(grid: Grid) -> Table:
     return Table(rows=tuple(rows), header_rows=min(header, len(rows)))
 
 
+def continue_table(head: Table, tail: Table) -> Table:
+    """head with tail's rows after it (a table a page break cut): a repeated header dropped, a row cut by the
+    break rejoined. Rows are padded to the wider of the two, so a trailing empty column does not tell them apart."""
+    width = max(len(r) for r in head.rows + tail.rows)
+
+    def pad(rows: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+        return [r + ("",) * (width - len(r)) for r in rows]
+
+    rows, merged = pad(tail.rows), pad(head.rows)
+    if rows[: head.header_rows] == merged[: head.header_rows]:
+        rows = rows[head.header_rows :]
+    if rows and not rows[0][0] and len(merged) > head.header_rows:
+        # No 序号: the rest of the last row, cut by the page break.
+        last, cont = merged[-1], rows.pop(0)
+        merged[-1] = tuple(a + b for a, b in zip(last, cont))
+    return Table(rows=tuple(merged + rows), header_rows=head.header_rows)
+
+
 class Layout:
     """Text lines with their pages, the headings a format marks and the tables a reader resolved."""
 

@@ -19,7 +19,7 @@ from pdfplumber.table import Table as PdfTable
 from pdfplumber.utils.exceptions import PdfminerException
 
 from .errors import CorpusError
-from .layout import CJK, Grid, Layout, Merged, Table, resolve_grid
+from .layout import CJK, Grid, Layout, Merged, Table, continue_table, resolve_grid
 from .parse import Document
 
 # A footer's page number: "- 3 -", "第3页" (", 共20页"), or a bare "3"
@@ -128,23 +128,10 @@ def _join_tables(pages: list[_Page]) -> list[tuple[int, list[_Item]]]:
         if items and prev and items[0].table and prev[-1].table:
             head, tail = prev[-1].table, items[0].table
             if max(map(len, head.rows)) == max(map(len, tail.rows)):
-                prev[-1] = replace(prev[-1], table=_continue(head, tail))
+                prev[-1] = replace(prev[-1], table=continue_table(head, tail))
                 items = items[1:]
         out.append((page.number, items))
     return out
-
-
-def _continue(head: Table, tail: Table) -> Table:
-    """head with tail's rows after it: a repeated header dropped, a row cut by the page break rejoined."""
-    rows = list(tail.rows)
-    if rows[: head.header_rows] == list(head.rows[: head.header_rows]):
-        rows = rows[head.header_rows :]
-    merged = list(head.rows)
-    if rows and not rows[0][0] and len(merged) > head.header_rows:
-        # No 序号: the rest of the last row, cut by the page break.
-        last, cont = merged[-1], rows.pop(0)
-        merged[-1] = tuple(a + b for a, b in zip(last, cont))
-    return Table(rows=tuple(merged + rows), header_rows=head.header_rows)
 
 
 def _title(pages: list[_Page]) -> list[str]:

@@ -171,7 +171,8 @@ def _records_ragged(doc: Document, block: Block) -> list[TableRecord]:
         raw = dict(filled)[vk]
         where = " > ".join(p for p in path if p)
         context = f"{table_name(block)} 第{seq}行：{where} > {indicator}；{value_label} {raw}。"
-        out.append(_record(doc, block, row, lines, indicator, value_label, "count", None, raw, context))
+        cell = f"{block.columns[vk]}{lines[0]}" if vk < len(block.columns) else ""  # a sheet's cell
+        out.append(_record(doc, block, row, lines, indicator, value_label, "count", None, raw, context, cell))
     return out
 
 

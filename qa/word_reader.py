@@ -16,7 +16,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from .errors import CorpusError
-from .layout import Grid, Layout, Merged, resolve_grid
+from .layout import Grid, Layout, Merged, Table, continue_table, resolve_grid
 from .parse import Document
 
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
@@ -34,25 +34,49 @@ def read_docx(path: Path) -> tuple[Document, str]:
     layout = Layout(path.name)
     layout.title([title or path.stem])
     has_text = False
+    pending: Table | None = None  # the last table, held while the next item may continue it
     for item in content:
         if isinstance(item, DocxTable):
             table = resolve_grid(_grid(item))
             has_text = has_text or any(any(r) for r in table.rows)
-            layout.table(table)
+            if pending is not None and _continues(pending, table):
+                # a table cut where the page broke (as a PDF converted to Word has it): one table again
+                pending = continue_table(pending, table)
+                continue
+            if pending is not None:
+                layout.table(pending)
+            pending = table
             continue
         text = item.text.strip()
         style = _style(item)
         if not text or style == "title":
             continue
+        if pending is not None:
+            layout.table(pending)
+            pending = None
         has_text = True
         m = HEADING_STYLE.match(style)
         if m:
             layout.heading(text, int(m.group(1)))
         else:
             layout.line(text)  # a numbered heading without a style is found by qa.parse's patterns
+    if pending is not None:
+        layout.table(pending)
     if not has_text:
         raise CorpusError(f"{path.name}: Word 文件没有文字 (the .docx has no text)")
     return layout.build(), layout.text()
+
+
+def _continues(head: Table, tail: Table) -> bool:
+    """tail goes on with head: nothing but blank paragraphs between them and head's first row printed again."""
+
+    def first(table: Table) -> tuple[str, ...]:
+        row = list(table.rows[0]) if table.rows else []
+        while row and not row[-1]:
+            row.pop()
+        return tuple(row)
+
+    return len(head.rows) > head.header_rows and len(first(head)) > 1 and first(head) == first(tail)
 
 
 def _style(paragraph: Paragraph) -> str:

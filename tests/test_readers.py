@@ -263,6 +263,26 @@ def test_docx_gives_sections_and_the_txt_records(tmp_path, expected):
     assert any(b.text == CUT for b in doc.blocks)
 
 
+def test_docx_tables_a_page_break_cut_are_one_table_again(tmp_path, expected):
+    """Word tables one after another, the header printed again and a row cut (a PDF turned into Word): one table."""
+    header, data = _t21()
+    d = docx.Document()
+    d.add_paragraph(T21)
+    cut = [data[0][:1] + ["生产安全事故"] + data[0][2:], ["", "起数下降"]]  # row 1's 指标 cut by the break
+    for rows in ([*header, *cut[:1]], [*header, cut[1], *data[1:3]], [*header, *data[3:]]):
+        t = d.add_table(rows=len(rows), cols=9 if len(rows) == 4 else 8)  # a trailing empty column tells nothing
+        for r, row in enumerate(rows):
+            for k, text in enumerate(row):
+                t.cell(r, k).text = text
+        d.add_paragraph("")
+    d.add_paragraph("表后的一段文字。")
+    d.save(str(tmp_path / "t.docx"))
+    doc = read_document(tmp_path / "t.docx").document
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert [(t.title, t.header_rows, len(t.rows)) for t in tables] == [(T21, 2, 2 + len(data))]
+    assert _key(table_records(doc)) == expected
+
+
 def test_empty_docx_is_refused_by_name(tmp_path):
     path = tmp_path / "blank.docx"
     docx.Document().save(str(path))
@@ -329,6 +349,23 @@ def test_a_sheet_cell_is_cited_by_file_sheet_and_cell(tmp_path):
     rec = next(r for r in recs if r.row == 1 and r.column == "2021年比2020年降幅(±%)")
     cite = row_citation(rec, SimpleNamespace(titles={}))
     assert cite.doc == "indicators.xlsx" and cite.table_row.startswith(rec.table) and "单元格 F4" in cite.table_row
+
+
+def test_a_census_sheet_row_is_cited_by_its_cell(tmp_path):
+    """The census table is read from the right (its rows are ragged): its count still names its sheet cell."""
+    # rows 12 and 13 end a column further right than the others
+    starts = ("序号\t行业", "1\t应", "2\t\t\t", "12\t\t\t危", "13\t\t\t\t\t企", "14\t\t\t灾")
+    census = [next(ln for ln in LINES if ln.startswith(start)).split("\t") for start in starts]
+    book = openpyxl.Workbook()
+    for r, row in enumerate(census, start=1):
+        for k, text in enumerate(row, start=1):
+            if text:
+                book.active.cell(r, k, text)
+    book.save(str(tmp_path / "census.xlsx"))
+    recs = table_records(read_document(tmp_path / "census.xlsx").document)
+    got = {r.indicator: (r.raw, r.measure, r.cell) for r in recs}
+    assert len(recs) == 5 and got["学校"] == ("274个", "count", "F2")
+    assert got["化工园区"] == ("1个", "count", "G4") and got["加油加气站"] == ("90个", "count", "F6")
 
 
 def test_xlsx_without_a_title_row_is_titled_by_its_sheet(tmp_path, expected):
@@ -399,9 +436,13 @@ def test_a_pdf_corpus_answers_a_figure_with_its_page(pdf_corpus):
 
 def test_a_row_cut_by_a_page_break_is_rejoined_and_a_repeated_header_dropped():
     from qa.layout import Table as LaidTable
-    from qa.pdf_reader import _continue
+    from qa.layout import continue_table
 
     header = (("序号", "指标", "2021年实际数"), ("", "", "人"))
     head = LaidTable(rows=(*header, ("1", "生产安全事故", "17")), header_rows=2)
     tail = LaidTable(rows=(*header, ("", "起数下降", ""), ("2", "死亡人数下降", "12")), header_rows=2)
-    assert _continue(head, tail).rows == (*header, ("1", "生产安全事故起数下降", "17"), ("2", "死亡人数下降", "12"))
+    assert continue_table(head, tail).rows == (
+        *header,
+        ("1", "生产安全事故起数下降", "17"),
+        ("2", "死亡人数下降", "12"),
+    )
