@@ -26,6 +26,11 @@ def short_table(table: str) -> str:
     return head if head.startswith("表") and any(ch.isdigit() for ch in head) else table
 
 
+def choice_label(s: IndicatorStatus) -> str:
+    """How the chart's chooser names a row: 表2-1 第7行 运营车辆万车死亡率下降."""
+    return f"{short_table(s.table)} 第{s.row}行 {s.indicator}"
+
+
 def years_of(statuses: list[IndicatorStatus]) -> list[int]:
     return sorted({y.year for s in statuses for y in s.years})
 
