@@ -81,6 +81,8 @@ CSS = """
 .qa-docs { border-collapse: collapse; margin: .5em 0; font-size: .9em; }
 .qa-docs th, .qa-docs td { border: 1px solid #d5dce6; padding: .2em .6em; text-align: left; }
 .qa-docs th { background: #f3f6fa; font-weight: normal; color: #555; }
+#qa-records td, #qa-records th { max-width: 14em; min-width: 3.5em; }
+#qa-records td { vertical-align: top; }
 """
 # One delegated listener, as chat messages are re-rendered often. The text rides in the button's value:
 # Gradio's sanitizer keeps value but drops data-* attributes. Plain http on a LAN is no secure context,
