@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -24,9 +25,11 @@ from pathlib import Path
 import gradio as gr
 from starlette.middleware import Middleware
 
+from qa import dashboard_export as export
 from qa.answer import Answerer, check_question
 from qa.config import Settings, load_settings
 from qa.corpus import MB, accepted_types, add_document, corpus_files, remove_document
+from qa.dashboard import IndicatorStatus, indicator_statuses
 from qa.errors import BadQuestion, IndexBusy, QAError, UploadRefused
 from qa.feedback import Feedback, FeedbackLog
 from qa.index import BuildReport, build_index, open_index
@@ -45,7 +48,7 @@ EXAMPLES = [
     "应急预案修编情况在哪一节",
 ]
 STAGES = {"parse": "解析文档", "embed": "计算向量", "store": "写入向量库"}
-RECORD_HEADERS = ["表", "序号", "指标", "栏目", "原文数值", "单位", "来源行"]
+COUNT_HEADERS = ["状态", "数量", "其中与报告所述不同"]
 BUSY = "索引正在由另一个任务重建，请稍后再试。"
 NOT_READY = "索引尚未就绪，请稍后再试。"
 FAILED = "处理问题时出错，请换一种问法或稍后再试（详情已写入日志）。"
@@ -78,6 +81,8 @@ CSS = """
 .qa-docs { border-collapse: collapse; margin: .5em 0; font-size: .9em; }
 .qa-docs th, .qa-docs td { border: 1px solid #d5dce6; padding: .2em .6em; text-align: left; }
 .qa-docs th { background: #f3f6fa; font-weight: normal; color: #555; }
+#qa-records td, #qa-records th { max-width: 14em; min-width: 3.5em; }
+#qa-records td { vertical-align: top; }
 """
 # One delegated listener, as chat messages are re-rendered often. The text rides in the button's value:
 # Gradio's sanitizer keeps value but drops data-* attributes. Plain http on a LAN is no secure context,
@@ -335,26 +340,51 @@ def record_feedback(shown: dict, data: gr.LikeData, request: gr.Request = None) 
     )
 
 
-# ---- 指标表 and 文档 tabs --------------------------------------------------------------------------
+# ---- 指标看板 and 文档 tabs -------------------------------------------------------------------------
 
 
-def record_rows(query: str = "") -> list[list]:
-    """Every table record as a row, keeping those that contain all the words of the query."""
+def dashboard_statuses() -> list[IndicatorStatus]:
+    """Each indicator row of the index's indicator tables, judged, with the report's own verdicts."""
     index = _service.index if _service else None
-    rows = [
-        [
-            r.table,
-            r.row,
-            r.indicator,
-            r.column,
-            r.raw,
-            r.unit,
-            f"{r.lines[0]}–{r.lines[1]}" if r.lines[0] != r.lines[1] else str(r.lines[0]),
-        ]
-        for r in (index.records if index else [])
-    ]
-    words = (query or "").split()
-    return [row for row in rows if all(any(w in str(cell) for cell in row) for w in words)]
+    if index is None:
+        return []
+    return indicator_statuses(index.records, getattr(index, "chunks", []))
+
+
+def record_rows(query: str = "") -> dict:
+    """The 指标看板 table: one row per indicator as printed, with status, rule and source, keeping the rows
+    that contain all the words of the query."""
+    statuses = dashboard_statuses()
+    years = export.years_of(statuses)
+    return {"headers": export.headers(years), "data": export.rows(statuses, years, query)}
+
+
+def dashboard_side(query: str = "") -> tuple[list, dict, str | None]:
+    """Beside the table: the count of each status, the indicators to chart, and the table shown as .xlsx."""
+    statuses = dashboard_statuses()
+    if not statuses:
+        return export.counts_rows([]), gr.update(choices=[], value=None), None
+    path = Path(tempfile.mkdtemp(prefix="qa-dashboard-")) / "指标看板.xlsx"
+    export.write_xlsx(statuses, path, query)
+    choices = [export.choice_label(s) for s in statuses]
+    return export.counts_rows(statuses), gr.update(choices=choices), str(path)
+
+
+def choose_row(evt: gr.SelectData) -> str | None:
+    """The chart's indicator for a row clicked in the table (表, 序号 and 指标 are its first cells)."""
+    cells = evt.row_value or []
+    return f"{cells[0]} 第{cells[1]}行 {cells[2]}" if len(cells) > 2 else None
+
+
+def show_chart(label: str | None):
+    """The chosen indicator's values against its target, and the chart as a PNG to download."""
+    status = next((s for s in dashboard_statuses() if export.choice_label(s) == label), None)
+    if status is None:
+        return None, None
+    figure = export.chart(status)
+    path = Path(tempfile.mkdtemp(prefix="qa-chart-")) / f"{export.short_table(status.table)}-{status.row}.png"
+    figure.savefig(path, format="png")
+    return figure, str(path)
 
 
 def docs_html() -> str:
@@ -421,7 +451,7 @@ def admin_view(request: gr.Request = None) -> tuple[dict, dict]:
     return gr.update(visible=allowed), doc_choices() if allowed else gr.update(choices=[], value=None)
 
 
-def rebuild(full: bool, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, str, list]:  # noqa: B008
+def rebuild(full: bool, request: gr.Request = None, progress=gr.Progress()) -> tuple[str, str, dict]:  # noqa: B008
     """Bring the index up to date (full=True re-embeds everything) while questions are still answered.
 
     A request while a build runs waits for that build instead of starting another."""
@@ -431,7 +461,7 @@ def rebuild(full: bool, request: gr.Request = None, progress=gr.Progress()) -> t
     return reindex(full, progress)
 
 
-def reindex(full: bool, progress, changed: bool = False) -> tuple[str, str, list]:
+def reindex(full: bool, progress, changed: bool = False) -> tuple[str, str, dict]:
     """Run (or join) a build, showing its stage, and say how it went; the caller has checked who asks.
 
     changed: the corpus was just changed, so a build already running (it read the corpus before) is
@@ -591,10 +621,24 @@ def build_demo() -> gr.Blocks:
             # Gradio's own clear icon empties the page; what the browser keeps goes with it.
             chatbot.clear(lambda: ({}, {}), None, [shown, saved], api_visibility="private")
             chatbot.like(record_feedback, [shown], None, api_visibility="private")
-        with gr.Tab("指标表"):
-            search = gr.Textbox(label="搜索", placeholder="按表名、指标、栏目或数值筛选，空格分隔多个词")
-            table = gr.Dataframe(headers=RECORD_HEADERS, interactive=False, wrap=True, elem_id="qa-records")
+        with gr.Tab("指标看板"):
+            search = gr.Textbox(label="搜索", placeholder="按表、指标、状态或数值筛选，空格分隔多个词")
+            table = gr.Dataframe(interactive=False, wrap=True, max_height=520, elem_id="qa-records")
+            gr.Markdown("点击表中一行，或在下面选择指标，查看其2020年以来的数值与规划目标。")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=300):
+                    pick = gr.Dropdown(label="图表指标", choices=[], elem_id="qa-chart-pick")
+                    plot = gr.Plot(label="数值与目标", elem_id="qa-chart", format="png")
+                with gr.Column(scale=2, min_width=300):
+                    overview = gr.Dataframe(
+                        headers=COUNT_HEADERS, interactive=False, label="各状态指标数", elem_id="qa-status-counts"
+                    )
+                    png = gr.DownloadButton("下载图表 PNG", value=None, elem_id="qa-chart-png")
+                    xlsx = gr.DownloadButton("导出看板 .xlsx", value=None, elem_id="qa-dashboard-xlsx")
             search.change(record_rows, [search], [table], api_visibility="private")
+            table.change(dashboard_side, [search], [overview, pick, xlsx], api_visibility="private")
+            table.select(choose_row, None, [pick], api_visibility="private")
+            pick.change(show_chart, [pick], [plot, png], api_visibility="private")
         with gr.Tab("文档"):
             with gr.Group(visible=False) as admin:
                 with gr.Row():
@@ -634,8 +678,8 @@ def build_demo() -> gr.Blocks:
     return demo
 
 
-def when_ready() -> tuple[str, list]:
-    """The 文档 and 指标表 tabs, once the index is loaded (the page is served before it is)."""
+def when_ready() -> tuple[str, dict]:
+    """The 文档 and 指标看板 tabs, once the index is loaded (the page is served before it is)."""
     if _service is not None and _service.answerer is None:
         _service.ready.wait(LOAD_WAIT)
     return docs_html(), record_rows()

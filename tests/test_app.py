@@ -282,12 +282,29 @@ def test_api_returns_the_json_shape(service):
         app.api_ask("", "[]")
 
 
-def test_records_table_filters_by_every_word(service):
-    rows = app.record_rows()
-    assert rows[0] == ["表2-1 主要指标", 1, "生产安全事故死亡人数", "2022年实际数", "6", "人", "140–142"]
-    assert rows[1][-1] == "143"
-    assert [r[2] for r in app.record_rows("死亡 人数")] == ["生产安全事故死亡人数"]
-    assert app.record_rows("燃气") == []
+def test_dashboard_tab_filters_counts_charts_and_exports(service):
+    from fakes import MemIndex
+    from openpyxl import load_workbook
+
+    assert app.record_rows()["data"] == []  # the fake index has no table with a 规划目标 column
+    service.index = MemIndex()
+    table = app.record_rows("运营车辆")
+    assert table["headers"][:3] == ["表", "序号", "指标"] and table["headers"][-4:] == [
+        "状态",
+        "报告所述",
+        "依据",
+        "来源",
+    ]
+    assert [r[:3] for r in table["data"]] == [["表2-1", 7, "运营车辆万车死亡率下降"]]
+    counts, pick, xlsx = app.dashboard_side("运营车辆")
+    assert counts[0] == ["已达到", 12, 1]
+    assert "表2-1 第7行 运营车辆万车死亡率下降" in pick["choices"]
+    assert [c.value for c in next(load_workbook(xlsx)["指标看板"].iter_rows(min_row=2))][2] == "运营车辆万车死亡率下降"
+    label = app.choose_row(gr.SelectData(None, {"index": [0, 2], "value": "", "row_value": table["data"][0]}))
+    assert label == "表2-1 第7行 运营车辆万车死亡率下降"
+    figure, png = app.show_chart(label)
+    assert figure.axes[0].get_title().startswith("表2-1 第7行") and Path(png).read_bytes()[:4] == b"\x89PNG"
+    assert app.show_chart("没有这一行") == (None, None)
 
 
 def test_documents_tab_escapes_and_lists_sections(service):

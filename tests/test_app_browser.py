@@ -108,17 +108,33 @@ def test_markup_in_a_question_is_shown_as_text(page):
     assert page.evaluate("window.__owned") is None
 
 
-def test_records_tab_filters_rows(page):
+def test_dashboard_searches_selects_and_charts(page):
     from playwright.sync_api import expect
 
-    page.get_by_role("tab", name="指标表").click()
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    page.get_by_role("tab", name="指标看板").click()
     table = page.locator("#qa-records")
-    expect(table).to_contain_text("规划目标")
-    page.get_by_label("搜索").fill("死亡 2022年实际数")
-    expect(table).not_to_contain_text("规划目标")
-    expect(table).to_contain_text("生产安全事故死亡人数下降")
-    page.get_by_label("搜索").fill("没有这样的指标")
-    expect(table).not_to_contain_text("死亡")
+    expect(table).to_contain_text("生产安全事故起数下降", timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#qa-status-counts")).to_contain_text("已达到")
+    page.screenshot(path=str(out / "dashboard.png"), full_page=True)
+    page.get_by_label("搜索").fill("运营车辆")
+    expect(table).not_to_contain_text("生产安全事故起数下降")
+    page.screenshot(path=str(out / "dashboard-search.png"), full_page=True)
+    # The row click (choose_row) is tested in test_app.py; here the chooser it fills is used.
+    page.locator("#qa-chart-pick input").click()
+    page.get_by_role("option", name="表2-1 第7行 运营车辆万车死亡率下降").click()
+    chart = page.locator("#qa-chart img")
+    expect(chart).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#qa-chart-pick input")).to_have_value("表2-1 第7行 运营车辆万车死亡率下降")
+    page.locator("#qa-chart").screenshot(path=str(out / "dashboard-chart.png"))
+    with page.expect_download() as download:
+        page.locator("#qa-chart-png").click()
+    assert download.value.suggested_filename.endswith(".png")
+    page.set_viewport_size({"width": 390, "height": 1400})
+    page.screenshot(path=str(out / "dashboard-390.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 2, f"the page scrolls sideways at 390 px ({width} px wide)"
 
 
 def test_documents_tab_lists_sections_and_build(page):
