@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from . import computed, metadata
+from . import computed, dashboard, metadata
 from .asks import ASK_MARK, split_asks
 from .combine import combine
 from .config import Settings, load_settings
@@ -15,7 +15,7 @@ from .errors import BadQuestion
 from .figure_answers import FigureAnswers
 from .lookup import TermStats, figure_candidates, row_candidates, rows_of
 from .passage_answers import PassageAnswers
-from .quote import untracked_indicators
+from .quote import row_citation, untracked_indicators
 from .types import Answer, Figure, Hit, TableRecord
 from .understand import REPORT_YEAR, Query, add_words, content_terms, is_noun, normalise, resolve_followup, understand
 from .vocab import Vocabulary
@@ -24,6 +24,11 @@ from .vocab import Vocabulary
 BARE_NAME_CHARS = 14
 # A term printed in more than about one chunk in nine (隐患, 企业, 检查, 事故) names no subject by itself.
 GENERIC_IDF = 2.2
+# "哪些指标没有达到规划目标", "哪几项指标尚未统计": a list of indicators by their status.
+STATUS_ASKED = re.compile(
+    r"哪(?:些|几个|几项|几|个)项?(?:主要)?指标[^？?]{0,16}?"
+    r"(没有?达到|未达到|没达标|未达标|没完成|未完成|尚未统计|没有?统计|接近|达到|达标|完成)"
+)
 
 
 def check_question(question: str, limit: int) -> None:
@@ -88,6 +93,7 @@ class Answerer(FigureAnswers, PassageAnswers):
         self._searches: dict[tuple, list[Hit]] = {}
         self._position = {c.id: i for i, c in enumerate(index.chunks)}
         self._untracked = untracked_indicators(index.records, index.chunks)
+        self._statuses: list[dashboard.IndicatorStatus] | None = None  # judged on the first question asking
         # Each table row by (table, indicator) and document, to name another document printing it otherwise.
         self._rows_by_name: dict[tuple[str, str], dict[str, list[TableRecord]]] = {}
         for (doc, table, _, _), recs in self._rows.items():
@@ -222,6 +228,7 @@ class Answerer(FigureAnswers, PassageAnswers):
             self._nothing_known,  # no term the documents print
             self._year_not_printed,  # a year no document has
             self._where_discussed,  # section: 在哪部分
+            self._indicators_by_status,  # 哪些指标没有达到规划目标: the dashboard's statuses, as a list
             self._arithmetic,  # computed: sums, differences, what remains, target gap
             self._who_or_where,  # a name or a place on the ground: a passage
             self._bare_name,  # an indicator's name alone: its figures
@@ -261,6 +268,46 @@ class Answerer(FigureAnswers, PassageAnswers):
         # A year no document prints at all: nothing in the report can be that year's figure.
         have = "、".join(f"{y}年" for y in sorted(printed) if y <= max(self.years.values()))
         return self._not_found(query, f"报告没有{absent[0]}年的数据（报告给出数据的年份：{have}）")
+
+    def _indicators_by_status(self, query: Query) -> Answer | None:
+        asked = STATUS_ASKED.search(query.text)
+        if asked is None:
+            return None
+        if self._statuses is None:
+            self._statuses = dashboard.indicator_statuses(self.index.records, self.index.chunks)
+        word = asked.group(1)
+        if "统计" in word:
+            wanted = [
+                s
+                for s in self._statuses
+                if s.status == dashboard.NOT_COUNTED or any(v.verdict == "尚未统计" for v in s.report)
+            ]
+            said = "尚未统计的指标"
+        elif "接近" in word:
+            wanted = [s for s in self._statuses if any(v.verdict == "接近" for v in s.report)]
+            said = "报告称接近规划目标的指标"
+        elif re.search(r"没|未|不", word):
+            wanted = [
+                s
+                for s in self._statuses
+                if s.status == dashboard.NOT_MET or any(v.verdict in ("未达到", "接近") for v in s.report)
+            ]
+            said = "未达到或接近（未完全达到）规划目标的指标"
+        else:
+            wanted = [s for s in self._statuses if s.status in (dashboard.MET, dashboard.ON_SCHEDULE)]
+            said = "已达到规划目标或序时进度的指标"
+        if not wanted:
+            return self._not_found(query, f"按表中数字和报告所述，没有{said}")
+        lines = []
+        for i, s in enumerate(wanted, 1):
+            report = "；".join(f"报告称{v.verdict}" for v in s.report)
+            lines.append(
+                f"{i}. {s.indicator}（{s.table} 第{s.row}行）：{s.status}（{s.rule}）"
+                + (f"；{report}" if report else "")
+            )
+        text = f"{said}共{len(wanted)}项：\n" + "\n".join(lines)
+        cites = [row_citation(s.records[0], self, tuple(r.column for r in s.records)) for s in wanted]
+        return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
 
     def _where_discussed(self, query: Query) -> Answer | None:
         return self._section(query) if query.intent == "section" else None

@@ -502,3 +502,14 @@ def test_a_row_name_from_the_tables_counts_as_a_noun_the_question_names(answerer
     row = next(r for r in answerer.index.records if r.indicator == "公路" and r.value is not None)
     ans = answerer.ask("交通局公路承灾体普查的里程是多少公里")
     assert ans.kind == "figure" and ans.answer.startswith(row.raw)
+
+
+def test_indicators_by_status_are_listed_from_the_dashboards_statuses(answerer):
+    from qa.dashboard import indicator_statuses
+
+    statuses = indicator_statuses(answerer.index.records, answerer.index.chunks)
+    close = [s.indicator for s in statuses if any(v.verdict == "接近" for v in s.report)]
+    ans = answerer.ask("哪几项指标报告说接近规划目标")
+    assert close and ans.kind == "passage" and all(name in ans.answer for name in close)
+    uncounted = [s.indicator for s in statuses if s.status == "尚未统计"]
+    assert all(name in answerer.ask("哪些指标还没有统计").answer for name in uncounted)
