@@ -6,6 +6,7 @@ qa/render.py words a citation (source_text, quoted), so the chat and the briefin
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import IO
@@ -207,3 +208,33 @@ def citation(data: object) -> Citation:
 def with_heading(item: BriefItem, heading: str) -> BriefItem:
     """The item under a new short heading ("" for its question)."""
     return replace(item, heading=heading.strip()[:HEADING_LIMIT])
+
+
+def basket_html(items: list[BriefItem]) -> str:
+    """The 简报 tab's list: each item's heading, question, answer and quotations with their sources, escaped."""
+    if not items:
+        return '<p class="qa-brief-empty">简报还是空的：在问答中点回答下方的“加入简报”。</p>'
+    out = ['<ol class="qa-brief">']
+    for item in items:
+        head = f'<div class="qa-brief-head">{esc(item.heading)}</div>' if item.heading else ""
+        parts = [
+            f"<li>{head}",
+            f'<div class="qa-brief-q">问：{esc(item.question)}</div>',
+            f'<div class="qa-lead">{esc(item.lead)}</div>',
+        ]
+        if item.working:
+            parts.append(f'<div class="qa-working">算式：{esc(item.working)}</div>')
+        for cite in item.citations:
+            a, b = cite.lines
+            lines = f"第{a}行" if a == b else f"第{a}–{b}行"
+            parts.append(
+                f'<div class="qa-cite"><div class="qa-quote">“{esc(quoted(cite))}”</div>'
+                f'<div class="qa-cite-head">{esc(source_text(cite))}，{lines}</div></div>'
+            )
+        out.append("".join(parts) + "</li>")
+    return "".join(out) + "</ol>"
+
+
+def esc(text: str) -> str:
+    """Text shown as text in HTML, line breaks kept."""
+    return html.escape(text.strip(), quote=True).replace("\n", "<br>")

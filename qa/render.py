@@ -64,7 +64,7 @@ def copy_text(cite: Citation) -> str:
 
 
 def source_text(cite: Citation) -> str:
-    """Where a citation stands, for a list of sources: 《title》，section，第N页, then a table's row or a sheet's cell."""
+    """Where a citation stands, for a list of sources: 《title》，section，第N页, then a table row or sheet cell."""
     page = f"第{cite.page}页" if cite.page and not cite.doc.lower().endswith(".docx") else ""
     return "，".join(x for x in (f"《{cite.title or cite.doc}》", cite.section, page, cite.table_row) if x)
 
