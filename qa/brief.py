@@ -86,10 +86,9 @@ def item_lines(item: BriefItem, marks: list[int]) -> list[tuple[str, str]]:
     lines.append(("lead", item.lead))
     if item.working:
         lines.append(("working", f"算式：{item.working}"))
-    inputs = item.kind == "computed" and len(item.citations) > 1
+    # A computation's inputs are each quoted with their own source: the table row is named in 资料来源.
     for n, cite in zip(marks, item.citations):
-        where = f"（{cite.table_row}）" if inputs and cite.table_row else ""
-        lines.append(("quote", f"“{quoted(cite)}”{where}[{n}]"))
+        lines.append(("quote", f"“{quoted(cite)}”[{n}]"))
     return lines
 
 
