@@ -37,6 +37,11 @@ def answer_figures(answer: Answer) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
+def attr(text: str) -> str:
+    """Text as an attribute value; a line break is written as &#10; since a blank line would end the HTML block."""
+    return html.escape(text).replace("\n", "&#10;")
+
+
 def highlight(quote: str, figures: list[str]) -> str:
     """The quote escaped as text, each figure wrapped in <mark> where it stands as a whole number."""
     escaped = text_html(quote)
@@ -96,7 +101,7 @@ def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
     named = f'<span title="{html.escape(title)}">《{html.escape(short_title(title), quote=False)}》</span>'
     return (
         f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {named} · {html.escape(rest, quote=False)}'
-        f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
+        f'<button class="qa-copy" value="{attr(copy_text(cite))}">复制引用</button></div>'
         f"{quote}</div>"
     )
 
@@ -130,7 +135,7 @@ def render_answer(answer: Answer, brief_id: str = "") -> str:
             parts.append(f"<details><summary>更多出处（{len(cites) - shown}）</summary>{more}</details>")
     # Gradio's own copy icons paste this markup; this button copies the answer as text with its sources.
     parts.append(
-        f'<div class="qa-tools"><button class="qa-copy qa-copy-answer" value="{html.escape(answer_text(answer))}">'
+        f'<div class="qa-tools"><button class="qa-copy qa-copy-answer" value="{attr(answer_text(answer))}">'
         "复制回答（含出处）</button>"
         # The server-issued answer id: the 简报 tab builds its item from the answer kept under it.
         + (f'<button class="qa-brief-add" value="{html.escape(brief_id)}">加入简报</button>' if brief_id else "")
