@@ -27,6 +27,9 @@ from starlette.middleware import Middleware
 
 from qa import dashboard_export as export
 from qa.answer import Answerer, check_question
+from qa.brief import BadBriefItem, BriefItem, basket_html, item_from_answer, item_from_dict, item_to_dict, with_heading
+from qa.brief import to_docx as brief_docx
+from qa.brief import to_markdown as brief_markdown
 from qa.config import Settings, load_settings
 from qa.corpus import MB, accepted_types, add_document, corpus_files, remove_document
 from qa.dashboard import IndicatorStatus, indicator_statuses
@@ -83,11 +86,29 @@ CSS = """
 .qa-docs th { background: #f3f6fa; font-weight: normal; color: #555; }
 #qa-records td, #qa-records th { max-width: 14em; min-width: 3.5em; }
 #qa-records td { vertical-align: top; }
+.qa-brief-add { font-size: 14px; margin-left: .5em; cursor: pointer; border: 1px solid #9ab; border-radius: .3em;
+                padding: .1em .5em; background: #f3f8ff; }
+.qa-brief { padding-left: 1.4em; }
+.qa-brief li { margin: .6em 0; overflow-wrap: anywhere; }
+.qa-brief-head { font-weight: 700; }
+.qa-brief-q { color: #555; font-size: .9em; }
+.qa-brief-tools { flex-wrap: wrap; gap: .4em; }
 """
 # One delegated listener, as chat messages are re-rendered often. The text rides in the button's value:
 # Gradio's sanitizer keeps value but drops data-* attributes. Plain http on a LAN is no secure context,
 # where navigator.clipboard is missing, hence the textarea fallback.
 COPY_JS = """<script>
+// 加入简报 hands the answer's server-issued id to the hidden #qa-brief-pick box; the server does the rest.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest(".qa-brief-add");
+  var box = document.querySelector("#qa-brief-pick textarea, #qa-brief-pick input");
+  if (!b || !box) return;
+  e.preventDefault();
+  box.value = (b.getAttribute("value") || "") + ":" + Date.now();
+  box.dispatchEvent(new Event("input", {bubbles: true}));
+  var t = b.textContent; b.textContent = "已加入";
+  setTimeout(function () { b.textContent = t; }, 1500);
+});
 document.addEventListener("click", function (e) {
   var b = e.target.closest && e.target.closest(".qa-copy");
   if (!b) return;
@@ -179,11 +200,11 @@ class Service:
         threading.Thread(target=run, name="qa-rebuild", daemon=True).start()
         return future, False
 
-    def issue(self, data: dict) -> str:
-        """Remember an answer shown, under a new id the feedback must name."""
+    def issue(self, data: dict, item: BriefItem | None = None) -> str:
+        """Remember an answer shown (and its briefing item), under a new id the feedback and 简报 must name."""
         answer_id = uuid.uuid4().hex
         with self._lock:
-            self.issued[answer_id] = data
+            self.issued[answer_id] = {**data, "item": item} if item else data
             while len(self.issued) > ISSUED_KEPT:
                 self.issued.popitem(last=False)
         return answer_id
@@ -241,8 +262,8 @@ def reply(message: str, history: list, raise_bad: bool = False) -> tuple[str, di
         }
     data = {"question": message, "kind": answer.kind, "answer": answer.answer}
     if _service is not None:
-        data["id"] = _service.issue(data)
-    return render_answer(answer), data
+        data["id"] = _service.issue(data, item_from_answer(answer))
+    return render_answer(answer, data.get("id", "")), data
 
 
 def earlier_questions(history: list) -> list[str]:
@@ -560,11 +581,123 @@ def confirm_step(question: str, yes_label: str) -> tuple[gr.Button, gr.Row]:
     return yes, row
 
 
+# ---- 简报 tab ----------------------------------------------------------------------------------
+
+
+def basket_items(basket: list | None) -> list[tuple[str, BriefItem]]:
+    """The kept basket as (answer id, item), dropping entries that are not items this app wrote."""
+    items = []
+    for entry in basket if isinstance(basket, list) else []:
+        try:
+            items.append((str(entry["id"]), item_from_dict(entry)))
+        except (BadBriefItem, KeyError, TypeError):
+            log.warning("简报中有无法读取的条目，已略去")
+    return items
+
+
+def kept_basket(items: list[tuple[str, BriefItem]]) -> list[dict]:
+    """What the browser keeps of the basket: each answer id and its item's fields (the server forgets answers)."""
+    return [{"id": answer_id, **item_to_dict(item)} for answer_id, item in items]
+
+
+def add_to_brief(picked: str, shown: dict, basket: list) -> list:
+    """Add an answer this page was given, by its server-issued id; the item is the server's, not the page's."""
+    answer_id = (picked or "").split(":", 1)[0]
+    mine = {v.get("id") for v in (shown or {}).values() if isinstance(v, dict)}
+    given = _service.issued.get(answer_id) if _service and answer_id in mine else None
+    items = basket_items(basket)
+    if not given or given.get("item") is None:
+        gr.Warning("这个回答已过期，无法加入简报；请重新提问后再加入。")
+        return kept_basket(items)
+    if any(answer_id == kept for kept, _ in items):
+        gr.Info("这个回答已在简报中。")
+        return kept_basket(items)
+    gr.Info(f"已加入简报（共 {len(items) + 1} 条）。")
+    return kept_basket([*items, (answer_id, given["item"])])
+
+
+def brief_view(basket: list, chosen: str | None = None) -> tuple[str, dict]:
+    """The 简报 tab's list and the choice of item to move, head or remove (kept on a moved item)."""
+    items = basket_items(basket)
+    choices = [(f"{n}. {(item.heading or item.question)[:30]}", str(n - 1)) for n, (_, item) in enumerate(items, 1)]
+    keep = chosen if chosen in {value for _, value in choices} else None
+    return basket_html([item for _, item in items]), gr.update(choices=choices, value=keep)
+
+
+def change_brief(basket: list, chosen: str | None, action: str, heading: str = "") -> tuple[list, str | None]:
+    """Move the chosen item up or down, remove it, or give it a heading; the choice follows a moved item."""
+    items = basket_items(basket)
+    try:
+        n = int(chosen or "")
+    except ValueError:
+        gr.Warning("请先选择一条。")
+        return kept_basket(items), None
+    if not 0 <= n < len(items):
+        return kept_basket(items), None
+    to = {"up": n - 1, "down": n + 1}.get(action, n)
+    if action == "remove":
+        del items[n]
+        return kept_basket(items), None
+    if action == "heading":
+        items[n] = (items[n][0], with_heading(items[n][1], heading))
+    elif 0 <= to < len(items):
+        items[n], items[to] = items[to], items[n]
+        n = to
+    return kept_basket(items), str(n)
+
+
+def export_brief(basket: list, kind: str) -> str | None:
+    """The basket written as a .docx or .md file to download."""
+    items = [item for _, item in basket_items(basket)]
+    if not items:
+        gr.Warning("简报是空的，先在问答中加入回答。")
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="qa-brief-"))
+    path = folder / f"简报-{datetime.now():%Y%m%d}.{kind}"
+    if kind == "docx":
+        brief_docx(items, "", path)
+    else:
+        path.write_text(brief_markdown(items, ""), "utf-8")
+    return str(path)
+
+
+def brief_tab(demo: gr.Blocks, settings: Settings, shown: gr.State) -> None:
+    """The 简报 tab: answers collected from the chat, ordered, headed and exported; kept in this browser."""
+    saved = gr.BrowserState([], storage_key="baogao-qa-brief", secret=browser_secret(settings))
+    basket = gr.State([])
+    with gr.Tab("简报"):
+        listing = gr.HTML(basket_html([]), elem_id="qa-brief-list")
+        chosen = gr.Radio(label="选择一条以调整", choices=[], elem_id="qa-brief-choice")
+        with gr.Row(elem_classes=["qa-brief-tools"]):
+            up = gr.Button("上移", size="sm", min_width=60)
+            down = gr.Button("下移", size="sm", min_width=60)
+            drop = gr.Button("删除", size="sm", variant="stop", min_width=60)
+        with gr.Row(elem_classes=["qa-brief-tools"]):
+            heading = gr.Textbox(label="小标题（可选）", max_length=40, scale=4, elem_id="qa-brief-heading")
+            name = gr.Button("设为小标题", size="sm", scale=1, min_width=80)
+        with gr.Row(elem_classes=["qa-brief-tools"]):
+            word = gr.Button("导出 Word", variant="primary", min_width=80)
+            markdown = gr.Button("导出 Markdown", min_width=80)
+        file = gr.File(label="下载简报", interactive=False, elem_id="qa-brief-file")
+    # The chat's 加入简报 buttons write "answer id:time" here (COPY_JS); the time makes a second click a change.
+    picked = gr.Textbox(visible="hidden", elem_id="qa-brief-pick")
+    private = dict(api_visibility="private")
+    picked.change(add_to_brief, [picked, shown, basket], [basket], **private)
+    for button, action in ((up, "up"), (down, "down"), (drop, "remove")):
+        button.click(lambda b, c, a=action: change_brief(b, c, a), [basket, chosen], [basket, chosen], **private)
+    name.click(lambda b, c, h: change_brief(b, c, "heading", h), [basket, chosen, heading], [basket, chosen], **private)
+    word.click(lambda b: export_brief(b, "docx"), [basket], [file], **private)
+    markdown.click(lambda b: export_brief(b, "md"), [basket], [file], **private)
+    basket.change(brief_view, [basket, chosen], [listing, chosen], **private)
+    basket.change(lambda b: b, [basket], [saved], **private)
+    demo.load(lambda kept: kept if isinstance(kept, list) else [], [saved], [basket], **private)
+
+
 # ---- layout and start-up ------------------------------------------------------------------------
 
 
 def build_demo() -> gr.Blocks:
-    """The three tabs wired to the functions above, plus the /ask API."""
+    """The four tabs wired to the functions above, plus the /ask API."""
     settings = _service.settings if _service else load_settings()
     with gr.Blocks(title="报告问答", analytics_enabled=False) as demo:
         gr.Markdown("# 报告问答\n就报告中的数字、做法和章节提问；每个回答都附原文出处。")
@@ -671,6 +804,7 @@ def build_demo() -> gr.Blocks:
             sure.click(lambda: gr.update(visible=False), None, confirm_drop, api_visibility="private").then(
                 remove, [chosen], [status, docs, table, chosen], api_visibility="private"
             )
+        brief_tab(demo, settings, shown)
         demo.load(restore, [saved, chatbot, shown], [chatbot, shown], api_visibility="private")
         demo.load(when_ready, None, [docs, table], api_visibility="private")
         demo.load(admin_view, None, [admin, chosen], api_visibility="private")

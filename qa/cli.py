@@ -1,4 +1,4 @@
-"""Command line: `qa index | ask | eval | bench`. The only place (besides app.py) that turns errors into messages."""
+"""Command line: `qa index | ask | brief | eval | bench`; the only place (besides app.py) that prints errors."""
 
 from __future__ import annotations
 
@@ -84,6 +84,34 @@ def cmd_ask(args) -> int:
     return code
 
 
+def cmd_brief(args) -> int:
+    """Answer each question and write the answers as a briefing (.docx, or Markdown with --md)."""
+    from .brief import item_from_answer, to_docx, to_markdown
+
+    if not args.md and not args.out:
+        raise QAError("请用 --out 指定 Word 文件（如 简报.docx），或用 --md 输出 Markdown")
+    answerer = load_answerer()
+    items = []
+    for question in args.questions:
+        try:
+            items.append(item_from_answer(answerer.ask(question)))
+        except BadQuestion as e:
+            raise QAError(f"问题“{question}”无法回答：{e}") from e
+    if args.md:
+        text = to_markdown(items, args.title)
+        if not args.out:
+            print(text, end="")
+            return 0
+        Path(args.out).write_text(text, "utf-8")
+    else:
+        try:
+            to_docx(items, args.title, args.out)
+        except OSError as e:
+            raise QAError(f"无法写入 {args.out}：{e.strerror or e}") from e
+    print(f"简报已写入 {args.out}（{len(items)} 条）", file=sys.stderr)
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .corpus import corpus_text
     from .evaluate import load_gold, score_item, summarise
@@ -159,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
     s.add_argument("--chat", action="store_true", help="把前面的问题当作对话历史（追问）")
     s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("brief", help="把问题的回答写成简报 (write a briefing: Word or Markdown)")
+    s.add_argument("questions", nargs="+", metavar="问题")
+    s.add_argument("--out", help="输出文件：Word（.docx），加 --md 时为 Markdown；--md 不加 --out 则打印")
+    s.add_argument("--md", action="store_true", help="输出 Markdown 而不是 Word")
+    s.add_argument("--title", default="", help="简报标题，默认“简报”加日期")
+    s.set_defaults(func=cmd_brief)
     s = sub.add_parser("eval", help="用金标问题集评测 (run a gold set)")
     s.add_argument("--gold", action="append", help="问题集 JSONL，可重复；默认 tests/gold/public.jsonl")
     s.add_argument("--out", help="逐题结果写入 JSONL")

@@ -37,6 +37,11 @@ def answer_figures(answer: Answer) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
+def attr(text: str) -> str:
+    """Text as an attribute value; a line break is written as &#10; since a blank line would end the HTML block."""
+    return html.escape(text).replace("\n", "&#10;")
+
+
 def highlight(quote: str, figures: list[str]) -> str:
     """The quote escaped as text, each figure wrapped in <mark> where it stands as a whole number."""
     escaped = text_html(quote)
@@ -47,13 +52,26 @@ def highlight(quote: str, figures: list[str]) -> str:
     return pattern.sub(r"<mark>\1</mark>", escaped)
 
 
+def quoted(cite: Citation) -> str:
+    """What a citation quotes: a table row's cells the answer uses (column and value as printed), else its text."""
+    if cite.cells:
+        shown = [(c, v) for c, v in cite.cells if c in cite.used] or list(cite.cells)
+        return "；".join(f"{c} {v or '（空）'}" for c, v in shown)
+    return cite.text.strip()
+
+
 def copy_text(cite: Citation) -> str:
     """A citation as it is pasted into a briefing; a table cell by its table, row and column, as printed."""
     where = "，".join(x for x in (f"第{cite.page}页" if cite.page else "", cite.section, cite.table_row) if x)
     if cite.cells:
-        shown = [(c, v) for c, v in cite.cells if c in cite.used] or list(cite.cells)
-        return f"据《{cite.title or cite.doc}》（{where}）：" + "；".join(f"{c} {v or '（空）'}" for c, v in shown)
-    return f"据《{cite.title or cite.doc}》（{where}）：“{cite.text.strip()}”"
+        return f"据《{cite.title or cite.doc}》（{where}）：{quoted(cite)}"
+    return f"据《{cite.title or cite.doc}》（{where}）：“{quoted(cite)}”"
+
+
+def source_text(cite: Citation) -> str:
+    """Where a citation stands, for a list of sources: 《title》，section，第N页, then a table row or sheet cell."""
+    page = f"第{cite.page}页" if cite.page and not cite.doc.lower().endswith(".docx") else ""
+    return "，".join(x for x in (f"《{cite.title or cite.doc}》", cite.section, page, cite.table_row) if x)
 
 
 def table_html(cite: Citation, figures: list[str]) -> str:
@@ -83,18 +101,20 @@ def render_citation(n: int, cite: Citation, figures: list[str]) -> str:
     named = f'<span title="{html.escape(title)}">《{html.escape(short_title(title), quote=False)}》</span>'
     return (
         f'<div class="qa-cite"><div class="qa-cite-head">[{n}] {named} · {html.escape(rest, quote=False)}'
-        f'<button class="qa-copy" value="{html.escape(copy_text(cite))}">复制引用</button></div>'
+        f'<button class="qa-copy" value="{attr(copy_text(cite))}">复制引用</button></div>'
         f"{quote}</div>"
     )
 
 
-def render_answer(answer: Answer) -> str:
+def lead_text(answer: Answer) -> str:
+    """The answer itself; a passage answer's paragraphs are its citations, each shown once with its source."""
+    return answer.answer.split("\n\n（出处：", 1)[0] if answer.kind == "passage" else answer.answer
+
+
+def render_answer(answer: Answer, brief_id: str = "") -> str:
     """One answer as HTML: the answer first, then working, 另见 and the citations."""
     figures = answer_figures(answer)
-    lead = answer.answer
-    if answer.kind == "passage" and "\n\n（出处：" in lead:
-        # A passage answer's paragraphs are its citations, each shown once with its own source below.
-        lead = lead.split("\n\n（出处：", 1)[0]
+    lead = lead_text(answer)
     parts = [
         f'<div class="qa-answer" data-kind="{answer.kind}">',
         f'<div class="qa-lead"><span class="qa-kind">{KIND_LABELS.get(answer.kind, "")}</span>{text_html(lead)}</div>',
@@ -115,8 +135,11 @@ def render_answer(answer: Answer) -> str:
             parts.append(f"<details><summary>更多出处（{len(cites) - shown}）</summary>{more}</details>")
     # Gradio's own copy icons paste this markup; this button copies the answer as text with its sources.
     parts.append(
-        f'<div class="qa-tools"><button class="qa-copy qa-copy-answer" value="{html.escape(answer_text(answer))}">'
-        "复制回答（含出处）</button></div>"
+        f'<div class="qa-tools"><button class="qa-copy qa-copy-answer" value="{attr(answer_text(answer))}">'
+        "复制回答（含出处）</button>"
+        # The server-issued answer id: the 简报 tab builds its item from the answer kept under it.
+        + (f'<button class="qa-brief-add" value="{html.escape(brief_id)}">加入简报</button>' if brief_id else "")
+        + "</div>"
     )
     parts.append("</div>")
     return "".join(parts)

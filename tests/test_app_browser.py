@@ -268,3 +268,55 @@ def test_an_uploaded_csv_is_indexed_and_listed(index_dir, tmp_path):
         expect(row).to_contain_text("1 个工作表")
         browser.close()
     assert (corpus / "表2-1补充.csv").read_bytes() == table.read_bytes()
+
+
+def test_a_briefing_is_collected_ordered_exported_and_kept_in_this_browser_only(url, tmp_path):
+    """On a phone's width: three answers into 简报, two swapped, the .docx read back; a reload keeps them."""
+    from docx import Document
+    from playwright.sync_api import expect, sync_playwright
+
+    questions = ["2022年生产安全事故死亡人数", "2022年生产安全事故起数比2021年少了多少", "城镇燃气安全方面做了哪些工作"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        page.goto(url)
+        for n, question in enumerate(questions, start=1):
+            ask(page, question).get_by_role("button", name="加入简报").click()
+            expect(page.get_by_text(f"已加入简报（共 {n} 条）。")).to_be_visible(timeout=30_000)
+        page.get_by_role("tab", name="简报").click()
+        items = page.locator("#qa-brief-list li")
+        expect(items).to_have_count(3)
+        page.locator("#qa-brief-choice").get_by_text(re.compile("^2\\. ")).click()
+        page.get_by_role("button", name="上移").click()
+        expect(items.first).to_contain_text(questions[1])
+        expect(items.nth(1)).to_contain_text(questions[0])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off a phone's screen
+
+        page.get_by_role("button", name="导出 Word").click()
+        link = page.locator("#qa-brief-file a").first
+        expect(link).to_be_visible(timeout=30_000)
+        with page.expect_download() as download:
+            link.click()
+        saved = tmp_path / "简报.docx"
+        download.value.save_as(saved)
+        text = [para.text for para in Document(str(saved)).paragraphs]
+        assert text[2] == f"1. {questions[1]}" and text[3].startswith("减少7起")
+        assert any(t.startswith("算式：") for t in text)
+        assert f"2. {questions[0]}" in text and any(t.startswith("6人") for t in text)
+        quotes = [t for t in text if t.startswith("“")]
+        assert any("6人" in q for q in quotes) and any("燃气" in q for q in quotes)
+        sources = text[text.index("资料来源") + 1 :]
+        assert any("第6页" in s for s in sources)
+
+        page.wait_for_timeout(1000)  # the browser keeps the basket after each change
+        page.reload()
+        page.get_by_role("tab", name="简报").click()
+        expect(items).to_have_count(3, timeout=30_000)
+        expect(items.first).to_contain_text(questions[1])
+
+        other = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        other.goto(url)
+        other.get_by_role("tab", name="简报").click()
+        expect(other.get_by_text("简报还是空的")).to_be_visible(timeout=30_000)
+        assert other.locator("#qa-brief-list li").count() == 0
+        browser.close()
