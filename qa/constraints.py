@@ -137,7 +137,10 @@ def check(
             f in scene + context + clause for f in synonyms_of(s)
         ):
             return Contradiction("sector", f"报告没有“{s}”领域的分项数字")
-    grade = _grade_conflict(a.grades, before + clause + previous_clause(sentence, clause))
+    # The grade nearest before the figure in its sentence is the figure's (D级危房217处，…，应急搬离280人).
+    upto = sentence[: sentence.find(clause)] + before if clause in sentence else before
+    nearest = [m.group(0) for m in GRADE.finditer(upto)][-1:]
+    grade = _grade_conflict(a.grades, "".join(nearest) + before + clause + previous_clause(sentence, clause))
     if grade:
         return grade
     # 整改完成了多少 is not answered by what was found (发现隐患273条), nor 发现 by what was fixed.

@@ -114,6 +114,8 @@ IMPLIED_UNITS = {
 IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
 
 
+# Verbs of attending: a count of people who did them may be printed in 人次.
+ATTENDED = "看过|观看|参加|参训|培训|受训|受教育|参与|听过|接受"
 # "…检查率是多少": a rate is a percentage or a bare ratio, never a count (797艘次 is not 实船检查率).
 RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约)?(?:多少|几)")
 
@@ -342,6 +344,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         measures.append("change")
     implied = implied_units(rewritten)
     units.extend(implied)
+    if "人次" in units and not re.search(r"人次|" + ATTENDED, rewritten):
+        units.remove("人次")  # 有多少人 asks a headcount; only 多少人看过/参加 may be counted in 人次
     places = find_places(rewritten)
     vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not NOT_VS_BASE.search(rewritten)
     if PLACE_ASK.search(rewritten) and not REPORT_PARTS.search(rewritten):

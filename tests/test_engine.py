@@ -513,3 +513,23 @@ def test_indicators_by_status_are_listed_from_the_dashboards_statuses(answerer):
     assert close and ans.kind == "passage" and all(name in ans.answer for name in close)
     uncounted = [s.indicator for s in statuses if s.status == "尚未统计"]
     assert all(name in answerer.ask("哪些指标还没有统计").answer for name in uncounted)
+
+
+def test_the_grade_nearest_before_a_figure_in_its_sentence_is_its_grade(answerer):
+    moved = figure(answerer, "应急搬离", "280")
+    said = moved.sentence[: moved.sentence.find(moved.clause)]
+    grade = re.findall(r"[A-D]级", said)[-1]
+    other = next(g for g in ("C级", "D级") if g != grade)
+    assert answerer.ask(f"{grade}危房解危时应急搬离多少人").answer.startswith(moved.raw)
+    assert answerer.ask(f"{other}危房解危时应急搬离多少人").kind == "not_found"
+
+
+def test_a_headcount_is_not_answered_with_attendances(answerer):
+    trained = figure(answerer, "累计培训", "413")
+    assert trained.unit == "人次"
+    assert answerer.ask("全市网格员总共有多少人").kind == "not_found"
+
+
+def test_a_trailing_request_frame_is_dropped():
+    asks = split_asks("市应急指挥中心占地多大，写材料要用", 2023)
+    assert asks == ["市应急指挥中心占地多大"]
