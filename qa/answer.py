@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from . import computed, dashboard, metadata
 from .asks import ASK_MARK, split_asks
-from .combine import combine
+from .combine import combine, lead_of
 from .config import Settings, load_settings
 from .errors import BadQuestion
 from .figure_answers import FigureAnswers
@@ -24,6 +24,8 @@ from .vocab import Vocabulary
 BARE_NAME_CHARS = 14
 # A term printed in more than about one chunk in nine (隐患, 企业, 检查, 事故) names no subject by itself.
 GENERIC_IDF = 2.2
+# Words of a question asking what was done or what something is like: a passage describes it.
+DESCRIBE = re.compile(r"哪些|什么|怎么样|如何|哪一步|进展|功能|做了|干了")
 # "哪些指标没有达到规划目标", "哪几项指标尚未统计": a list of indicators by their status.
 STATUS_ASKED = re.compile(
     r"哪(?:些|几个|几项|几|个)项?(?:主要)?指标[^？?]{0,16}?"
@@ -137,6 +139,14 @@ class Answerer(FigureAnswers, PassageAnswers):
                 ask_query = self._read(a, report_year)
                 parts.append(self._answer(replace(ask_query, near=(near.doc, near.lines)) if near else ask_query))
             answer = combine(parts, asks)
+            if any(p.kind == "not_found" for p in parts) and DESCRIBE.search(resolved):
+                # "规模多大，有哪些功能区": asks about one thing that the report describes in one passage; the
+                # passage answers the parts the figures could not.
+                whole = self._passage(query)
+                if whole.kind == "passage":
+                    found = [f"（{i}）{lead_of(p)}" for i, p in enumerate(parts, 1) if p.kind in ("figure", "computed")]
+                    head = "；".join(found) + "\n\n" if found else ""
+                    answer = replace(whole, answer=head + whole.answer)
         else:
             answer = self._answer(query if asks[0] == resolved else self._read(asks[0], report_year))
         resolved_info = {

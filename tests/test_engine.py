@@ -533,3 +533,10 @@ def test_a_headcount_is_not_answered_with_attendances(answerer):
 def test_a_trailing_request_frame_is_dropped():
     asks = split_asks("市应急指挥中心占地多大，写材料要用", 2023)
     assert asks == ["市应急指挥中心占地多大"]
+
+
+def test_a_description_asked_in_parts_the_figures_miss_is_answered_by_its_passage(answerer):
+    passage = next(c for c in answerer.index.chunks if "三大功能区域" in c.text)
+    ans = answerer.ask("千灯那个化工安全技能实训基地规模多大，里面有哪些功能区")
+    assert ans.kind == "passage" and "三大功能区域" in ans.answer and "3200平方米" in ans.answer
+    assert passage.text[:20] in ans.answer
