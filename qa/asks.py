@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from .lexicon import LEXICON, any_of
-from .understand import RELATIVE_YEARS, YEAR_TEXT, content_terms, names_something, normalise, rewrite
+from .understand import RELATIVE_YEARS, SECTION, YEAR_TEXT, content_terms, names_something, normalise, rewrite
 
 ASK_MARK = any_of("asks", "question_words")
 EACH = re.compile(
@@ -103,7 +103,7 @@ GENERIC = any_of("asks", "which_figure")
 def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Callable[[str], bool]) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
-    prev_year, prev_subject, prev_tail, prev_total = "", "", "", False
+    prev_year, prev_subject, prev_tail, prev_total, prev_ask = "", "", "", False, ""
     for ask, item, whole in asks:
         ask = rewrite(ask)
         years = YEAR_WORDS.findall(ask)
@@ -115,7 +115,10 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         # An ask whose words are all common in the documents (查出多少隐患) names no subject of its own.
         nouns = [t for t in own if names_something(t)]
         vague = not item and (not nouns or all(generic(t) for t in nouns))
-        if (not own or short or vague) and prev_subject and not fresh:
+        if not own and prev_ask and SECTION.search(ask) and not fresh:
+            # "…有哪些问题，报告是在哪部分写的": where the report discusses what the ask before asked about.
+            text = prev_ask + "，" + text
+        elif (not own or short or vague) and prev_subject and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
             # counting noun, supplies that.
             subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject
@@ -151,6 +154,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # An ask that opens with its question word (几家无证无照的) keeps the subject before it.
             prev_subject = _subject(YEAR_WORDS.sub("", source)) or prev_subject
         prev_total = bool(TOTAL_WORDS.search(text))
+        prev_ask = re.sub(r"[？?。，,]+$", "", text)
         mark = ASK_MARK.search(text)
         if mark and not text.endswith("呢"):
             prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])

@@ -117,7 +117,7 @@ IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
 # Verbs of attending: a count of people who did them may be printed in 人次.
 ATTENDED = "看过|观看|参加|参训|培训|受训|受教育|参与|听过|接受"
 # "…检查率是多少": a rate is a percentage or a bare ratio, never a count (797艘次 is not 实船检查率).
-RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约)?(?:多少|几)")
+RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约|算下来|算起来|算出来)?(?:多少|几)")
 
 
 def implied_units(text: str) -> tuple[str, ...]:

@@ -540,3 +540,14 @@ def test_a_description_asked_in_parts_the_figures_miss_is_answered_by_its_passag
     ans = answerer.ask("千灯那个化工安全技能实训基地规模多大，里面有哪些功能区")
     assert ans.kind == "passage" and "三大功能区域" in ans.answer and "3200平方米" in ans.answer
     assert passage.text[:20] in ans.answer
+
+
+def test_a_paper_counted_in_张_is_printed_in_份(answerer):
+    orders = figure(answerer, "停工单", "544")
+    ans = answerer.ask("2022年建筑施工开了多少张停工单")
+    assert ans.kind == "figure" and ans.answer.startswith(orders.raw)
+
+
+def test_where_the_report_discusses_what_the_ask_before_asked_about():
+    asks = split_asks("规划实施中有哪些问题，报告在哪部分写的", 2023)
+    assert len(asks) == 2 and "问题" in asks[1] and "哪部分" in asks[1]
