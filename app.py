@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import threading
@@ -385,10 +386,24 @@ def dashboard_side(query: str = "") -> tuple[list, dict, str | None]:
     statuses = dashboard_statuses()
     if not statuses:
         return export.counts_rows([]), gr.update(choices=[], value=None), None
-    path = Path(tempfile.mkdtemp(prefix="qa-dashboard-")) / "指标看板.xlsx"
+    path = download_folder("dashboard-") / "指标看板.xlsx"
     export.write_xlsx(statuses, path, query)
     choices = [export.choice_label(s) for s in statuses]
     return export.counts_rows(statuses), gr.update(choices=choices), str(path)
+
+
+DOWNLOADS = Path(tempfile.gettempdir()) / f"baogao-qa-downloads-{os.getpid()}"
+DOWNLOAD_KEEP_S = 3600  # a file to download is fetched within seconds; an hour later its folder goes
+
+
+def download_folder(prefix: str) -> Path:
+    """A fresh folder for one file to download; folders older than an hour are removed on the way."""
+    DOWNLOADS.mkdir(exist_ok=True)
+    cutoff = time.time() - DOWNLOAD_KEEP_S
+    for old in DOWNLOADS.iterdir():
+        if old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=DOWNLOADS))
 
 
 def choose_row(evt: gr.SelectData) -> str | None:
@@ -403,7 +418,7 @@ def show_chart(label: str | None):
     if status is None:
         return None, None
     figure = export.chart(status)
-    path = Path(tempfile.mkdtemp(prefix="qa-chart-")) / f"{export.short_table(status.table)}-{status.row}.png"
+    path = download_folder("chart-") / f"{export.short_table(status.table)}-{status.row}.png"
     figure.savefig(path, format="png")
     return figure, str(path)
 
@@ -652,7 +667,7 @@ def export_brief(basket: list, kind: str) -> str | None:
     if not items:
         gr.Warning("简报是空的，先在问答中加入回答。")
         return None
-    folder = Path(tempfile.mkdtemp(prefix="qa-brief-"))
+    folder = download_folder("brief-")
     path = folder / f"简报-{datetime.now():%Y%m%d}.{kind}"
     if kind == "docx":
         brief_docx(items, "", path)

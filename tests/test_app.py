@@ -470,3 +470,17 @@ def test_the_chat_the_browser_keeps_is_json_and_comes_back(service):
     # A question asked before the kept chat arrived is not overwritten by it.
     assert app.restore(kept, [{"role": "user", "content": "x"}], {})[0] == [{"role": "user", "content": "x"}]
     assert app.restore("garbage", [], {}) == ([], {})
+
+
+def test_download_folders_an_hour_old_are_removed(monkeypatch, tmp_path):
+    import os
+
+    import app
+
+    monkeypatch.setattr(app, "DOWNLOADS", tmp_path / "downloads")
+    old = app.download_folder("chart-")
+    (old / "a.png").write_bytes(b"x")
+    hour_ago = time.time() - app.DOWNLOAD_KEEP_S - 5
+    os.utime(old, (hour_ago, hour_ago))
+    fresh = app.download_folder("brief-")
+    assert fresh.is_dir() and not old.exists()
