@@ -93,7 +93,9 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
         return _over_years(ctx, query, op, years, row)
     parts = _parts(ctx, query, op)
     if len(parts) >= 2:
-        return _over_parts(ctx, query, op, parts)
+        over = _over_parts(ctx, query, op, parts)
+        if over is not None or op not in ("diff", "pct"):
+            return over
     if op in ("diff", "pct"):
         return _from_to(ctx, query, op)
     if op == "sum":

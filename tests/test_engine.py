@@ -551,3 +551,10 @@ def test_a_paper_counted_in_张_is_printed_in_份(answerer):
 def test_where_the_report_discusses_what_the_ask_before_asked_about():
     asks = split_asks("规划实施中有哪些问题，报告在哪部分写的", 2023)
     assert len(asks) == 2 and "问题" in asks[1] and "哪部分" in asks[1]
+
+
+def test_compared_with_before_is_a_change_printed_as_its_two_ends(answerer):
+    before = figure(answerer, "瓶装液化气供应站", "31")
+    after = next(f for f in answerer.index.figures if f.sentence == before.sentence and f.raw.startswith("22"))
+    ans = answerer.ask("瓶装液化气供应站整合后比以前少了几家")
+    assert ans.kind == "computed" and ans.answer.startswith(f"减少{number(before.value - after.value)}家")
