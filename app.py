@@ -33,7 +33,7 @@ from qa.brief import to_docx as brief_docx
 from qa.brief import to_markdown as brief_markdown
 from qa.config import Settings, load_settings
 from qa.corpus import MB, accepted_types, add_document, corpus_files, remove_document
-from qa.dashboard import IndicatorStatus, indicator_statuses
+from qa.dashboard import IndicatorStatus
 from qa.errors import BadQuestion, IndexBusy, QAError, UploadRefused
 from qa.feedback import Feedback, FeedbackLog
 from qa.index import BuildReport, build_index, open_index
@@ -367,10 +367,8 @@ def record_feedback(shown: dict, data: gr.LikeData, request: gr.Request = None) 
 
 def dashboard_statuses() -> list[IndicatorStatus]:
     """Each indicator row of the index's indicator tables, judged, with the report's own verdicts."""
-    index = _service.index if _service else None
-    if index is None:
-        return []
-    return indicator_statuses(index.records, getattr(index, "chunks", []))
+    answerer = _service.answerer if _service else None
+    return answerer.statuses() if answerer is not None else []  # judged once per index, with the chat's
 
 
 def record_rows(query: str = "") -> dict:

@@ -26,7 +26,7 @@ BARE_NAME_CHARS = 14
 GENERIC_IDF = 2.2
 # Words of a question asking what was done or what something is like: a passage describes it.
 DESCRIBE = re.compile(r"哪些|什么|怎么样|如何|哪一步|进展|功能|做了|干了")
-# "哪些指标没有达到规划目标", "哪几项指标尚未统计": a list of indicators by their status.
+# 哪些/哪几项 + 指标 + a status verb (达到, 未达到, 尚未统计, 接近): a list of indicators by their status.
 STATUS_ASKED = re.compile(
     r"哪(?:些|几个|几项|几|个)项?(?:主要)?指标[^？?]{0,16}?"
     r"(没有?达到|未达到|没达标|未达标|没完成|未完成|尚未统计|没有?统计|接近|达到|达标|完成)"
@@ -238,7 +238,7 @@ class Answerer(FigureAnswers, PassageAnswers):
             self._nothing_known,  # no term the documents print
             self._year_not_printed,  # a year no document has
             self._where_discussed,  # section: 在哪部分
-            self._indicators_by_status,  # 哪些指标没有达到规划目标: the dashboard's statuses, as a list
+            self._indicators_by_status,  # which indicators have a status: the dashboard's statuses, as a list
             self._arithmetic,  # computed: sums, differences, what remains, target gap
             self._who_or_where,  # a name or a place on the ground: a passage
             self._bare_name,  # an indicator's name alone: its figures
@@ -279,33 +279,18 @@ class Answerer(FigureAnswers, PassageAnswers):
         have = "、".join(f"{y}年" for y in sorted(printed) if y <= max(self.years.values()))
         return self._not_found(query, f"报告没有{absent[0]}年的数据（报告给出数据的年份：{have}）")
 
+    def statuses(self) -> list[dashboard.IndicatorStatus]:
+        """The indicator tables' rows judged against their targets (the dashboard's), judged once."""
+        if self._statuses is None:
+            self._statuses = dashboard.indicator_statuses(self.index.records, self.index.chunks)
+        return self._statuses
+
     def _indicators_by_status(self, query: Query) -> Answer | None:
         asked = STATUS_ASKED.search(query.text)
         if asked is None:
             return None
-        if self._statuses is None:
-            self._statuses = dashboard.indicator_statuses(self.index.records, self.index.chunks)
-        word = asked.group(1)
-        if "统计" in word:
-            wanted = [
-                s
-                for s in self._statuses
-                if s.status == dashboard.NOT_COUNTED or any(v.verdict == "尚未统计" for v in s.report)
-            ]
-            said = "尚未统计的指标"
-        elif "接近" in word:
-            wanted = [s for s in self._statuses if any(v.verdict == "接近" for v in s.report)]
-            said = "报告称接近规划目标的指标"
-        elif re.search(r"没|未|不", word):
-            wanted = [
-                s
-                for s in self._statuses
-                if s.status == dashboard.NOT_MET or any(v.verdict in ("未达到", "接近") for v in s.report)
-            ]
-            said = "未达到或接近（未完全达到）规划目标的指标"
-        else:
-            wanted = [s for s in self._statuses if s.status in (dashboard.MET, dashboard.ON_SCHEDULE)]
-            said = "已达到规划目标或序时进度的指标"
+        chosen, said = dashboard.ASKED[dashboard.asked_kind(asked.group(1))]
+        wanted = [s for s in self.statuses() if chosen(s)]
         if not wanted:
             return self._not_found(query, f"按表中数字和报告所述，没有{said}")
         lines = []

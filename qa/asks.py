@@ -116,7 +116,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         nouns = [t for t in own if names_something(t)]
         vague = not item and (not nouns or all(generic(t) for t in nouns))
         if not own and prev_ask and SECTION.search(ask) and not fresh:
-            # "…有哪些问题，报告是在哪部分写的": where the report discusses what the ask before asked about.
+            # "X是什么？在报告哪一节": a where-in-the-report ask without a subject is about the ask before it.
             text = prev_ask + "，" + text
         elif (not own or short or vague) and prev_subject and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
@@ -124,7 +124,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject
             text = subject + text
             if prev_total and not TOTAL_WORDS.search(text):
-                # "A和B一共多少处、多少万平方米": the later measure is a total of the same items too.
+                # "A和B一共多少<unit>、多少<other unit>": the later measure is a total of the same items too.
                 text = re.sub(r"(多少|几)", r"一共\1", text, count=1)
         elif prev_tail and re.search(r"呢[？?]?$", ask) and not ASK_MARK.search(re.sub(r"呢[？?]?$", "", ask)):
             # "A有几个？B呢" asks of B what was asked of A.

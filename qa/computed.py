@@ -26,6 +26,7 @@ from .lookup import (
     words_before,
 )
 from .quote import figure_citation, list_item, row_citation
+from .targets import fall_meets, is_cap, level_meets, read_target
 from .types import Answer, Citation, Figure, TableRecord
 from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units
 
@@ -42,7 +43,7 @@ PAIR_MIN = 0.3  # a clause this close may lead to a part and its whole, each the
 # "A占总B多少", "A占了B的多大比例": a share, however its question word is put.
 SHARE = re.compile(r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|多大)")
 SUM_OF_CHANGE = re.compile(r"(?:一共|总共|共)(?:少|多|减少|增加)了?(?:多少|几)")
-# "22年比20年基数多创建了多少家": a comparison whose 多/少 stands apart from its 多少.
+# "X年比Y年多<verb>了多少": a comparison whose 多/少 stands apart from its 多少.
 THAN_MORE = re.compile(
     r"比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
 )
@@ -63,7 +64,7 @@ class Operand:
 def operation(query: Query) -> str | None:
     """The arithmetic the question asks for, or None."""
     if SUM_OF_CHANGE.search(query.text):
-        return "diff"  # "一共少了几家": the size of one change, not a total
+        return "diff"  # 一共/共 before 少了/多了: the size of one change, not a total
     if SHARE.search(query.text):
         return "ratio"
     for op, words in OPS:
@@ -236,7 +237,7 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     )
     than_more = THAN_MORE.search(text)
     if than_more and op in ("diff", "pct"):
-        cut = min(cut, than_more.start(1))  # "整治的隐患比发现的多出多少条": the items end at 多
+        cut = min(cut, than_more.start(1))  # "A比B多出多少": the items end at 多
     head = text[:cut]
     # "A比B多多少" compares A with B (比例 and 比重 are words of their own).
     than = r"|比(?![例重率较])" if op in ("diff", "pct", "more") else ""
@@ -459,7 +460,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
 def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
     """A part and its whole printed in one sentence, each named by the words right before it
     (占地面积398.39万平方米…（有效避难面积合计为36.61万平方米）)."""
-    said = set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", query.original)))
+    said = _numbers_said(query.original)
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         # Both figures must be named by their own words below, so a weaker clause match may lead to them.
         if m.score < PAIR_MIN:
@@ -474,8 +475,7 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
 
             def named(f: Figure, marks=marks, part=part) -> int:
                 # A figure the part quotes ("490人里…") is that part's, whatever words surround it.
-                number = re.match(r"[\d.]+", f.raw)
-                if number and number.group(0) in said and re.search(rf"(?<![\d.]){re.escape(number.group(0))}", part):
+                if _digits(f) in said and _digits(f) in _numbers_said(part):
                     return 100
                 # The words before a figure name it first (供应商2018家); the noun after it, next (3103个群租厂区).
                 before = re.split(r"[，。；：、,（(]", words_before(f))[-1]
@@ -552,15 +552,25 @@ def _percent(value: float) -> str:
     return f"{two}%" if two == one else f"{two}%（约{one}%）"
 
 
+def _numbers_said(text: str) -> set[str]:
+    """The numbers a question quotes, as written (years left out: they name a period, not a figure)."""
+    return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", text)))
+
+
+def _digits(f: Figure) -> str:
+    """The number a figure prints, without its unit ("5000 万元" -> "5000")."""
+    return re.sub(r"[^\d.].*$", "", f.raw)
+
+
 def _quoted(ctx, query: Query) -> list[Figure]:
     """Report figures the question quotes ("查出730条隐患，整改了654条"): one sentence holding the most of them."""
-    numbers = set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", query.original)))
+    numbers = _numbers_said(query.original)
     if len(numbers) < 2:
         return []
     best: list[Figure] = []
     for term in sorted(query.terms, key=ctx.stats.idf, reverse=True)[:2]:
         for sentence in ctx.sentences_with(term):
-            figs = [f for f in ctx.figures_in(sentence) if re.sub(r"[^\d.].*$", "", f.raw) in numbers]
+            figs = [f for f in ctx.figures_in(sentence) if _digits(f) in numbers]
             if len(figs) > len(best):
                 best = figs
     return best if len(best) >= 2 else []
@@ -629,16 +639,16 @@ def _attainment(ctx, row: list[TableRecord], year: int):
     change = next((r for r in row if r.year == year and r.measure == "change"), None)
     if target is None or actual is None:
         return None
-    m = re.match(r"^([<>≥≤])?\s*(\d+(?:\.\d+)?)\s*(%?)", target.raw)
-    if not m:
+    t = read_target(target.raw)
+    if t is None:
         return None
-    sign, tval, pct = m.group(1) or "", float(m.group(2)), m.group(3)
+    tval = t.goal
     ind = actual.indicator
     used = tuple(r.column for r in (target, actual, change) if r is not None)
-    if pct and ind.endswith("下降") and change is not None and change.value is not None:
+    if t.pct and ind.endswith("下降") and change is not None and change.value is not None:
         # A ">20%" target on a 下降 indicator is met by the fall (降幅), not by the level.
         fall = -change.value
-        met = fall > tval if sign in (">", "") else fall >= tval
+        met = fall_meets(fall, t)
         gap = round(fall - tval, 2)
         text = (
             f"{year}年{'已达到' if met else '未达到'}：比基数下降{format_number(abs(change.value))}%，"
@@ -648,14 +658,14 @@ def _attainment(ctx, row: list[TableRecord], year: int):
         return text, formula, [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")], []
     if actual.value is None:
         return None
-    places = max(decimals(actual.raw), decimals(m.group(2)))
+    places = max(decimals(actual.raw), decimals(t.digits))
     margin = format_number(round(abs(tval - actual.value), places))
-    if ind.endswith("降至") or sign in ("<", "≤"):
-        met = actual.value <= tval if sign != "<" else actual.value < tval
+    lowering = ind.endswith("降至")
+    met = level_meets(actual.value, t, lowering)
+    if is_cap(t, lowering):
         rule = f"{actual.raw} ≤ {format_number(tval)}"
         room = f"，距上限还有{margin}" if met else f"，超出上限{margin}"
     else:
-        met = actual.value >= tval
         rule = f"{actual.raw} ≥ {format_number(tval)}"
         room = f"，超出目标{margin}" if met else f"，还差{margin}"
     text = f"{year}年{'已达到' if met else '未达到'}：实际数{actual.raw}，规划目标{target.raw}{room}（{ind}）"

@@ -32,11 +32,11 @@ GRADE = re.compile(LEXICON["grades"]["grade"])
 SEVERITY = any_of("grades", "severity")
 # A grade asked is one written before what it grades (一级安全标准化, 重大隐患), not one inside 及以上.
 ASKED_GRADE = re.compile(f"(?:{GRADE.pattern}|{SEVERITY.pattern})(?!及以上|以上)")
-# The two counts of a check: what it found and what was fixed of it (lexicon [operations] found/fixed).
-FOUND_WORD = re.compile("发现|查出|排查出|检查出|梳理出")
-FIXED_WORD = re.compile("整改|销号|消除|闭环")
-# The verb right before the question word: 整改完了多少条, 发现了几条 (not 专项整治…检查了多少家).
-STAGE_ASKED = re.compile(r"(发现|查出|排查出|整改|销号)(?:了|的|完成|完|好)*(?:有|共)?(?:多少|几)")
+FOUND_WORD = any_of("status", "stage_found")
+FIXED_WORD = any_of("status", "stage_fixed")
+# The verb right before the question word: 整改/销号 (+了/完/完成) or 发现/查出 (+了) before 多少/几; not a
+# campaign name earlier in the question (专项整治).
+STAGE_ASKED = re.compile(f"({FOUND_WORD.pattern}|{FIXED_WORD.pattern})(?:了|的|完成|完|好)*(?:有|共)?(?:多少|几)")
 PART_YEAR = any_of("periods", "part_year")
 WHOLE_YEAR = any_of("periods", "whole_year")
 AGGREGATE = any_of("periods", "aggregate")
@@ -89,8 +89,8 @@ def asked(query: Query) -> Asked:
 
 
 def _stage_asked(q: str) -> str:
-    """Which count of a check the question asks for, when it asks with the verb itself (整改了多少, 发现几条);
-    a comparison of the two (整治的比发现的多多少) asks for neither alone."""
+    """Which count of a check the question asks for, when it asks with the verb itself (整改…多少, 发现…几);
+    a comparison of the two (A比B多多少) asks for neither alone."""
     if "比" in q:
         return ""
     asks = list(STAGE_ASKED.finditer(q))
@@ -143,7 +143,7 @@ def check(
     grade = _grade_conflict(a.grades, "".join(nearest) + before + clause + previous_clause(sentence, clause))
     if grade:
         return grade
-    # 整改完成了多少 is not answered by what was found (发现隐患273条), nor 发现 by what was fixed.
+    # A count fixed asked is not answered by a count found (发现隐患N条), nor a count found by one fixed.
     own = re.split(r"[，。；：,]", before)[-1]
     if a.stage == "fixed" and not FIXED_WORD.search(own + clause):
         # Asked what was fixed: a figure whose own words do not say 整改/销号 counts something else.

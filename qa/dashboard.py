@@ -28,12 +28,12 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from .targets import Target, fall_meets, is_cap, level_meets, read_target
 from .types import Chunk, TableRecord
 
 MET, ON_SCHEDULE, NOT_MET, NOT_COUNTED, UNKNOWN = "已达到", "达到序时进度", "未达到", "尚未统计", "无法判断"
 STATUSES = (MET, ON_SCHEDULE, NOT_MET, NOT_COUNTED, UNKNOWN)
 PLAN_YEARS = 5  # a 五年规划 runs five years from its base year
-TARGET = re.compile(r"^([<>≥≤])?\s*(\d+(?:\.\d+)?)\s*(%?)")
 # A verdict and the words before it that belong to the list, not to a name ("这10项指标按照序时进度已").
 VERDICTS = (("未达到", NOT_MET), ("尚未统计", NOT_COUNTED), ("接近", "接近"), ("达到", MET))
 LIST_TAIL = re.compile(r"(?:等)?(?:这?\d+项)?(?:主要|规划)?(?:指标)?(?:均|都|已|按照序时进度|按序时进度)*$")
@@ -107,11 +107,33 @@ def indicator_statuses(records: Iterable[TableRecord], passages: Iterable[Chunk]
 def unmet(records: Iterable[TableRecord], passages: Iterable[Chunk] = ()) -> list[IndicatorStatus]:
     """The indicators not met: by our rule (未达到), or by the report's own word (未达到, 接近), each with its
     records (status.records) to cite."""
-    return [
-        s
-        for s in indicator_statuses(records, passages)
-        if s.status == NOT_MET or any(v.verdict in (NOT_MET, "接近") for v in s.report)
-    ]
+    return [s for s in indicator_statuses(records, passages) if ASKED["未达到"][0](s)]
+
+
+def said_by_report(s: IndicatorStatus, *verdicts: str) -> bool:
+    return any(v.verdict in verdicts for v in s.report)
+
+
+# What a question about statuses asks for (its status word, read by qa.answer) -> which indicators, and how the
+# answer names them. 未达到 takes the report's 接近 too: close is not there.
+ASKED = {
+    "尚未统计": (lambda s: s.status == NOT_COUNTED or said_by_report(s, NOT_COUNTED), "尚未统计的指标"),
+    "接近": (lambda s: said_by_report(s, "接近"), "报告称接近规划目标的指标"),
+    "未达到": (
+        lambda s: s.status == NOT_MET or said_by_report(s, NOT_MET, "接近"),
+        "未达到或接近（未完全达到）规划目标的指标",
+    ),
+    "已达到": (lambda s: s.status in (MET, ON_SCHEDULE), "已达到规划目标或序时进度的指标"),
+}
+
+
+def asked_kind(word: str) -> str:
+    """The key of ASKED a status word of a question means (没有达到 -> 未达到, 没统计 -> 尚未统计)."""
+    if "统计" in word:
+        return "尚未统计"
+    if "接近" in word:
+        return "接近"
+    return "未达到" if re.search(r"没|未|不", word) else "已达到"
 
 
 def status_counts(statuses: Iterable[IndicatorStatus]) -> dict[str, int]:
@@ -171,10 +193,10 @@ def _rule(indicator: str, target: TableRecord, base: TableRecord | None, years: 
     if not cells or (bound and all(c.strip() == target.raw.strip() for c in cells)):
         shown = f"只重复目标“{target.raw}”" if cells else "为空"
         return NOT_COUNTED, f"各年实际数{shown}，尚无统计数"
-    m = TARGET.match(target.raw.strip())
-    if not m:
+    t = read_target(target.raw)
+    if t is None:
         return UNKNOWN, "规划目标不是数值，无法与实际数比较"
-    sign, goal, pct = m.group(1) or "", float(m.group(2)), m.group(3)
+    pct = t.pct
     base_year = base.year if base and base.year else min(y.year for y in years) - 1
     end = base_year + PLAN_YEARS
     base_value = number_of(base.raw) if base else None
@@ -185,20 +207,21 @@ def _rule(indicator: str, target: TableRecord, base: TableRecord | None, years: 
     if not dated:
         return UNKNOWN, "各年实际数都不是数值（如“/”），无法判断"
     lowering = indicator.endswith("降至")
-    checks = [_check(y, sign, goal, pct, fall, lowering, base_value, base_year, end, target.raw) for y in dated]
+    checks = [_check(y, t, fall, lowering, base_value, base_year, end, target.raw) for y in dated]
     status = checks[-1][0]
     return status, "；".join(text for _, text in checks) + f"（以最近的{dated[-1].year}年为准）"
 
 
-def _check(y: YearFigure, sign, goal, pct, fall, lowering, base_value, base_year, end, target_raw) -> tuple[str, str]:
+def _check(y: YearFigure, t: Target, fall, lowering, base_value, base_year, end, target_raw) -> tuple[str, str]:
     """One year's figure against the target, the full target first, then the 序时进度 share."""
+    sign, goal, pct = t.sign, t.goal, t.pct
     share = (y.year - base_year) / (end - base_year)
     part = f"{y.year - base_year}/{end - base_year}"
     if fall:
         done = -(number_of(y.change) or 0.0)
         due = goal * share
         said = f"{y.year}年比{base_year}年下降{_fmt(done)}%，目标到{end}年下降{target_raw}"
-        if done > goal or (sign in ("≥", "") and done >= goal):
+        if fall_meets(done, t):
             return MET, f"{said}，已达到"
         if done >= due:
             return ON_SCHEDULE, f"{said}，序时进度（过{part}）应下降≥{_fmt(due)}%，达到序时进度"
@@ -207,18 +230,19 @@ def _check(y: YearFigure, sign, goal, pct, fall, lowering, base_value, base_year
     assert actual is not None  # dated years have a numeric actual
     if pct and "%" not in y.actual and actual != 0:
         return UNKNOWN, f"{y.year}年实际数{y.actual}不是百分比，与目标{target_raw}单位不同，无法比较"
-    if sign in ("<", "≤") or (not sign and goal == 0):
-        met = actual < goal if sign == "<" else actual <= goal
+    if is_cap(t, lowering=False):
+        met = level_meets(actual, t, lowering=False)
         limit = "<" if sign == "<" else "≤"
         said = f"{y.year}年实际数{y.actual}，上限{limit}{_fmt(goal)}{'%' if pct else ''}（每年都须满足）"
         return (MET, f"{said}，已达到") if met else (NOT_MET, f"{said}，未达到")
-    return _toward(y, actual, goal, sign, not lowering, base_value, share, part, target_raw)
+    return _toward(y, actual, t, not lowering, base_value, share, part, target_raw)
 
 
-def _toward(y: YearFigure, actual, goal, sign, rising, base_value, share, part, target_raw) -> tuple[str, str]:
+def _toward(y: YearFigure, actual, t: Target, rising, base_value, share, part, target_raw) -> tuple[str, str]:
     """A level to reach from the base (rising: a floor; else 降至): at the target, or the 序时进度 share of
     the way there."""
-    met = (actual > goal if sign == ">" else actual >= goal) if rising else actual <= goal
+    goal = t.goal
+    met = level_meets(actual, t, lowering=not rising)
     said = f"{y.year}年实际数{y.actual}，目标{target_raw}"
     if met:
         return MET, f"{said}，已达到"

@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .dashboard import STATUSES, TARGET, IndicatorStatus, number_of
+from .dashboard import STATUSES, IndicatorStatus, number_of
+from .targets import read_target
 
 # Families that carry Chinese glyphs, as Debian's fonts-wqy-microhei and fonts-noto-cjk name them.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
@@ -148,10 +149,10 @@ def _draw(s: IndicatorStatus, zh: bool) -> Figure:
 
 def _target_level(s: IndicatorStatus, zh: bool) -> tuple[float | None, str]:
     """The target as a level on the chart's axis: a fall of t% from the base, or the number itself."""
-    m = TARGET.match(s.target.strip())
-    if not m:
+    t = read_target(s.target)
+    if t is None:
         return None, ""
-    goal, pct = float(m.group(2)), m.group(3)
+    goal, pct = t.goal, t.pct
     base = number_of(s.base)
     if pct and s.indicator.endswith("下降"):
         if not base:

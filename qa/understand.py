@@ -345,7 +345,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     implied = implied_units(rewritten)
     units.extend(implied)
     if "人次" in units and not re.search(r"人次|" + ATTENDED, rewritten):
-        units.remove("人次")  # 有多少人 asks a headcount; only 多少人看过/参加 may be counted in 人次
+        units.remove("人次")  # 多少人 alone asks a headcount; only people who attended may be counted in 人次
     places = find_places(rewritten)
     vs_base = bases and all(b == base_year for b in bases) and len(years) <= 1 and not NOT_VS_BASE.search(rewritten)
     if PLACE_ASK.search(rewritten) and not REPORT_PARTS.search(rewritten):

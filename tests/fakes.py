@@ -43,3 +43,24 @@ class MemIndex:
         if not query.strip():
             raise BadQuestion("问题为空 (empty question)")
         return [Hit(self._by_id[cid], score) for cid, score in self._keyword.search(query, k)]
+
+
+def fake_corpus(tmp_path: Path, monkeypatch, files: dict[str, str | bytes], embedder=None) -> Path:
+    """A corpus directory holding the files, and the environment that indexes it with a fake embedder."""
+    from qa import embed
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, content in files.items():
+        target = corpus / name
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, "utf-8")
+    monkeypatch.setenv("QA_EMBED_MODEL", "fake")
+    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.delenv("QA_CHROMA_HOST", raising=False)
+    fake = embedder or embed.FakeEmbedder()
+    monkeypatch.setattr(embed, "get_embedder", lambda settings, progress=None: fake)
+    return corpus

@@ -17,6 +17,7 @@ import pytest
 import app
 from qa import render
 from qa.config import load_settings
+from qa.dashboard import indicator_statuses
 from qa.errors import BadQuestion, IndexBusy, ModelUnavailable, StoreUnavailable
 from qa.feedback import Feedback, FeedbackLog
 from qa.types import Answer, Citation, TableRecord
@@ -50,6 +51,12 @@ class FakeAnswerer:
         if self.error is not None:
             raise self.error
         return replace(self.answer, question=question)
+
+    def statuses(self):
+        """The dashboard's statuses, judged as the real answerer judges the index it answers over (the
+        service's, which a test may swap)."""
+        index = app._service.index if app._service else FakeIndex()
+        return indicator_statuses(index.records, getattr(index, "chunks", ()))
 
 
 class FakeIndex:

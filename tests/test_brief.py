@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from fakes import fake_corpus
 from test_index import FIRE, GAS
 
 import app
-from qa import brief, cli, embed
+from qa import brief, cli
 from qa.config import load_settings
 from qa.index import build_index
 from qa.types import Answer, Citation
@@ -154,15 +155,7 @@ def test_basket_html_escapes_everything():
 
 @pytest.fixture
 def corpus_env(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fire.txt").write_text(FIRE, "utf-8")
-    (corpus / "gas.md").write_text(GAS, "utf-8")
-    monkeypatch.setenv("QA_EMBED_MODEL", "fake")
-    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.delenv("QA_CHROMA_HOST", raising=False)
-    monkeypatch.setattr(embed, "get_embedder", lambda settings, progress=None: embed.FakeEmbedder())
+    fake_corpus(tmp_path, monkeypatch, {"fire.txt": FIRE, "gas.md": GAS})
     return tmp_path
 
 

@@ -441,7 +441,7 @@ def test_an_abbreviation_the_report_spells_out_finds_its_figure(answerer):
 @pytest.fixture
 def two_versions(tmp_path, monkeypatch):
     """The report and a draft of it whose 表2-1 row and prose print other figures, indexed together."""
-    from fakes import REPORT
+    from fakes import REPORT, fake_corpus
 
     from qa import index
     from qa.config import load_settings
@@ -450,14 +450,7 @@ def two_versions(tmp_path, monkeypatch):
     text = REPORT.read_text("utf-8")
     row = next(line for line in text.splitlines() if "运营车辆万车死亡率" in line and "\t" in line)
     draft = text.replace(row, row.replace("\t1.36\t", "\t1.40\t")).replace("死亡人数6人", "死亡人数7人")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "report.txt").write_text(text, "utf-8")
-    (corpus / "draft.txt").write_text(draft, "utf-8")
-    monkeypatch.setenv("QA_EMBED_MODEL", "fake")
-    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.delenv("QA_CHROMA_HOST", raising=False)
+    fake_corpus(tmp_path, monkeypatch, {"report.txt": text, "draft.txt": draft})
     index.build_index(load_settings())
     return open_or_build(load_settings())
 

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pytest
+from fakes import fake_corpus
 
 from qa import embed, index, records
 from qa.config import load_settings
@@ -50,16 +51,8 @@ class CountingEmbedder(embed.FakeEmbedder):
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fire.txt").write_text(FIRE, "utf-8")
-    (corpus / "gas.md").write_text(GAS, "utf-8")
-    monkeypatch.setenv("QA_EMBED_MODEL", "fake")
-    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.delenv("QA_CHROMA_HOST", raising=False)
     counting = CountingEmbedder()
-    monkeypatch.setattr(embed, "get_embedder", lambda settings, progress=None: counting)
+    fake_corpus(tmp_path, monkeypatch, {"fire.txt": FIRE, "gas.md": GAS}, counting)
     return counting
 
 

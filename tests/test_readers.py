@@ -14,6 +14,7 @@ import docx
 import openpyxl
 import pdfplumber
 import pytest
+from fakes import fake_corpus
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -22,7 +23,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from qa import embed, index
+from qa import index
 from qa.answer import Answerer
 from qa.config import load_settings
 from qa.corpus import corpus_files, corpus_text
@@ -408,16 +409,9 @@ def test_corrupt_xlsx_and_docx_are_refused_by_name(tmp_path):
 
 @pytest.fixture
 def pdf_corpus(tmp_path, monkeypatch, pdf):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "report.pdf").write_bytes(pdf.read_bytes())
-    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4 nothing here")  # skipped by name, the build goes on
-    monkeypatch.setenv("QA_EMBED_MODEL", "fake")
-    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.delenv("QA_CHROMA_HOST", raising=False)
-    monkeypatch.setattr(embed, "get_embedder", lambda settings, progress=None: embed.FakeEmbedder())
-    return corpus
+    # scan.pdf is skipped by name and the build goes on
+    files = {"report.pdf": pdf.read_bytes(), "scan.pdf": b"%PDF-1.4 nothing here"}
+    return fake_corpus(tmp_path, monkeypatch, files)
 
 
 def test_a_pdf_corpus_answers_a_figure_with_its_page(pdf_corpus):
