@@ -7,6 +7,7 @@ ask for each operation are data (lexicon.toml [operations]).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -48,6 +49,10 @@ THAN_MORE = re.compile(
     r"比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
 )
 FROM_TO = any_of("operations", "to")
+# "A里不算B的有多少": what is left of A once B, a part of it, is left out.
+EXCLUDING = re.compile(
+    "(?:" + "|".join(map(re.escape, LEXICON["operations"]["excluding"])) + r")(.+?)(?:以外|之外|外)?(?:的|后|，|,|还)"
+)
 
 
 @dataclass(frozen=True)
@@ -207,6 +212,9 @@ def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | 
                         continue
                     shape = fuzz.ratio(re.sub(r"[\d.]+", "", ga.clause), re.sub(r"[\d.]+", "", gb.clause)) / 100
                     together = 0.3 if ga.lines == gb.lines else 0.0
+                    # A yearly series is printed sentence after sentence (2021年…112条。2022年…338条。).
+                    if gb in ctx.figures_near(ga) or ga in ctx.figures_near(gb):
+                        together += 0.3
                     score = ma.score + mb.score + together + 0.6 * shape
                     if score > best_score:
                         best, best_score = (ga, gb), score
@@ -274,6 +282,11 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     # "D级和C级危房": the noun after the last item is every item's noun.
     first, last = content_terms(parts[0]), content_terms(parts[-1])
     tail = last[1:] if not whole and len(first) == 1 and len(last) >= 2 else ()
+    if not whole:
+        listed = _items_in_sentence(ctx, query, parts)
+        if listed is not None:
+            than = op in ("diff", "pct") and bool(re.search(r"比(?![例重率较])", query.text))
+            return _result(query, op, listed, "", than=than)
     operands: list[Operand] = []
     for i, part in enumerate(parts):
         own = ctx.vocab.check(content_terms(part) + (tail if i < len(parts) - 1 else ()), part).known
@@ -304,6 +317,72 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         return None
     than = op in ("diff", "pct") and bool(re.search(r"比(?![例重率较])", query.text))
     return _result(query, op, operands, "", than=than)
+
+
+def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
+    """Several items listed with their figures in one sentence (法人行政许可信息5773条、行政处罚信息1351条、
+    自然人…62条): each part takes the figure its own words name best, one figure per part."""
+    if len(parts) > 5:
+        return None
+    said = _numbers_said(query.original)
+    # "物资里A加B": the words before 里 set the scene of every item, they name none of them.
+    items = [re.split(r"里面|里头|当中|之中|里", parts[0])[-1], *parts[1:]]
+    terms = [content_terms(p) or content_terms(parts[0]) for p in items]
+    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+        if m.score < lookup.PROSE_MIN:
+            continue
+        figs = [
+            f
+            for f in ctx.figures_in(m.figures[0].sentence)
+            if f.value is not None and (not query.units or base_unit(f.unit) in query.units)
+        ]
+        if len(figs) < len(parts):
+            continue
+        # A figure the sentence names as a total (共有…5.6万余件，其中…) is the whole, not one of the items.
+        names = ["" if TOTAL.search(name) else name for name in _item_names(figs)]
+        table = []
+        for i, own in enumerate(terms):
+            others = {t for j, other in enumerate(terms) if j != i for t in other}
+            marks = [t for t in own if t not in others]
+            table.append([_naming(f, name, marks, own, said, parts[i]) for f, name in zip(figs, names)])
+        best = max(
+            itertools.permutations(range(len(figs)), len(parts)),
+            key=lambda pick: sum(table[i][k] for i, k in enumerate(pick)),
+        )
+        # Every part must be named by the words around its figure, and the parts' own marks must decide.
+        named = all(table[i][k] > 0 for i, k in enumerate(best))
+        decided = sum(table[i][k] >= 10 for i, k in enumerate(best)) >= len(parts) - 1
+        units = {base_unit(figs[k].unit) for k in best}
+        if named and decided and (query.units or len(units) == 1):
+            return [_from_figure(figs[k], ctx, parts[i].strip(" ，,的")) for i, k in enumerate(best)]
+    return None
+
+
+def _item_names(figs: list[Figure]) -> list[str]:
+    """What each figure of a listing sentence counts: the noun after it when one follows (2个中心避难场所和11个
+    固定避难场所), else the words since the figure before it (法人行政许可信息5773条、行政处罚信息1351条)."""
+    names = []
+    for prev, f in zip([None, *figs], figs):
+        after = _noun_after(f)
+        if content_terms(after):
+            names.append(after)
+            continue
+        before = words_before(f)
+        if prev is not None and prev.sentence == f.sentence and prev.raw in before:
+            before = before[before.rfind(prev.raw) + len(prev.raw) :]
+        names.append(re.split(r"[，。；：、,（(]", before)[-1])
+    return names
+
+
+def _naming(f: Figure, name: str, marks: list[str], own: tuple[str, ...], said: set[str], part: str) -> float:
+    """How well a part's words name a figure: the words only this part has count ten times its shared ones."""
+    if _digits(f) in said and _digits(f) in _numbers_said(part):
+        return 1000.0  # a figure the part quotes is that part's
+
+    def weight(t: str) -> int:
+        return len(t) * any(form in name for form in lookup.synonyms_of(t))
+
+    return 10.0 * sum(weight(t) for t in marks) + sum(weight(t) for t in own if t not in marks)
 
 
 def _own_words(f: Figure) -> str:
@@ -381,7 +460,11 @@ def _noun_after(f: Figure) -> str:
 
 
 def _remain(ctx, query: Query) -> Answer | None:
-    """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条; a share done: 100% − 65.59%."""
+    """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条; a share done: 100% − 65.59%;
+    a whole less a part it names (1049条隐患里不算重大隐患的 -> 1049 − 34)."""
+    less = EXCLUDING.search(query.text)
+    if less:
+        return _less_part(ctx, query, query.text[: less.start()], less.group(1))
     pair = _found_fixed(ctx, query)
     if pair is None:
         return _share_left(ctx, query)
@@ -396,6 +479,23 @@ def _remain(ctx, query: Query) -> Answer | None:
         f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）"
     )
     return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
+
+
+def _less_part(ctx, query: Query, whole: str, part: str) -> Answer | None:
+    """A whole less the part the question leaves out, both printed in one sentence."""
+    whole = re.sub(r"(?:里面|里头|当中|之中|里|中)[，,]?$", "", whole.strip(" ，,"))
+    if not content_terms(whole) or not content_terms(part):
+        return None
+    ops = _pair_in_sentence(ctx, query, [whole, part])
+    if ops is None or ops[0].value <= ops[1].value:
+        return None
+    a, b = ops
+    left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
+    unit = base_unit(a.unit)
+    text = (
+        f"{format_number(left)}{unit}（共{a.raw}，其中{b.label}{b.raw}；{a.raw}−{b.raw}＝{format_number(left)}{unit}）"
+    )
+    return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", ops)
 
 
 def _share_left(ctx, query: Query) -> Answer | None:

@@ -551,3 +551,44 @@ def test_compared_with_before_is_a_change_printed_as_its_two_ends(answerer):
     after = next(f for f in answerer.index.figures if f.sentence == before.sentence and f.raw.startswith("22"))
     ans = answerer.ask("瓶装液化气供应站整合后比以前少了几家")
     assert ans.kind == "computed" and ans.answer.startswith(f"减少{number(before.value - after.value)}家")
+
+
+# ---- items listed with their figures in one sentence ------------------------------------------------
+
+
+def test_items_listed_in_one_sentence_each_take_the_figure_their_own_words_name(answerer):
+    permits = figure(answerer, "行政许可信息", "5773")
+    natural = figure(answerer, "自然人行政处罚信息", "62")
+    ans = answerer.ask("自然人行政处罚信息和法人行政许可信息合计归集了多少条")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(natural.value + permits.value)}")
+
+
+def test_a_team_counted_in_家_sums_with_teams_counted_in_支(answerer):
+    special = figure(answerer, "专业抢险救援队伍", "20")
+    social = figure(answerer, "社会应急救援队伍", "14")
+    ans = answerer.ask("专业抢险救援队伍和社会应急救援队伍一共多少支")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(special.value + social.value)}")
+
+
+def test_a_yearly_series_takes_the_next_sentence_of_the_same_paragraph(answerer):
+    first = figure(answerer, "发现并整改隐患", "112")
+    later = next(f for f in answerer.figures_near(first) if f is not first and f.clause.startswith("发现并整改隐患"))
+    ans = answerer.ask("文体旅专项检查整改隐患，2021年和2022年合起来多少条")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(first.value + later.value)}")
+
+
+def test_a_whole_less_the_part_the_question_leaves_out(answerer):
+    whole = figure(answerer, "查改安全生产问题隐患", "1049")
+    major = next(f for f in answerer.figures_in(whole.sentence) if "重大隐患" in f.subject and f is not whole)
+    ans = answerer.ask("消地合作查改的隐患扣除重大隐患后还有多少条")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(number(whole.value - major.value))
+
+
+def test_what_a_thing_is_made_of_is_a_list_not_a_place_in_the_report(answerer):
+    ans = answerer.ask("全市的安全教育学院总部具体包括哪些部分呢")
+    assert ans.kind == "passage"
+    assert "实操演练厅" in ans.answer[:120]
