@@ -49,6 +49,10 @@ THAN_MORE = re.compile(
     r"比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
 )
 FROM_TO = any_of("operations", "to")
+# "平均每起", "每份平均", "人均": the counted thing an average is taken over.
+MEAN_PER = re.compile(
+    r"(?:平均每|平均一|每)(?:一)?(批次|个|起|家|人|名|次|户|条|件|座|辆|艘|项|份|张|所|处|支|台|栋|场|轮|篇|期)|(人)均"
+)
 # "A里不算B的有多少": what is left of A once B, a part of it, is left out.
 EXCLUDING = re.compile(
     "(?:" + "|".join(map(re.escape, LEXICON["operations"]["excluding"])) + r")(.+?)(?:以外|之外|外)?(?:的|后|，|,|还)"
@@ -72,6 +76,8 @@ def operation(query: Query) -> str | None:
         return "diff"  # 一共/共 before 少了/多了: the size of one change, not a total
     if SHARE.search(query.text):
         return "ratio"
+    if "平均" in query.text and MEAN_PER.search(query.text):
+        return "mean"  # 每份平均, 平均每起: an average, whichever order its words come in
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
             return op
@@ -234,8 +240,15 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     parents = getattr(ctx, "item_parents", {})
     # A category named beside its own members ("房屋建筑四类（城镇住宅、…）") is their heading, not an item.
     named = [n for n in named if not any(n in parents.get(m, ()) for m in named)]
-    if len(named) >= 2:
+    split = _split_items(text, op)
+    # Row names found beside an item that names no row (学校、医疗卫生机构、养老机构): every item counts.
+    if len(named) >= 2 and (len(split) <= len(named) or not all(any(n in i for i in split) for n in named)):
         return named
+    return split
+
+
+def _split_items(text: str, op: str) -> list[str]:
+    """The items of a question split at its conjunctions, up to its operation word."""
     # Items said side by side by their ordinals (一期二期) are items all the same.
     text = re.sub(r"(?<=[一二三四五六七八九十]期)(?=[一二三四五六七八九十]期)", "、", text)
     joins = ("加上", "加")
@@ -249,7 +262,7 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     head = text[:cut]
     # "A比B多多少" compares A with B (比例 and 比重 are words of their own).
     than = r"|比(?![例重率较])" if op in ("diff", "pct", "more") else ""
-    items = [i for i in re.split(r"和|与|跟|及|以及|、|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
+    items = [i for i in re.split(r"和|与|跟|及|以及|、|\+|＋|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
     # "…化工实训基地三个项目": the count of the items is not part of the last one's name.
     items = [re.sub(r"(?:这)?[两三四五六七八九十\d]+(?:个|项)(?:项目|工程)?$", "", i) for i in items]
     if any(FIGURE.search(i) for i in items):
@@ -279,9 +292,16 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     # Words before the first item name the kind of thing every item is ("普查中A和B"), unless each
     # item is a row's whole name already.
     shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 and not whole else ()
+    scene_said = re.split(r"[，,：:]", parts[0])
+    if shared and len(scene_said) > 1 and content_terms(scene_said[-1]):
+        shared = content_terms("".join(scene_said[:-1]))  # "燃气瓶改这块，养老机构": the scene ends at its comma
     # "D级和C级危房": the noun after the last item is every item's noun.
     first, last = content_terms(parts[0]), content_terms(parts[-1])
     tail = last[1:] if not whole and len(first) == 1 and len(last) >= 2 else ()
+    # Words before the first of several row names set the scene all of them are asked in ("燃气瓶改：学校、…"):
+    # a row that does not carry the scene loses to a sentence that does.
+    at = query.text.find(parts[0])
+    scene = content_terms(YEAR_TEXT.sub(" ", query.text[:at])) if whole and at > 0 else ()
     if not whole:
         listed = _items_in_sentence(ctx, query, parts)
         if listed is not None:
@@ -290,7 +310,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     operands: list[Operand] = []
     for i, part in enumerate(parts):
         own = ctx.vocab.check(content_terms(part) + (tail if i < len(parts) - 1 else ()), part).known
-        terms = tuple(dict.fromkeys(own if i == 0 else tuple(shared) + own))
+        terms = tuple(dict.fromkeys(scene + (own if i == 0 else tuple(shared) + own)))
         if not own:
             return None
         others = {t for j, other in enumerate(parts) if j != i for t in content_terms(other)}
@@ -609,7 +629,7 @@ def _rate_done(ctx, query: Query) -> Answer | None:
 
 def _mean(ctx, query: Query) -> Answer | None:
     """An average per counted thing: a total and the count it spreads over, printed in one sentence."""
-    per = re.search(r"(?:平均每|平均一|每)(?:一)?(个|起|家|人|名|次|户|条|件|座|辆|艘|项)|(人)均", query.text)
+    per = MEAN_PER.search(query.text)
     if per is None:
         return None
     counted = base_unit(per.group(1) or per.group(2))
@@ -711,7 +731,7 @@ def _found_fixed(ctx, query: Query) -> tuple[Figure, Figure] | None:
 def _same_unit(a: str, b: str) -> bool:
     """Measure words a person takes for one another (人/名, 家/个)."""
     a, b = base_unit(a), base_unit(b)
-    return a == b or b in UNIT_WORDS.get(a, ())
+    return a == b or b in UNIT_WORDS.get(a, ()) or a in UNIT_WORDS.get(b, ())
 
 
 def _against_target(ctx, query: Query, op: str) -> Answer | None:

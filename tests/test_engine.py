@@ -592,3 +592,26 @@ def test_what_a_thing_is_made_of_is_a_list_not_a_place_in_the_report(answerer):
     ans = answerer.ask("全市的安全教育学院总部具体包括哪些部分呢")
     assert ans.kind == "passage"
     assert "实操演练厅" in ans.answer[:120]
+
+
+def test_an_average_per_paper_counted_in_份(answerer):
+    fine = figure(answerer, "处罚金额", "168.8")
+    papers = next(f for f in answerer.figures_in(fine.sentence) if f.unit == "份" and "处罚决定书" in f.subject)
+    ans = answerer.ask("建筑工地2022年的行政处罚决定书，每份平均罚款多少")
+    assert ans.kind == "computed"
+    assert f"{round(fine.value / papers.value, 2):g}" in ans.answer[:30]
+
+
+def test_items_joined_by_a_plus_sign_are_summed(answerer):
+    a, b = "输水管道", "配水干管"
+    ans = answerer.ask(f"普查的{a}+{b}合计多少公里")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(census(answerer, a) + census(answerer, b))}")
+
+
+def test_items_asked_in_a_scene_the_census_rows_do_not_carry_come_from_the_sentences_that_do(answerer):
+    schools = figure(answerer, "学校瓶改", "20")
+    homes = figure(answerer, "养老机构瓶改", "39")
+    ans = answerer.ask("燃气瓶改这块，养老机构和学校加起来完成了多少家")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(schools.value + homes.value)}")
