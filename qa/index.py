@@ -405,7 +405,8 @@ def open_index(settings: Settings | None = None) -> Index:
             raise IndexMissing(
                 f"索引由模型 {manifest['model']} 构建，当前设置为 {settings.embed_model}。{REBUILD_HINT}"
             )
-        chunks, tokens, recs, figs = records.read(build_dir / "records.sqlite")
+        chunks, recs, figs = records.read(build_dir / "records.sqlite")
+        keyword = KeywordIndex([c.id for c in chunks], records.read_tokens(build_dir / "records.sqlite"))
         st = _open_store(settings, build_dir, manifest["store"])
         if not settings.chroma_server and st.count() != len(chunks):
             raise IndexMissing(f"向量库与索引记录不一致 (vector count mismatch)。{REBUILD_HINT}")
@@ -418,7 +419,6 @@ def open_index(settings: Settings | None = None) -> Index:
         raise IndexMissing(f"向量库无法打开 ({build_dir / 'chroma'})。{REBUILD_HINT}") from None
     except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as e:
         raise IndexMissing(f"索引已损坏 ({type(e).__name__}: {e})。{REBUILD_HINT}") from e
-    keyword = KeywordIndex([c.id for c in chunks], tokens)
     retriever = Retriever(chunks, keyword, st, _embedder_loader(settings))
     return Index(
         path=build_dir,

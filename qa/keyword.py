@@ -1,10 +1,10 @@
-"""Keyword index: BM25 (rank_bm25's BM25Okapi) over jieba search-mode tokens plus CJK character bigrams.
+"""Keyword index: BM25 (rank_bm25's BM25Okapi formula) over jieba search-mode tokens plus CJK character bigrams.
 
 Measured on the report (benchmarks/retrieval_recall.py and one-off timings):
 - LangChain's BM25Retriever wraps this same BM25Okapi and queries as fast (~10 ms), but re-tokenises
   every chunk at each start (1.3 s) and returns Documents without scores; fusion needs ranked ids.
-- The tokens are stored with the index and BM25Okapi rebuilt from them at load: 0.08 s, against 0.03 s
-  to unpickle the object; both negligible, and stored tokens outlive library upgrades.
+- The tokens are stored with the index and the postings built from them at load, one chunk at a time:
+  stored tokens outlive library upgrades, and the token lists are never all held at once.
 - Character bigrams lift BM25 evidence hit@5 from 0.957 to 0.971 (word-boundary mismatches between
   jieba's view of a question and of the report); bigrams that are question words are dropped.
 - A private jieba.Tokenizer: words other modules add to the global one must not shift index tokens.
@@ -13,13 +13,16 @@ Measured on the report (benchmarks/retrieval_recall.py and one-off timings):
 from __future__ import annotations
 
 import logging
+import math
 import re
 import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 import jieba
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -94,26 +97,34 @@ def tokenize(text: str, bigrams: bool = True) -> list[str]:
 
 
 class KeywordIndex:
-    """BM25 over pre-tokenised chunks, searched by chunk id."""
+    """BM25 over pre-tokenised chunks, searched by chunk id.
 
-    def __init__(self, ids: list[str], tokens: list[list[str]], bigrams: bool = True):
+    Scores are rank_bm25's BM25Okapi (k1 1.5, b 0.75, a negative idf floored at a quarter of the mean idf),
+    computed from postings: arrays of the documents holding each token and its count there. The token
+    lists themselves are read once and not kept: at 50,000 chunks they held ~650 MB (measured)."""
+
+    K1, B, EPSILON = 1.5, 0.75, 0.25
+
+    def __init__(self, ids: list[str], tokens: Iterable[list[str]], bigrams: bool = True):
         self.ids = list(ids)
-        self.tokens = tokens
         self.bigrams = bigrams
-        # BM25Okapi divides by the corpus size, so an empty index gets no model at all.
-        self._bm25 = BM25Okapi(tokens) if tokens else None
-        # BM25Okapi.get_scores walks every document for every query token in Python (0.6 s at 50,000
-        # chunks); postings score only the documents holding a token, with the same formula and weights.
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if self._bm25 is not None:
-            lists: dict[str, tuple[list[int], list[int]]] = {}
-            for i, freqs in enumerate(self._bm25.doc_freqs):
-                for tok, tf in freqs.items():
-                    docs, tfs = lists.setdefault(tok, ([], []))
-                    docs.append(i)
-                    tfs.append(tf)
-            self._postings = {t: (np.array(d), np.array(f, dtype=float)) for t, (d, f) in lists.items()}
-            self._norm = 1 - self._bm25.b + self._bm25.b * np.array(self._bm25.doc_len) / self._bm25.avgdl
+        docs: dict[str, array] = {}
+        counts: dict[str, array] = {}
+        lengths = array("i")
+        for i, toks in enumerate(tokens):
+            lengths.append(len(toks))
+            for tok, tf in Counter(toks).items():
+                if tok not in docs:
+                    docs[tok], counts[tok] = array("i"), array("d")
+                docs[tok].append(i)
+                counts[tok].append(tf)
+        n = len(lengths)
+        self._postings = {t: (np.frombuffer(docs[t], np.int32), np.frombuffer(counts[t], np.float64)) for t in docs}
+        idf = {t: math.log(n - len(d) + 0.5) - math.log(len(d) + 0.5) for t, d in docs.items()}
+        floor = self.EPSILON * (sum(idf.values()) / len(idf)) if idf else 0.0
+        self._idf = {t: (v if v >= 0 else floor) for t, v in idf.items()}
+        avgdl = (sum(lengths) / n if n else 0.0) or 1.0
+        self._norm = 1 - self.B + self.B * np.frombuffer(lengths, np.int32) / avgdl
 
     @classmethod
     def build(cls, items: list[tuple[str, str]], bigrams: bool = True) -> KeywordIndex:
@@ -123,7 +134,7 @@ class KeywordIndex:
     def search(self, query: str, k: int = 50) -> list[tuple[str, float]]:
         """Top-k (id, score) pairs with a positive score, best first."""
         terms = tokenize(query, self.bigrams)
-        if self._bm25 is None or not terms:
+        if not self._postings or not terms:
             return []
         scores = self.scores(terms)
         order = np.argsort(-scores, kind="stable")[:k]
@@ -131,13 +142,10 @@ class KeywordIndex:
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25Okapi scores of every document, computed from the postings of the query's tokens."""
-        bm = self._bm25
         out = np.zeros(len(self.ids))
-        if bm is None:
-            return out
         for t in terms:
             if t not in self._postings:
                 continue
             docs, tf = self._postings[t]
-            out[docs] += (bm.idf.get(t) or 0) * (tf * (bm.k1 + 1) / (tf + bm.k1 * self._norm[docs]))
+            out[docs] += self._idf[t] * (tf * (self.K1 + 1) / (tf + self.K1 * self._norm[docs]))
         return out

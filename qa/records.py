@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import astuple, fields
 from pathlib import Path
 from typing import TypeVar
@@ -67,8 +68,8 @@ def write(
         con.close()
 
 
-def read(path: Path) -> tuple[list[Chunk], list[list[str]], list[TableRecord], list[Figure]]:
-    """Load chunks, their tokens, table records and figures (sqlite3.Error if missing or damaged)."""
+def read(path: Path) -> tuple[list[Chunk], list[TableRecord], list[Figure]]:
+    """Load chunks, table records and figures (sqlite3.Error if missing or damaged)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
 
@@ -77,9 +78,18 @@ def read(path: Path) -> tuple[list[Chunk], list[list[str]], list[TableRecord], l
             return con.execute(f"SELECT {cols} FROM {table} ORDER BY ord").fetchall()
 
         chunks = [_decode(Chunk, r) for r in rows("chunks", Chunk)]
-        tokens = [json.loads(t) for (t,) in con.execute("SELECT tokens FROM chunks ORDER BY ord")]
         recs = [_decode(TableRecord, r) for r in rows("table_records", TableRecord)]
         figs = [_decode(Figure, r) for r in rows("figures", Figure)]
     finally:
         con.close()
-    return chunks, tokens, recs, figs
+    return chunks, recs, figs
+
+
+def read_tokens(path: Path) -> Iterator[list[str]]:
+    """Each chunk's keyword tokens in chunk order, one at a time (all at once, 50,000 chunks held ~650 MB)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for (t,) in con.execute("SELECT tokens FROM chunks ORDER BY ord"):
+            yield json.loads(t)
+    finally:
+        con.close()

@@ -198,3 +198,15 @@ def test_langchain_retriever_from_the_service_opens_the_built_index(monkeypatch,
     Opened.retriever = FakeRetriever()
     monkeypatch.setattr(service, "open_index", lambda settings: Opened())
     assert service.langchain_retriever(k=3) == "lc" and seen == [3]
+
+
+def test_keyword_scores_are_bm25okapi_scores_without_keeping_the_tokens():
+    from rank_bm25 import BM25Okapi
+
+    # "安全" is in most documents: its idf is negative and floored, as BM25Okapi floors it.
+    docs = [tokenize(t) for t in TEXTS.values()] + [["安全", "生产"], ["安全"], ["安全", "燃气", "燃气"]]
+    kw = KeywordIndex([str(i) for i in range(len(docs))], iter(docs))
+    assert not hasattr(kw, "tokens")
+    okapi = BM25Okapi(docs)
+    for query in (["安全"], ["燃气", "管道"], ["处罚", "金额", "安全"], ["没有的词"]):
+        assert np.array_equal(kw.scores(query), okapi.get_scores(query)), query
