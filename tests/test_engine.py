@@ -615,3 +615,11 @@ def test_items_asked_in_a_scene_the_census_rows_do_not_carry_come_from_the_sente
     ans = answerer.ask("燃气瓶改这块，养老机构和学校加起来完成了多少家")
     assert ans.kind == "computed"
     assert ans.answer.startswith(f"合计{number(schools.value + homes.value)}")
+
+
+def test_an_ask_opened_with_顺便_starts_its_own_question():
+    asks = split_asks("全市加油站有多少座？顺便看看关停了多少家企业", 2023, generic=lambda term: True)
+    assert asks[1].startswith("顺便") and "加油站" not in asks[1]
+    # without the marker a vague ask still takes the subject before it
+    asks = split_asks("全市加油站有多少座？关停了多少家企业", 2023, generic=lambda term: True)
+    assert "加油站" in asks[1]
