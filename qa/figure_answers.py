@@ -21,8 +21,8 @@ from .lookup import (
 )
 from .quote import chunk_citation, figure_citation, index_of, list_item, multi_ask, narrower_or_broader, row_citation
 from .sentences import clauses
-from .types import Answer, Citation, TableRecord
-from .understand import Query
+from .types import Answer, Citation, Figure, TableRecord
+from .understand import Query, content_terms
 
 
 def has_values(cells: list[TableRecord]) -> bool:
@@ -95,6 +95,31 @@ class FigureAnswers(AnswererBase):
         ):
             return self._prose_answer(query, figs[0], figs)
         return None
+
+    @staticmethod
+    def _joined_items(query: Query, named: list[Figure]) -> list[Figure]:
+        """The items of an enumeration that the two sides of a 和/与/及 in the question each name alone
+        ("基地占地和建筑面积" -> 占地46.5亩, 建筑面积3.2万平方米), or [] when the question joins no such pair."""
+        if len(named) < 2:
+            return []
+        items = [list_item(f) for f in named]
+
+        def names(t: str, item: str) -> bool:
+            # a compound names the item its head word names (占地面积 -> 基地占地46.5亩)
+            return present(t, item) or (len(t) >= 4 and t[:2] in item)
+
+        picks: list[Figure] = []
+        sides = re.split(r"和|与|以及|及|、", query.text)
+        for k, side in enumerate(sides):
+            terms = content_terms(side)
+            if not terms or len(sides) < 2:
+                continue
+            # The words next to the 和 name the items; those before the first item set the scene.
+            t = terms[-1] if k == 0 else terms[0]
+            alone = [i for i, item in enumerate(items) if names(t, item)]
+            if len(alone) == 1 and named[alone[0]] not in picks:
+                picks.append(named[alone[0]])
+        return picks if len(picks) >= 2 else []
 
     def _empty_note(self, row: RowMatch, cells: list[TableRecord]) -> str:
         shown = "、".join(f"{c.column}为“{c.raw or '空'}”" for c in cells) or "相应栏目为空"
@@ -199,7 +224,10 @@ class FigureAnswers(AnswererBase):
             figs = wanted or figs
         # In an enumeration (…、26.13公里航道、…) keep the items the question names.
         named = [f for f in figs if any(present(t, list_item(f)) for t in query.terms)]
-        if len(named) > 1 and not multi_ask(query):
+        both = self._joined_items(query, named)
+        if both:
+            named = both  # "占地和建筑面积": each side of the 和 names its own item
+        elif len(named) > 1 and not multi_ask(query):
             # Of several items, the ones naming the rarest words asked (中间库, not 危化品 in every item).
             weight = {f.raw: sum(self.stats.idf(t) for t in query.terms if present(t, list_item(f))) for f in named}
             named = [f for f in named if weight[f.raw] >= max(weight.values()) - 1e-9]

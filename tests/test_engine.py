@@ -623,3 +623,12 @@ def test_an_ask_opened_with_顺便_starts_its_own_question():
     # without the marker a vague ask still takes the subject before it
     asks = split_asks("全市加油站有多少座？关停了多少家企业", 2023, generic=lambda term: True)
     assert "加油站" in asks[1]
+
+
+def test_two_items_joined_by_和_in_one_ask_both_lead(answerer):
+    land = figure(answerer, "基地占地", "46.5")
+    floor = next(f for f in answerer.figures_in(land.sentence) if "建筑面积" in f.clause and f is not land)
+    ans = answerer.ask("战勤保障基地的建筑面积和占地面积是多少")
+    assert ans.kind == "figure"
+    lead = ans.answer.split("——")[0]
+    assert floor.raw in lead and land.raw in lead
