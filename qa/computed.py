@@ -489,9 +489,9 @@ def _remain(ctx, query: Query) -> Answer | None:
     if pair is None:
         return _share_left(ctx, query)
     found, fixed = pair
-    a, b = _from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")
+    a, b = _in_one_scale([_from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")])
     left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
-    unit = base_unit(found.unit)
+    unit = a.unit if a.unit == b.unit else base_unit(found.unit)
     said = "发现" if FOUND.search(found.clause[: found.clause.find(found.raw) + 1]) else "共"
     done = re.sub(r"^(其中|已)", "", fixed.clause.rstrip("，,；。"))
     text = (
@@ -507,11 +507,13 @@ def _less_part(ctx, query: Query, whole: str, part: str) -> Answer | None:
     if not content_terms(whole) or not content_terms(part):
         return None
     ops = _pair_in_sentence(ctx, query, [whole, part])
-    if ops is None or ops[0].value <= ops[1].value:
+    if ops is None:
         return None
-    a, b = ops
+    a, b = ops = _in_one_scale(ops)
+    if a.value <= b.value:
+        return None
     left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
-    unit = base_unit(a.unit)
+    unit = a.unit if a.unit == b.unit else base_unit(a.unit)
     text = (
         f"{format_number(left)}{unit}（共{a.raw}，其中{b.label}{b.raw}；{a.raw}−{b.raw}＝{format_number(left)}{unit}）"
     )
@@ -569,7 +571,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
         if operand is None or math.isnan(operand.value):
             return None
         ops.append(operand)
-    a, b = ops
+    a, b = _in_one_scale(ops)
     if not b.value or not _same_unit(a.unit, b.unit) or (a.raw, a.citation.text) == (b.raw, b.citation.text):
         return None
     share = a.value / b.value * 100
@@ -619,7 +621,7 @@ def _rate_done(ctx, query: Query) -> Answer | None:
     pair = _found_fixed(ctx, replace(query, units=()))  # the rate is a %, its inputs are counts
     if pair is None or any(f.unit in ("%", "％") for f in ctx.figures_in(pair[0].sentence)):
         return None
-    a, b = _from_figure(pair[1], ctx, "已整改/完成"), _from_figure(pair[0], ctx, "发现")
+    a, b = _in_one_scale([_from_figure(pair[1], ctx, "已整改/完成"), _from_figure(pair[0], ctx, "发现")])
     if not b.value:
         return None
     share = a.value / b.value * 100
@@ -799,6 +801,7 @@ def _result(
     """Lead with the result, then the formula over the printed inputs.
 
     than: the question compares its first item with its second ("A比B多多少"): A − B, said as 多/少."""
+    ops = _in_one_scale(ops)
     unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
     if not unit:
         # A table of counts prints bare numbers: the question's measure word, else the indicator's (…起数 → 起).
@@ -838,6 +841,13 @@ def _result(
     else:
         text = f"{word}{format_number(abs(diff))}{scale}{unit}（{pct_text}；{inputs}）"
     return _computed(query, text, formula, ops, source=source)
+
+
+def _in_one_scale(ops: list[Operand]) -> list[Operand]:
+    """Operands printed at different scales (67.03万条 and 513条) in their base unit: 670300条 and 513条."""
+    if len({o.unit[:1] if o.unit[:1] in SCALE else "" for o in ops}) <= 1:
+        return ops
+    return [replace(o, value=o.value * SCALE.get(o.unit[:1], 1), unit=base_unit(o.unit)) for o in ops]
 
 
 def _later(a: Operand, b: Operand) -> bool:

@@ -632,3 +632,11 @@ def test_two_items_joined_by_和_in_one_ask_both_lead(answerer):
     assert ans.kind == "figure"
     lead = ans.answer.split("——")[0]
     assert floor.raw in lead and land.raw in lead
+
+
+def test_figures_printed_at_different_scales_are_compared_in_one_unit(answerer):
+    sent = figure(answerer, "调拨", "6627")
+    stock = next(f for f in answerer.index.figures if f.unit.startswith("万") and f.raw.startswith("5.6"))
+    ans = answerer.ask("疫情期间调拨的6627件物资占全市应急救灾物资5.6万余件的比例是多少")
+    assert ans.kind == "computed"
+    assert f"{sent.value / (stock.value * 1e4) * 100:.2f}" in ans.answer[:20]
