@@ -24,7 +24,7 @@ YEAR_WORDS = re.compile(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS))
 def drop_frame(text: str) -> str:
     """Remove the request frame around the questions (我要写…材料，帮我查一下，…给我)."""
     for pattern in LEXICON["frames"]["patterns"]:
-        text = re.sub(pattern, "，", text)
+        text = re.sub(pattern, "，", text).lstrip("，,。 ")  # a frame dropped at the start starts the text anew
     return text.strip("，,。 ")
 
 

@@ -42,7 +42,7 @@ FIXED = any_of("operations", "fixed")
 TO_WORDS = LEXICON["operations"]["to"]
 PAIR_MIN = 0.3  # a clause this close may lead to a part and its whole, each then named by its own words
 # "A占总B多少", "A占了B的多大比例": a share, however its question word is put.
-SHARE = re.compile(r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|多大)")
+SHARE = re.compile(r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|百分比|多大)")
 SUM_OF_CHANGE = re.compile(r"(?:一共|总共|共)(?:少|多|减少|增加)了?(?:多少|几)")
 # "X年比Y年多<verb>了多少": a comparison whose 多/少 stands apart from its 多少.
 THAN_MORE = re.compile(
@@ -669,9 +669,11 @@ def _mean(ctx, query: Query) -> Answer | None:
 
 
 def _percent(value: float) -> str:
-    """A computed percentage to two places, with its one-place rounding when that reads differently."""
-    two, one = format_number(round(value, 2)), format_number(round(value, 1))
-    return f"{two}%" if two == one else f"{two}%（约{one}%）"
+    """A computed percentage to two places, with its shorter or one-place form when that reads differently."""
+    two, short, one = f"{value:.2f}", format_number(round(value, 2)), format_number(round(value, 1))
+    if short != two:
+        return f"{two}%（{short}%）"  # 50.00% as the report prints its changes, and as people say it: 50%
+    return f"{two}%" if float(two) == float(one) else f"{two}%（约{one}%）"
 
 
 def _numbers_said(text: str) -> set[str]:

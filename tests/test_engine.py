@@ -640,3 +640,33 @@ def test_figures_printed_at_different_scales_are_compared_in_one_unit(answerer):
     ans = answerer.ask("疫情期间调拨的6627件物资占全市应急救灾物资5.6万余件的比例是多少")
     assert ans.kind == "computed"
     assert f"{sent.value / (stock.value * 1e4) * 100:.2f}" in ans.answer[:20]
+
+
+def test_greetings_thanks_and_who_is_asking_are_dropped_from_the_question():
+    from qa.asks import drop_frame
+
+    said = drop_frame("你好，我刚来科室，正在整理年度台账。想请教一下，全市加油站有多少座？多谢！")
+    assert said == "全市加油站有多少座？"
+    # a word that only contains such characters is left alone (问题 is not 问)
+    assert drop_frame("风险核查一共查出多少问题") == "风险核查一共查出多少问题"
+
+
+def test_a_share_asked_as_a_百分比(answerer):
+    part = figure(answerer, "安置类", "1.3")
+    whole = next(f for f in answerer.figures_in(part.sentence) if "共有" in f.subject)
+    ans = answerer.ask("安置类物资占全市应急救灾物资的百分比")
+    assert ans.kind == "computed"
+    assert f"{part.value / whole.value * 100:.2f}%" in ans.answer[:30]
+
+
+def test_computed_percentages_keep_two_places_and_the_short_form():
+    from qa.computed import _percent
+
+    assert _percent(50) == "50.00%（50%）"
+    assert _percent(28.7) == "28.70%（28.7%）"
+    assert _percent(57.142857) == "57.14%（约57.1%）"
+
+
+def test_a_budget_total_asks_for_money_not_a_count():
+    q = understand("市应急管理局2022年的部门预算总额是多少")
+    assert "元" in q.units
