@@ -32,7 +32,7 @@ from .types import Answer, Citation, Figure, TableRecord
 from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units
 
 OPS = tuple(
-    (op, tuple(LEXICON["operations"][op]))
+    (op, tuple(LEXICON["operations"][op] + (LEXICON["operations"]["excluding"] if op == "remain" else [])))
     for op in ("gap", "remain", "reach", "more", "ratio", "mean", "sum", "pct", "diff")
 )
 ALL_YEARS = any_of("operations", "all_years")
@@ -53,6 +53,8 @@ FROM_TO = any_of("operations", "to")
 MEAN_PER = re.compile(
     r"(?:平均每|平均一|每)(?:一)?(批次|个|起|家|人|名|次|户|条|件|座|辆|艘|项|份|张|所|处|支|台|栋|场|轮|篇|期)|(人)均"
 )
+# "物资里A加B", "1049条隐患里…": the words before these set the scene of what follows.
+SCENE_END = "里面|里头|当中|之中|里"
 # "A里不算B的有多少": what is left of A once B, a part of it, is left out.
 EXCLUDING = re.compile(
     "(?:" + "|".join(map(re.escape, LEXICON["operations"]["excluding"])) + r")(.+?)(?:以外|之外|外)?(?:的|后|，|,|还)"
@@ -346,7 +348,7 @@ def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | N
         return None
     said = _numbers_said(query.original)
     # "物资里A加B": the words before 里 set the scene of every item, they name none of them.
-    items = [re.split(r"里面|里头|当中|之中|里", parts[0])[-1], *parts[1:]]
+    items = [re.split(SCENE_END, parts[0])[-1], *parts[1:]]
     terms = [content_terms(p) or content_terms(parts[0]) for p in items]
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
@@ -396,8 +398,8 @@ def _item_names(figs: list[Figure]) -> list[str]:
 
 def _naming(f: Figure, name: str, marks: list[str], own: tuple[str, ...], said: set[str], part: str) -> float:
     """How well a part's words name a figure: the words only this part has count ten times its shared ones."""
-    if _digits(f) in said and _digits(f) in _numbers_said(part):
-        return 1000.0  # a figure the part quotes is that part's
+    if _quotes(part, f, said):
+        return 1000.0
 
     def weight(t: str) -> int:
         return len(t) * any(form in name for form in lookup.synonyms_of(t))
@@ -490,8 +492,7 @@ def _remain(ctx, query: Query) -> Answer | None:
         return _share_left(ctx, query)
     found, fixed = pair
     a, b = _in_one_scale([_from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")])
-    left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
-    unit = a.unit if a.unit == b.unit else base_unit(found.unit)
+    left, unit = _left(a, b)
     said = "发现" if FOUND.search(found.clause[: found.clause.find(found.raw) + 1]) else "共"
     done = re.sub(r"^(其中|已)", "", fixed.clause.rstrip("，,；。"))
     text = (
@@ -503,7 +504,7 @@ def _remain(ctx, query: Query) -> Answer | None:
 
 def _less_part(ctx, query: Query, whole: str, part: str) -> Answer | None:
     """A whole less the part the question leaves out, both printed in one sentence."""
-    whole = re.sub(r"(?:里面|里头|当中|之中|里|中)[，,]?$", "", whole.strip(" ，,"))
+    whole = re.sub(f"(?:{SCENE_END}|中)[，,]?$", "", whole.strip(" ，,"))
     if not content_terms(whole) or not content_terms(part):
         return None
     ops = _pair_in_sentence(ctx, query, [whole, part])
@@ -512,12 +513,17 @@ def _less_part(ctx, query: Query, whole: str, part: str) -> Answer | None:
     a, b = ops = _in_one_scale(ops)
     if a.value <= b.value:
         return None
-    left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
-    unit = a.unit if a.unit == b.unit else base_unit(a.unit)
+    left, unit = _left(a, b)
     text = (
         f"{format_number(left)}{unit}（共{a.raw}，其中{b.label}{b.raw}；{a.raw}−{b.raw}＝{format_number(left)}{unit}）"
     )
     return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", ops)
+
+
+def _left(a: Operand, b: Operand) -> tuple[float, str]:
+    """a − b, to the places of the more precise, and its unit (both in one scale already)."""
+    left = round(a.value - b.value, max(decimals(a.raw), decimals(b.raw)))
+    return left, a.unit if a.unit == b.unit else base_unit(a.unit)
 
 
 def _share_left(ctx, query: Query) -> Answer | None:
@@ -596,8 +602,7 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
             marks = [t for t in own if t not in other] or list(own)
 
             def named(f: Figure, marks=marks, part=part) -> int:
-                # A figure the part quotes ("490人里…") is that part's, whatever words surround it.
-                if _digits(f) in said and _digits(f) in _numbers_said(part):
+                if _quotes(part, f, said):
                     return 100
                 # The words before a figure name it first (供应商2018家); the noun after it, next (3103个群租厂区).
                 before = re.split(r"[，。；：、,（(]", words_before(f))[-1]
@@ -679,6 +684,11 @@ def _percent(value: float) -> str:
 def _numbers_said(text: str) -> set[str]:
     """The numbers a question quotes, as written (years left out: they name a period, not a figure)."""
     return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", text)))
+
+
+def _quotes(part: str, f: Figure, said: set[str]) -> bool:
+    """The part quotes the figure's number ("490人里…"): the figure is that part's, whatever words surround it."""
+    return _digits(f) in said and _digits(f) in _numbers_said(part)
 
 
 def _digits(f: Figure) -> str:

@@ -1,10 +1,9 @@
 """Indicator tables -> one status per indicator: met, on schedule (序时进度), not met, not yet counted, or
 cannot tell, with the rule stated in Chinese, beside what the report itself says of that indicator.
 
-The rule is computed.py's `_attainment`, reimplemented here over plain values (that one is bound to the
-answer context and its citations; moving it would change the answer path): a percentage target on an
-indicator named …下降 is met by the fall (降幅) against the base, a "<"/"≤" target or one named …降至 is a cap
-on the level, any other number a floor. What this module adds:
+The rule is qa.targets', shared with the chat's attainment answers (computed.py's `_attainment`): a
+percentage target on an indicator named …下降 is met by the fall (降幅) against the base, a "<"/"≤" target or
+one named …降至 is a cap on the level, any other number a floor. What this module adds:
 
 - 序时进度: a plan runs five years from its base year (a 2020 base: 2021–2025). By year Y a share
   (Y − base)/5 of the way must be done: for a ">20%" fall, by 2022 a fall of at least 20% × 2/5 = 8%; for a

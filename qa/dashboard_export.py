@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .dashboard import STATUSES, IndicatorStatus, number_of
+from .dashboard import IndicatorStatus, number_of, status_counts
 from .targets import read_target
 
 # Families that carry Chinese glyphs, as Debian's fonts-wqy-microhei and fonts-noto-cjk name them.
@@ -75,10 +75,8 @@ def rows(statuses: list[IndicatorStatus], years: list[int], query: str = "") -> 
 
 def counts_rows(statuses: list[IndicatorStatus]) -> list[list]:
     """状态, 数量, of which the report says otherwise."""
-    return [
-        [name, sum(s.status == name for s in statuses), sum(s.status == name and s.agrees is False for s in statuses)]
-        for name in STATUSES
-    ]
+    counts = status_counts(statuses)
+    return [[name, n, sum(s.status == name and s.agrees is False for s in statuses)] for name, n in counts.items()]
 
 
 def write_xlsx(statuses: list[IndicatorStatus], path: Path, query: str = "") -> Path:

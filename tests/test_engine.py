@@ -34,14 +34,19 @@ def number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def assert_sum(answerer, question: str, a: float, b: float) -> None:
+    """The question is computed, and the answer leads with the total of the two figures."""
+    ans = answerer.ask(question)
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"合计{number(a + b)}")
+
+
 # ---- sums over items named whole ---------------------------------------------------------------
 
 
 def test_sum_of_census_categories_whose_names_hold_conjunctions(answerer):
     a, b = "政府专职和企事业专职消防队伍与装备", "社区(行政村)减灾能力"
-    ans = answerer.ask(f"普查里{a}加上{b}一共多少个")
-    assert ans.kind == "computed"
-    assert ans.answer.startswith(f"合计{number(census(answerer, a) + census(answerer, b))}")
+    assert_sum(answerer, f"普查里{a}加上{b}一共多少个", census(answerer, a), census(answerer, b))
 
 
 def test_a_category_named_beside_its_members_is_not_counted_twice(answerer):
@@ -53,9 +58,7 @@ def test_a_category_named_beside_its_members_is_not_counted_twice(answerer):
 def test_sum_takes_the_figure_each_item_names_in_an_enumeration(answerer):
     clothes = figure(answerer, "被服类", "3.2")
     shelter = figure(answerer, "安置类", "1.3")
-    ans = answerer.ask("救灾物资中安置类和被服类总共多少万件")
-    assert ans.kind == "computed"
-    assert ans.answer.startswith(f"合计{number(clothes.value + shelter.value)}")
+    assert_sum(answerer, "救灾物资中安置类和被服类总共多少万件", clothes.value, shelter.value)
 
 
 def test_a_noun_after_the_last_item_belongs_to_every_item(answerer):
@@ -559,25 +562,19 @@ def test_compared_with_before_is_a_change_printed_as_its_two_ends(answerer):
 def test_items_listed_in_one_sentence_each_take_the_figure_their_own_words_name(answerer):
     permits = figure(answerer, "行政许可信息", "5773")
     natural = figure(answerer, "自然人行政处罚信息", "62")
-    ans = answerer.ask("自然人行政处罚信息和法人行政许可信息合计归集了多少条")
-    assert ans.kind == "computed"
-    assert ans.answer.startswith(f"合计{number(natural.value + permits.value)}")
+    assert_sum(answerer, "自然人行政处罚信息和法人行政许可信息合计归集了多少条", natural.value, permits.value)
 
 
 def test_a_team_counted_in_家_sums_with_teams_counted_in_支(answerer):
     special = figure(answerer, "专业抢险救援队伍", "20")
     social = figure(answerer, "社会应急救援队伍", "14")
-    ans = answerer.ask("专业抢险救援队伍和社会应急救援队伍一共多少支")
-    assert ans.kind == "computed"
-    assert ans.answer.startswith(f"合计{number(special.value + social.value)}")
+    assert_sum(answerer, "专业抢险救援队伍和社会应急救援队伍一共多少支", special.value, social.value)
 
 
 def test_a_yearly_series_takes_the_next_sentence_of_the_same_paragraph(answerer):
     first = figure(answerer, "发现并整改隐患", "112")
     later = next(f for f in answerer.figures_near(first) if f is not first and f.clause.startswith("发现并整改隐患"))
-    ans = answerer.ask("文体旅专项检查整改隐患，2021年和2022年合起来多少条")
-    assert ans.kind == "computed"
-    assert ans.answer.startswith(f"合计{number(first.value + later.value)}")
+    assert_sum(answerer, "文体旅专项检查整改隐患，2021年和2022年合起来多少条", first.value, later.value)
 
 
 def test_a_whole_less_the_part_the_question_leaves_out(answerer):
@@ -604,17 +601,13 @@ def test_an_average_per_paper_counted_in_份(answerer):
 
 def test_items_joined_by_a_plus_sign_are_summed(answerer):
     a, b = "输水管道", "配水干管"
-    ans = answerer.ask(f"普查的{a}+{b}合计多少公里")
-    assert ans.kind == "computed"
-    assert ans.answer.startswith(f"合计{number(census(answerer, a) + census(answerer, b))}")
+    assert_sum(answerer, f"普查的{a}+{b}合计多少公里", census(answerer, a), census(answerer, b))
 
 
 def test_items_asked_in_a_scene_the_census_rows_do_not_carry_come_from_the_sentences_that_do(answerer):
     schools = figure(answerer, "学校瓶改", "20")
     homes = figure(answerer, "养老机构瓶改", "39")
-    ans = answerer.ask("燃气瓶改这块，养老机构和学校加起来完成了多少家")
-    assert ans.kind == "computed"
-    assert ans.answer.startswith(f"合计{number(schools.value + homes.value)}")
+    assert_sum(answerer, "燃气瓶改这块，养老机构和学校加起来完成了多少家", schools.value, homes.value)
 
 
 def test_an_ask_opened_with_顺便_starts_its_own_question():
