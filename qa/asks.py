@@ -116,7 +116,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         nouns = [t for t in own if names_something(t)]
         vague = not item and (not nouns or all(generic(t) for t in nouns))
         if not own and prev_ask and SECTION.search(ask) and not fresh:
-            # "X是什么？在报告哪一节": a where-in-the-report ask without a subject is about the ask before it.
+            # "X讲了什么？写在哪部分": a where-in-the-report ask without a subject is about the ask before it.
             text = prev_ask + "，" + text
         elif (not own or short or vague) and prev_subject and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
