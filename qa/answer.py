@@ -8,12 +8,12 @@ from collections import Counter
 from dataclasses import replace
 
 from . import computed, dashboard, metadata
-from .asks import ASK_MARK, split_asks
+from .asks import ASK_MARK, EACH, split_asks
 from .combine import combine, lead_of
 from .config import Settings, load_settings
 from .errors import BadQuestion
 from .figure_answers import FigureAnswers
-from .lookup import TermStats, figure_candidates, row_candidates, rows_of
+from .lookup import TermStats, figure_candidates, present, row_candidates, rows_of
 from .passage_answers import PassageAnswers
 from .quote import row_citation, untracked_indicators
 from .types import Answer, Figure, Hit, TableRecord
@@ -22,13 +22,15 @@ from .vocab import Vocabulary
 
 # A message this short with no question word is a name typed alone (万车死亡率, 燃气安全).
 BARE_NAME_CHARS = 14
+# The nouns that say which measure of a thing is counted (受伤人数, 罚没金额).
+MEASURE_NOUN = re.compile(r"人数|人次|起数|金额|数量|家数|次数|面积|长度|总数")
 # A term printed in more than about one chunk in nine (隐患, 企业, 检查, 事故) names no subject by itself.
 GENERIC_IDF = 2.2
 # Words of a question asking what was done or what something is like: a passage describes it.
 DESCRIBE = re.compile(r"哪些|什么|怎么样|如何|哪一步|进展|功能|做了|干了")
 # 哪些/哪几项 + 指标 + a status verb (达到, 未达到, 尚未统计, 接近): a list of indicators by their status.
 STATUS_ASKED = re.compile(
-    r"哪(?:些|几个|几项|几|个)项?(?:主要)?指标[^？?]{0,16}?"
+    r"(?:哪(?:些|几个|几项|几|个)|几项|多少项|几个)项?(?:主要)?指标[^？?]{0,16}?"
     r"(没有?达到|未达到|没达标|未达标|没完成|未完成|尚未统计|没有?统计|接近|达到|达标|完成)"
 )
 
@@ -41,6 +43,11 @@ def check_question(question: str, limit: int) -> None:
         raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
     if not re.search(r"[\w\u4e00-\u9fff]", normalise(question)):
         raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
+
+
+def _shows(term: str, text: str) -> bool:
+    """The term, or most of its characters (水位站 in 水位自动监测站), is in the text."""
+    return present(term, text) or sum(ch in text for ch in term) >= 2 / 3 * len(term)
 
 
 class Answerer(FigureAnswers, PassageAnswers):
@@ -138,6 +145,8 @@ class Answerer(FigureAnswers, PassageAnswers):
                 )
                 ask_query = self._read(a, report_year)
                 parts.append(self._answer(replace(ask_query, near=(near.doc, near.lines)) if near else ask_query))
+            if EACH.search(resolved):
+                parts = self._joint_counts(parts, asks)
             answer = combine(parts, asks)
             if any(p.kind == "not_found" for p in parts) and DESCRIBE.search(resolved):
                 # "规模多大，有哪些功能区": asks about one thing that the report describes in one passage; the
@@ -167,6 +176,34 @@ class Answerer(FigureAnswers, PassageAnswers):
         return replace(
             answer, question=question, resolved=resolved_info, latency_ms=(time.perf_counter() - started) * 1000
         )
+
+    def _joint_counts(self, parts: list[Answer], asks: list[str]) -> list[Answer]:
+        """Items asked each (A和B各几个) that lead with one and the same printed figure whose clause names
+        them all (76处A、B监测站): the report counts them together, so no item's own count is given."""
+        keys = [
+            (lead_of(p), p.citations[0].text)
+            if p.kind == "figure" and p.citations and not p.citations[0].table_row  # a row has a cell per item
+            else None
+            for p in parts
+        ]
+        terms = [set(content_terms(a)) for a in asks]
+        out = []
+        for i, (p, key) in enumerate(zip(parts, keys)):
+            same = [j for j, k in enumerate(keys) if k == key and j != i]
+            quote = p.answer.split("\n")[0].split(" —— ", 1)[-1]
+            joint = (
+                key is not None
+                and same
+                # each item's own words are in the one clause, and it does not say 各/均 (each has it)
+                and all(_shows(t, quote) for j in [i, *same] for t in terms[j] - terms[i if j != i else same[0]])
+                and not re.search(r"各|均|分别", quote)
+            )
+            if joint and key is not None:
+                note = f"报告只给出合计数“{key[0]}”（{quote}），没有分开的数字"
+                out.append(replace(p, kind="not_found", answer=f"报告中未找到该问题的答案：{note}。"))
+            else:
+                out.append(p)
+        return out
 
     def _read(self, text: str, report_year: int) -> Query:
         """Understand one ask, scoped to the documents it names, its terms checked against the documents."""
@@ -341,6 +378,11 @@ class Answerer(FigureAnswers, PassageAnswers):
             # The subject is a noun no document prints (非煤矿山企业…隐患) and the words left are common ones:
             # any figure they find would be another subject's.
             return self._not_found(query, f"报告中没有提到“{'、'.join(missing)}”")
+        kind = [t for t in query.unknown if re.search(re.escape(t) + f"(?:{MEASURE_NOUN.pattern})", query.text)]
+        if kind:
+            # A kind of count the documents never print (受伤人数 where only 死亡人数 is): a figure of the
+            # same measure would be another kind's.
+            return self._not_found(query, f"报告中没有“{kind[0]}”的相关数字")
         figure = self._figure(query)
         if figure is not None:
             return figure

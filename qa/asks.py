@@ -12,7 +12,17 @@ import re
 from collections.abc import Callable
 
 from .lexicon import LEXICON, any_of
-from .understand import RELATIVE_YEARS, SECTION, YEAR_TEXT, content_terms, names_something, normalise, rewrite
+from .understand import (
+    RELATIVE_YEARS,
+    SECTION,
+    YEAR_TEXT,
+    content_terms,
+    expand_year_lists,
+    find_places,
+    names_something,
+    normalise,
+    rewrite,
+)
 
 ASK_MARK = any_of("asks", "question_words")
 EACH = re.compile(
@@ -51,7 +61,15 @@ def _each(ask: str) -> list[str]:
     head, tail = ask[: m.start()], re.sub(r"^(?:各|分别)(?:是|为|有|自)?", "", ask[m.start() :])
     # A clause before the items sets the scene for each of them ("普查里，A和B各…").
     scene, comma, own = head.rpartition("，")
-    items = [i for i in re.split(r"和|与|及|以及|、|跟", own) if i.strip()]
+    parts = re.split(r"(和|与|及|以及|、|跟)", own)
+    items, years = [], ""
+    for k in range(0, len(parts), 2):
+        if YEARS_ONLY.fullmatch(parts[k].strip()):
+            # Years joined (21、22两年…) are the scene of the item after them, not items of their own.
+            years += parts[k] + (parts[k + 1] if k + 1 < len(parts) else "")
+        elif parts[k].strip():
+            items.append(years + parts[k].strip())
+            years = ""
     if len(items) < 2:
         return [head + tail]
     return [scene + comma + i.strip() + tail for i in items]
@@ -59,7 +77,7 @@ def _each(ask: str) -> list[str]:
 
 def split_asks(question: str, report_year: int, generic: Callable[[str], bool] | None = None) -> list[str]:
     """The separate asks of one message, each made to stand alone; one element for a simple question."""
-    text = drop_frame(normalise(question))
+    text = drop_frame(expand_year_lists(normalise(question)))
     words = text.split()
     if len(words) >= 3 and not ASK_MARK.search(text) and all(content_terms(w) for w in words):
         # Keywords typed with spaces ("应急避难场所 容纳人数 有效避难面积"): a subject, then what is
@@ -71,9 +89,15 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
     # (ask, is an item of an enumeration: names its own subject, the whole ask the item came from)
     asks: list[tuple[str, bool, str]] = []
     context = ""
-    for piece in pieces:
-        if not ASK_MARK.search(piece) and not _bare_ask(piece):
-            context += piece + "，"  # a clause that only sets the scene belongs to the next ask
+    for k, piece in enumerate(pieces):
+        last = k == len(pieces) - 1
+        if (not ASK_MARK.search(piece) and not _bare_ask(piece)) or (COMPARE_SETUP.search(piece) and not last):
+            # A clause that only sets the scene ("…方面", "跟前年比呢") belongs to the next ask.
+            context += re.sub(r"呢$", "", piece) + "，"
+            continue
+        if asks and WHICH_ONES.fullmatch(piece):
+            # "有几项…？是哪几项": naming the items counted is the same ask, answered by one list.
+            asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
         items = _each(context + piece)
         asks.extend((i, len(items) > 1 and k > 0, context + piece) for k, i in enumerate(items))
@@ -103,7 +127,8 @@ GENERIC = any_of("asks", "which_figure")
 def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Callable[[str], bool]) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
-    prev_year, prev_subject, prev_tail, prev_total, prev_ask = "", "", "", False, ""
+    prev_year, prev_subject, prev_tail, prev_total, prev_ask, prev_measure = "", "", "", False, "", ""
+    item_subject = ""
     for ask, item, whole in asks:
         ask = rewrite(ask)
         years = YEAR_WORDS.findall(ask)
@@ -113,15 +138,22 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
         fresh = NEW_TOPIC.match(ask)  # 另外/此外 starts a question of its own
         # An ask whose words are all common in the documents (查出多少隐患) names no subject of its own.
-        nouns = [t for t in own if names_something(t)]
+        # Nor one naming only places or who is asking ("我们比苏州低多少"): it compares the earlier subject.
+        compared = [p for p in find_places(ask) if re.search(f"(?:比|跟|和|与|较|同){re.escape(p)}", ask)]
+        nouns = [t for t in own if names_something(t) and t not in compared]
         vague = not item and (not nouns or all(generic(t) for t in nouns))
         if not own and prev_ask and SECTION.search(ask) and not fresh:
             # "X讲了什么？写在哪部分": a where-in-the-report ask without a subject is about the ask before it.
             text = prev_ask + "，" + text
-        elif (not own or short or vague) and prev_subject and not fresh:
+        elif (not own or short or vague) and (item_subject if item else prev_subject) and not fresh:
             # The part names what it counts (起数呢) but not of what: the earlier part's subject, minus its own
             # counting noun, supplies that.
-            subject = QUANTITY_NOUN.sub("", prev_subject) if QUANTITY_NOUN.search(ask) else prev_subject
+            # An item of "A和B各…" is of the first item's subject; a later ask, of the items together.
+            source_subject = item_subject if item else prev_subject
+            subject = QUANTITY_NOUN.sub("", source_subject) if QUANTITY_NOUN.search(ask) else source_subject
+            if CHANGE_ASKED.search(ask) and not GENERIC.search(ask) and not QUANTITY_NOUN.search(ask):
+                # "…起数少了几起？降了百分之多少": a change asked next is of the same measure.
+                subject += prev_measure
             text = subject + text
             if prev_total and not TOTAL_WORDS.search(text):
                 # "A和B一共多少<unit>、多少<other unit>": the later measure is a total of the same items too.
@@ -130,12 +162,16 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # "A有几个？B呢" asks of B what was asked of A.
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
         column_only = re.search(r"目标|要求|基数", ask) and not years
-        only_bases = years and all(
-            re.search(
-                rf"(?:比|较|跟|与|相比){re.escape(y)}|(?:按|以|相对于?){re.escape(y)}(?:算|计算|来算|为基|为准)", ask
+
+        def is_base(y: str, ask: str = ask) -> bool:
+            return bool(
+                re.search(
+                    rf"(?:比|较|跟|与|相比){re.escape(y)}|(?:按|以|相对于?){re.escape(y)}(?:算|计算|来算|为基|为准)",
+                    ask,
+                )
             )
-            for y in years
-        )
+
+        only_bases = years and all(is_base(y) for y in years)
         # "…较前一年减少了几起" after "2022年…": the year compared is the earlier ask's.
         if prev_year and not column_only and (not years or only_bases):
             pair = YEAR_PAIR.search(prev_year)
@@ -143,16 +179,27 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             text = (pair.group(1) if pair and only_bases else prev_year) + text
         out.append(text)
         if years and not only_bases:
-            prev_year = years[0] if re.search(r"\d|年", years[0]) else prev_year
+            asked_years = [y for y in years if not is_base(y)]
+            prev_year = asked_years[0] if re.search(r"\d|年", asked_years[0]) else prev_year
+            if len(asked_years) > 1 and re.search(r"年\s*[、和与及]\s*" + re.escape(asked_years[1]), ask):
+                prev_year = "、".join(asked_years)  # "21年、22年合计…": the same years together
             pair = YEAR_PAIR.search(ask)
+            bases = [y for y in years if is_base(y)]
             if pair:
                 # "22年（…起数）比21年": the next ask compares the same years.
                 prev_year = f"{pair.group(1)}{pair.group(2)}{pair.group(3)}"
-        if own:
+            elif bases:
+                # "跟前年比，22年少了几起": the same two years again.
+                prev_year = f"{prev_year}比{bases[0]}"
+        named = _subject(YEAR_WORDS.sub("", ask))
+        if not item:
+            item_subject = named
+        if own or (not prev_subject and named and not re.fullmatch(f"(?:{GENERIC.pattern})+", named)):
             # After "A、B各几处", a following "合计呢" is of A and B together, not of B.
             source = rewrite(EACH.sub("", whole)) if whole != ask and EACH.search(whole) else ask
             # An ask that opens with its question word (几家无证无照的) keeps the subject before it.
             prev_subject = _subject(YEAR_WORDS.sub("", source)) or prev_subject
+            prev_measure = _measure(YEAR_WORDS.sub("", source))
         prev_total = bool(TOTAL_WORDS.search(text))
         prev_ask = re.sub(r"[？?。，,]+$", "", text)
         mark = ASK_MARK.search(text)
@@ -161,23 +208,39 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
     return out
 
 
-def _subject(ask: str) -> str:
+def _measure(ask: str) -> str:
+    """What an ask asks of its subject (起数 of 事故起数, 投入资金), or ''."""
+    head = _subject(ask, strip_measure=False)
+    return head[len(_subject(ask)) :] if head.startswith(_subject(ask)) else ""
+
+
+def _subject(ask: str, strip_measure: bool = True) -> str:
     """The words of an ask before its question word: what it is about."""
     m = ASK_MARK.search(ask)
     head = ask[: m.start()] if m else ask
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
-    head = re.split(r"(?:比|较|相比)(?![例重])", head)[0]  # "…比多创建了": the comparison is not the subject
-    head = re.split(r"一共|总共|合计|共计|加起来", head)[0] or head  # nor is the arithmetic asked of it
+    head = re.split(r"(?:跟|与|同)?(?:比|较|相比)(?![例重])", head)[
+        0
+    ]  # "…比多创建了": the comparison is not the subject
+    # nor is the arithmetic asked of it ("21年、22年加起来，事故一共…": the words that name something)
+    pieces = [p.strip("，,、 ") for p in re.split(r"一共|总共|合计|共计|加起来", head)]
+    head = next((p for p in pieces if content_terms(p)), head)
     head = re.sub(r"^(?:和|与|及|跟|、)", "", head)
     head = PLACE_VERB.sub("", head.strip("，,：: "))
     head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要|还剩|还有|剩下|剩余|还)+$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.
-    while (m := GENERIC_END.search(head)) and m.start() > 0:
+    while strip_measure and (m := GENERIC_END.search(head)) and m.start() > 0:
         head = re.sub(r"的$", "", head[: m.start()])
     return head
 
 
 TOTAL_WORDS = re.compile("一共|总共|合计|共计|加起来|总计")
+CHANGE_ASKED = re.compile(r"降|增|升|减|少了|多了|变化|幅度|百分之")
+# A clause that only names what to compare with ("跟前年比呢", "和2020年相比"): the scene of the asks after it.
+COMPARE_SETUP = re.compile(r"^[^，,]{0,12}?(?:跟|与|和|同|较|对)[^，,]{1,10}?(?:比|相比|比较)(?:的话|起来)?呢?$")
+# "是哪几项", "分别是哪些": asks which items a count just asked for are.
+WHICH_ONES = re.compile(r"(?:都|分别|具体)?(?:是|有)?(?:哪几[项个条家类种]|哪些|什么)呢?")
+YEARS_ONLY = re.compile(f"(?:{YEAR_TEXT.pattern}|(?<!\\d)\\d{{2}}|[、和与及]|两年|三年)+")
 YEAR_PAIR = re.compile(f"({YEAR_WORDS.pattern})[^，,。？?]{{0,16}}?(比|较|和|与|相比)\\s*({YEAR_WORDS.pattern})")
 GENERIC_END = re.compile(f"(?:{GENERIC.pattern})$")
 NEW_TOPIC = any_of("asks", "new_topic")

@@ -29,7 +29,7 @@ from .lookup import (
 from .quote import figure_citation, list_item, row_citation
 from .targets import fall_meets, is_cap, level_meets, read_target
 from .types import Answer, Citation, Figure, TableRecord
-from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units
+from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units, understand
 
 OPS = tuple(
     (op, tuple(LEXICON["operations"][op] + (LEXICON["operations"]["excluding"] if op == "remain" else [])))
@@ -51,8 +51,11 @@ THAN_MORE = re.compile(
 FROM_TO = any_of("operations", "to")
 # "平均每起", "每份平均", "人均": the counted thing an average is taken over.
 MEAN_PER = re.compile(
-    r"(?:平均每|平均一|每)(?:一)?(批次|个|起|家|人|名|次|户|条|件|座|辆|艘|项|份|张|所|处|支|台|栋|场|轮|篇|期)|(人)均"
+    r"(?:平均每|平均一|每)(?:一)?(批次|个|起|家|人|名|次|户|条|件|座|辆|艘|项|份|张|所|处|支|台|栋|场|轮|篇|期"
+    r"|平方米|平米|亩|公里|千米|米|吨)|(人)均"
 )
+# "按建筑面积算，每平方米…": a computation per unit asked without the word 平均.
+PER_BASIS = re.compile(r"按[^，。？?]{1,12}?(?:算|计算|来算|折算)")
 # "物资里A加B", "1049条隐患里…": the words before these set the scene of what follows.
 SCENE_END = "里面|里头|当中|之中|里"
 # "A里不算B的有多少": what is left of A once B, a part of it, is left out.
@@ -78,7 +81,7 @@ def operation(query: Query) -> str | None:
         return "diff"  # 一共/共 before 少了/多了: the size of one change, not a total
     if SHARE.search(query.text):
         return "ratio"
-    if "平均" in query.text and MEAN_PER.search(query.text):
+    if ("平均" in query.text or PER_BASIS.search(query.text)) and MEAN_PER.search(query.text):
         return "mean"  # 每份平均, 平均每起: an average, whichever order its words come in
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
@@ -640,7 +643,9 @@ def _mean(ctx, query: Query) -> Answer | None:
     if per is None:
         return None
     counted = base_unit(per.group(1) or per.group(2))
-    asked = [u for u in query.units if not _same_unit(u, counted)]
+    # The measure words asked of the average, not those of what it is taken per or over (按建筑面积算).
+    rest = PER_BASIS.sub("", MEAN_PER.sub("", query.text))
+    asked = [u for u in understand(rest).units if not _same_unit(u, counted)]
     # The words that ask for the average (平均, 一起, 每个) name nothing to look up.
     said = per.group(0) + "".join(w for w in LEXICON["operations"]["mean"] if w in query.text)
     query = replace(query, terms=tuple(t for t in query.terms if t not in said and t != "平均"))
@@ -665,7 +670,7 @@ def _mean(ctx, query: Query) -> Answer | None:
             unit = total.unit if big > 1 and mean >= big else base_unit(total.unit)
             mean = mean / big if unit == total.unit else mean
             text = (
-                f"平均每{counted}约{format_number(round(mean, 2))}{unit}"
+                f"平均每{counted}约{_two_places(mean, unit) if mean != round(mean) else format_number(mean) + unit}"
                 f"（{total.raw} ÷ {count.raw} = {format_number(round(mean, 4))}{unit}）"
             )
             ops = [_from_figure(total, ctx, "合计"), _from_figure(count, ctx, "数量")]
@@ -673,12 +678,18 @@ def _mean(ctx, query: Query) -> Answer | None:
     return None
 
 
-def _percent(value: float) -> str:
-    """A computed percentage to two places, with its shorter or one-place form when that reads differently."""
+def _two_places(value: float, unit: str = "") -> str:
+    """A computed quotient to two places as the report prints its figures, with its shorter or one-place
+    form beside when that reads differently: 2.70平方米（2.7平方米）, 41.18%（约41.2%）."""
     two, short, one = f"{value:.2f}", format_number(round(value, 2)), format_number(round(value, 1))
     if short != two:
-        return f"{two}%（{short}%）"  # 50.00% as the report prints its changes, and as people say it: 50%
-    return f"{two}%" if float(two) == float(one) else f"{two}%（约{one}%）"
+        return f"{two}{unit}（{short}{unit}）"  # 50.00% as the report prints its changes, and as people say it
+    return f"{two}{unit}" if float(two) == float(one) else f"{two}{unit}（约{one}{unit}）"
+
+
+def _percent(value: float) -> str:
+    """A computed percentage to two places, with its shorter or one-place form when that reads differently."""
+    return _two_places(value, "%")
 
 
 def _numbers_said(text: str) -> set[str]:

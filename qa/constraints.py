@@ -102,6 +102,8 @@ def _stage_asked(q: str) -> str:
 def _without_leading_place(words: str) -> str:
     """'22年冶金工贸' -> '冶金工贸'; a year or the city in front of a sector is not part of it."""
     words = re.sub(rf"^(?:{YEAR_TEXT.pattern}|{'|'.join(RELATIVE_YEARS)}|年)", "", words)
+    # "预警那套广播系统": the words after a pointing word name the system; the pointing word names nothing.
+    words = re.split(r"(?:这|那|该|此)[套个些类项种块]", words)[-1]
     tags = pos_tags(words)
     while tags and (tags[0][0] in WHOLE_CITY or (tags[0][1] == "ns" and tags[0][0] not in OWN_PLACES + NOT_PLACES)):
         words = words[len(tags[0][0]) :]

@@ -196,6 +196,11 @@ def is_word(term: str) -> bool:
     return bool(_jieba().FREQ.get(term))
 
 
+def word_frequency(term: str) -> int:
+    """How often jieba's dictionary says the word occurs (0 for a word it lacks)."""
+    return int(_jieba().FREQ.get(term) or 0)
+
+
 def tokenize(text: str) -> list[str]:
     """jieba tokens, lower-cased, without punctuation."""
     return [t.lower() for t in _jieba().lcut(text) if t.strip() and re.search(r"[\w\u4e00-\u9fff]", t)]
@@ -319,11 +324,23 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
     return years, bases, "；".join(notes)
 
 
+# Two years written as one ("21、22两年", "21-22年", "2021至2022年"): each year in full.
+YEAR_LIST = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2}|1[5-9]|2\d)\s*(?:、|，|,|和|与|及|至|到|-|—|~|～)\s*"
+    r"((?:19|20)\d{2}|1[5-9]|2\d)\s*(?:两|二|这两)?年(?!代)"
+)
+
+
+def expand_year_lists(text: str) -> str:
+    """'21、22两年合计' -> '21年、22年合计': each year of a list written with one 年 reads as a year."""
+    return YEAR_LIST.sub(lambda m: f"{m.group(1)}年、{m.group(2)}年", text)
+
+
 def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | None = None) -> Query:
     """Read a question into a Query.
 
     base_year is the tables' 基数 year, so 比<base_year>年 asks for the change column."""
-    text = normalise(question)
+    text = expand_year_lists(normalise(question))
     years, bases, note = read_years(text, report_year)
     units: list[str] = []
     for m in ASK_UNIT.finditer(text):

@@ -8,14 +8,21 @@ exception and are handled as constraints (qa.constraints), never dropped silentl
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
 
-from .understand import is_word, synonyms_of, tokenize
+from .understand import is_word, synonyms_of, tokenize, word_frequency
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GLUE = "有是在为了和里中内"  # verbs and particles the tokenizer may glue to the character before them
+DETERMINERS = "每各全总该本这那此"
+# jieba's count for a word people write on purpose; typos of report words (平装 for 瓶装: 6) are rarer.
+COMMON_WORD = 100
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,34 @@ class TermCheck:
     known: tuple[str, ...]
     corrected: tuple[tuple[str, str], ...]  # (as typed, as the report writes it)
     unknown: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _readings() -> dict[int, str]:
+    """pypinyin's readings of each character. Its data module is loaded alone: importing the package
+    loads its phrase tables too (about 55 MB resident, against 12 MB for the characters)."""
+    dist = metadata.distribution("pypinyin")
+    path = next(f for f in dist.files or () if str(f).endswith("pinyin_dict.py"))
+    spec = importlib.util.spec_from_file_location("_pypinyin_chars", str(dist.locate_file(path)))
+    if spec is None or spec.loader is None:
+        raise ImportError("pypinyin's character table was not found")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.pinyin_dict
+
+
+def _syllables(ch: str) -> set[str]:
+    """A character's readings without tones (占 -> {zhan})."""
+    readings = _readings().get(ord(ch), "")
+    return {
+        "".join(c for c in unicodedata.normalize("NFKD", r) if not unicodedata.combining(c))
+        for r in readings.split(",")
+    }
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """Two words of one length whose differing characters share a reading, tones aside (战地, 占地)."""
+    return len(a) == len(b) and all(x == y or _syllables(x) & _syllables(y) for x, y in zip(a, b))
 
 
 class Vocabulary:
@@ -65,6 +100,8 @@ class Vocabulary:
         """The report's word one substituted character away (or with 1–2 characters left out), if one fits."""
         if len(term) < 2 or not CJK.search(term):
             return None
+        if term[0] in DETERMINERS and self.knows(term[1:]):
+            return None  # a determiner on a known word (每平方米) is meant, not a typo of 万平方米
         # An enumeration said as one word (水电气 for 水、电、气): the report's own form.
         listed = re.search("[、和及与]?".join(map(re.escape, term)), self.text)
         if listed:
@@ -98,6 +135,10 @@ class Vocabulary:
             return context, self.words[w] or self.text.count(w)
 
         best = max(options, key=fit)
+        if word_frequency(term) >= COMMON_WORD and not sounds_alike(term, best):
+            # A common word is a typo only as a homophone an input method offers (战地 for 占地, 有线 for
+            # 有限); otherwise it is meant (受伤 is not 受灾).
+            return None
         # A 2-character guess needs its neighbours to agree; otherwise it is a guess between many words.
         if len(term) == 2 and fit(best)[0] == 0:
             return None

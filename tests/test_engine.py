@@ -387,7 +387,7 @@ def test_an_average_per_person_cancels_the_scale_both_figures_share(answerer):
     people = figure(answerer, "可容纳避难人数", "13.55")
     ans = answerer.ask("应急避难场所按可容纳人数算人均有效避难面积多少平方米")
     assert ans.kind == "computed"
-    assert ans.answer.startswith(f"平均每人约{number(round(area.value / people.value, 2))}平方米")
+    assert ans.answer.startswith(f"平均每人约{area.value / people.value:.2f}平方米")
 
 
 def test_a_total_said_before_a_change_asks_for_the_change_not_a_sum(answerer):
@@ -663,3 +663,84 @@ def test_computed_percentages_keep_two_places_and_the_short_form():
 def test_a_budget_total_asks_for_money_not_a_count():
     q = understand("市应急管理局2022年的部门预算总额是多少")
     assert "元" in q.units
+
+
+def test_a_clause_naming_only_what_to_compare_with_is_the_scene_of_the_asks_after_it():
+    asks = split_asks("死亡人数跟2020年比呢？2021年少了几人，下降了百分之多少？", 2023)
+    assert len(asks) == 2
+    assert "2021" in asks[0] and "2020" in asks[0]
+    # the change asked next is of the same measure and the same two years
+    assert "死亡人数" in asks[1] and "2021" in asks[1] and "2020" in asks[1]
+
+
+def test_a_change_asked_after_a_difference_is_computed_for_the_same_measure(answerer):
+    ans = answerer.ask("死亡人数跟2020年比呢？2021年少了几人，下降了百分之多少？")
+    assert ans.kind == "computed"
+    lead = ans.answer.split("\n")[0]
+    assert "3人" in lead and "20.00%" in lead
+
+
+def test_years_written_as_one_list_are_each_a_year():
+    assert understand("20、21两年的事故起数").years == (2020, 2021)
+    assert understand("2021-2022年累计抽查多少家").years == (2021, 2022)
+    assert understand("21至22年").years == (2021, 2022)
+    assert split_asks("20、21两年合计事故起数和死亡人数分别是多少", 2023) == [
+        "20年、21年合计事故起数多少",
+        "20年、21年事故死亡人数一共多少",
+    ]
+
+
+def test_a_place_compared_with_takes_the_subject_of_the_ask_before(answerer):
+    asks = split_asks("南京的运营车辆万车死亡率是多少？我们比南京高还是低多少？", 2023)
+    assert "万车死亡率" in asks[1]
+    ans = answerer.ask("南京的运营车辆万车死亡率是多少？我们比南京高还是低多少？")
+    assert ans.kind == "not_found"
+
+
+def test_which_ones_after_a_count_is_the_same_ask(answerer):
+    assert len(split_asks("有几项指标没有达到规划目标？分别是哪些？", 2023)) == 1
+    ans = answerer.ask("有几项指标没有达到规划目标？分别是哪些？")
+    assert ans.kind == "passage" and re.search(r"共\d+项", ans.answer)
+
+
+def test_items_asked_each_of_a_figure_that_counts_them_together_are_not_given_it(answerer):
+    ans = answerer.ask("水位自动监测站、流量站分别有多少处")
+    assert ans.kind == "not_found" and "合计" in ans.answer
+    # a table row with a cell for each item is no joint count
+    both = answerer.ask("防洪标准里流域骨干工程和区域骨干工程各按几年一遇")
+    assert both.kind == "figure"
+
+
+def test_a_pointing_word_before_a_system_is_no_sector():
+    from qa.constraints import asked
+
+    assert asked(understand("气象预警那套广播系统覆盖了几个行政村")).sectors == ("广播",)
+    assert asked(understand("卫健系统检查了多少家医疗机构")).sectors == ("卫健",)
+
+
+def test_an_average_per_square_metre_asked_by_its_basis(answerer):
+    ans = answerer.ask("化工安全技能实训基地按总建筑面积折算，每平方米投资多少元")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith("平均每平方米约4062.50元")
+
+
+def test_a_common_word_is_mended_only_as_a_homophone(answerer):
+    vocab = answerer.vocab
+    assert vocab.mend("受伤", "2022年事故受伤人数") is None  # meant, not 受灾
+    assert vocab.mend("战地", "避难场所战地面积") == "占地"  # an input method's homophone
+    assert vocab.mend("每平方米", "每平方米多少元") is None  # a determiner on a known word
+
+
+def test_a_kind_of_count_the_report_never_prints_is_refused(answerer):
+    ans = answerer.ask("2021年生产安全事故失踪人数是多少")
+    assert ans.kind == "not_found" and "失踪" in ans.answer
+
+
+def test_a_request_for_the_data_on_something_asks_for_its_figures(answerer):
+    ans = answerer.ask("请提供全市应急避难场所可容纳避难人数的相关数据。")
+    assert ans.kind == "figure" and ans.answer.startswith("13.55万人")
+
+
+def test_english_shorthand_total_reads_as_合计(answerer):
+    ans = answerer.ask("2021、2022两年事故起数 total 多少")
+    assert ans.kind == "computed" and "27" in ans.answer[:30]
