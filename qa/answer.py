@@ -7,6 +7,8 @@ import time
 from collections import Counter
 from dataclasses import replace
 
+import numpy as np
+
 from . import computed, dashboard, metadata
 from .asks import ASK_MARK, EACH, split_asks
 from .combine import combine, lead_of
@@ -103,6 +105,7 @@ class Answerer(FigureAnswers, PassageAnswers):
         self._position = {c.id: i for i, c in enumerate(index.chunks)}
         self._untracked = untracked_indicators(index.records, index.chunks)
         self._statuses: list[dashboard.IndicatorStatus] | None = None  # judged on the first question asking
+        self._heading_vectors: tuple[list, np.ndarray] | None = None  # read on the first section question
         # Each table row by (table, indicator) and document, to name another document printing it otherwise.
         self._rows_by_name: dict[tuple[str, str], dict[str, list[TableRecord]]] = {}
         for (doc, table, _, _), recs in self._rows.items():

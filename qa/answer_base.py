@@ -27,6 +27,7 @@ class AnswererBase:
     _untracked: dict[tuple[str, str], Chunk]
     _rows_by_name: dict[tuple[str, str], dict[str, list[TableRecord]]]
     _searches: dict[tuple, list[Hit]]
+    _heading_vectors: tuple[list[Chunk], Any] | None  # heading chunks and their stored vectors, read once
 
     def _search(self, query: Query, mode: str = "hybrid") -> list[Hit]:
         """Top-8 chunks, without heading-only chunks; cached so one question embeds its text once.

@@ -114,6 +114,11 @@ class Store:
         )
         return list(zip(res["ids"][0], (float(d) for d in res["distances"][0])))
 
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of some chunks, by id (ids not stored are left out)."""
+        res = self._call(lambda: self._col.get(ids=ids, include=["embeddings"]))
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(res["ids"], res["embeddings"])}
+
     def _call(self, fn):
         try:
             return fn()

@@ -74,3 +74,17 @@ def test_dense_alone_understands_a_paraphrase(built):
     settings, _ = built
     hits = index.open_index(settings).search("最危险的破旧房子处理了多少", 5, mode="dense")
     assert any("D级危房" in h.chunk.text for h in hits)
+
+
+def test_a_section_is_found_by_the_meaning_of_its_heading(built):
+    from qa.answer import Answerer
+
+    settings, _ = built
+    answerer = Answerer(index.open_index(settings), settings)
+    # none of the heading's words but 问题 is asked; the heading says the same in other words
+    ans = answerer.ask("执行规划时暴露的不足和短板，报告写在哪一块？")
+    assert ans.kind == "passage"
+    assert "存在的主要问题" in ans.answer.split("\n")[0]
+    # a topic is still found where its passages are (the words of the content, not of a heading)
+    topic = answerer.ask("D级危房的处置写在报告哪一部分")
+    assert topic.kind == "passage" and "城市建设" in topic.answer.split("\n")[0]
