@@ -107,7 +107,7 @@ class PassageAnswers(AnswererBase):
         # 存在的主要问题). It leads when no heading matches by words and it is clearly nearer the question
         # than the headings of the passages found (those find where a topic is discussed, by its content).
         meant, found_near = self._headings_by_meaning(query, [h.chunk for h in hits[:3]])
-        lead = [m for m in meant[:2] if not headed and m[0] - found_near >= MEANING_MARGIN]
+        leading = [m for m in meant[:2] if not headed and m[0] - found_near >= MEANING_MARGIN]
         places: list[tuple[str, tuple[str, ...], int | None]] = []
         for place in (
             [(d, p, pg) for _, d, p, pg in headed + lead]
