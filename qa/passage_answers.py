@@ -110,7 +110,7 @@ class PassageAnswers(AnswererBase):
         leading = [m for m in meant[:2] if not headed and m[0] - found_near >= MEANING_MARGIN]
         places: list[tuple[str, tuple[str, ...], int | None]] = []
         for place in (
-            [(d, p, pg) for _, d, p, pg in headed + lead]
+            [(d, p, pg) for _, d, p, pg in headed + leading]
             + [(h.chunk.doc, h.chunk.section, h.chunk.page) for h in hits]
             + [(d, p, pg) for _, d, p, pg in meant]
         ):
