@@ -354,7 +354,7 @@ class Answerer(FigureAnswers, PassageAnswers):
             op = "diff"  # 比 between two years with no arithmetic word asks for the difference
         if op and (
             query.intent == "compare"
-            or op in ("remain", "gap", "reach", "sum", "diff", "ratio", "mean")
+            or op in ("remain", "gap", "reach", "sum", "diff", "ratio", "mean", "times")
             or two_years
             or computed.ALL_YEARS.search(query.text)
         ):

@@ -35,13 +35,15 @@ def drop_frame(text: str) -> str:
     """Remove the request frame around the questions (我要写…材料，帮我查一下，…给我)."""
     for pattern in LEXICON["frames"]["patterns"]:
         text = re.sub(pattern, "，", text).lstrip("，,。 ")  # a frame dropped at the start starts the text anew
+    text = re.sub(r"[，,]+(?=[？?。！!，,])", "", text)  # what a dropped frame left before other punctuation
     return text.strip("，,。 ")
 
 
 def _pieces(text: str) -> list[str]:
     """Clauses at sentence and clause punctuation; an enumeration comma splits only between two asks."""
     out: list[str] = []
-    for piece in re.split(r"[？?；;。！!\n，]|(?<!\d),|,(?!\d{3})", text):
+    # A space between words ends a clause too, the way people type quickly ("…几座 不需要调查的呢").
+    for piece in re.split(r"[？?；;。！!\n，]|(?<!\d),|,(?!\d{3})|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])", text):
         piece = piece.strip(" ：:")
         if not piece:
             continue
@@ -95,7 +97,7 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
             # A clause that only sets the scene ("…方面", "跟前年比呢") belongs to the next ask.
             context += re.sub(r"呢$", "", piece) + "，"
             continue
-        if asks and WHICH_ONES.fullmatch(piece):
+        if asks and (WHICH_ONES.fullmatch(piece) or ONLY_WHETHER.fullmatch(piece)):
             # "有几项…？是哪几项": naming the items counted is the same ask, answered by one list.
             asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
@@ -240,6 +242,10 @@ CHANGE_ASKED = re.compile(r"降|增|升|减|少了|多了|变化|幅度|百分�
 COMPARE_SETUP = re.compile(r"^[^，,]{0,12}?(?:跟|与|和|同|较|对)[^，,]{1,10}?(?:比|相比|比较)(?:的话|起来)?呢?$")
 # "是哪几项", "分别是哪些": asks which items a count just asked for are.
 WHICH_ONES = re.compile(r"(?:都|分别|具体)?(?:是|有)?(?:哪几[项个条家类种]|哪些|什么)呢?")
+# "报告里有没有", "有写吗": whether the report says what was just asked, the same ask again.
+ONLY_WHETHER = re.compile(
+    r"(?:报告|文中|文件|材料)?(?:里|中|上)?(?:有没有|有吗|有没有写|写了吗|提到没有|提了吗|有没有提)(?:写|提到)?"
+)
 YEARS_ONLY = re.compile(f"(?:{YEAR_TEXT.pattern}|(?<!\\d)\\d{{2}}|[、和与及]|两年|三年)+")
 YEAR_PAIR = re.compile(f"({YEAR_WORDS.pattern})[^，,。？?]{{0,16}}?(比|较|和|与|相比)\\s*({YEAR_WORDS.pattern})")
 GENERIC_END = re.compile(f"(?:{GENERIC.pattern})$")

@@ -33,7 +33,7 @@ from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms,
 
 OPS = tuple(
     (op, tuple(LEXICON["operations"][op] + (LEXICON["operations"]["excluding"] if op == "remain" else [])))
-    for op in ("gap", "remain", "reach", "more", "ratio", "mean", "sum", "pct", "diff")
+    for op in ("gap", "remain", "reach", "more", "times", "ratio", "mean", "sum", "pct", "diff")
 )
 ALL_YEARS = any_of("operations", "all_years")
 TOTAL = re.compile(r"共|合计|总计|总数")
@@ -49,6 +49,7 @@ THAN_MORE = re.compile(
     r"比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
 )
 FROM_TO = any_of("operations", "to")
+MULTIPLE_OF = re.compile(r"((?:19|20)\d{2}|(?<!\d)\d{2})年?的(?:几|多少)倍")
 # "平均每起", "每份平均", "人均": the counted thing an average is taken over.
 MEAN_PER = re.compile(
     r"(?:平均每|平均一|每)(?:一)?(批次|个|起|家|人|名|次|户|条|件|座|辆|艘|项|份|张|所|处|支|台|栋|场|轮|篇|期"
@@ -832,7 +833,7 @@ def _result(
     scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
     places = max(decimals(o.raw) for o in ops)
     inputs = "，".join(f"{o.label}{o.raw}" for o in ops)
-    if op == "sum" or (op not in ("diff", "pct", "more") and len(ops) > 2):
+    if op == "sum" or (op not in ("diff", "pct", "more", "times") and len(ops) > 2):
         total = round(sum(o.value for o in ops), places)
         res = f"{format_number(total)}{scale}{unit}"
         formula = " + ".join(o.raw for o in ops) + f" = {format_number(total)}"
@@ -844,6 +845,16 @@ def _result(
     pct_text = f"{'下降' if diff < 0 else '增长'}{_percent(abs(pct))}" if pct is not None else ""
     if printed_change:
         pct_text = f"{'下降' if printed_change.startswith('-') else '增长'}{printed_change.lstrip('-+')}（表中所列）"
+    if op == "times" and first.value:
+        # The later year over the earlier; without years, the first named over the second (A是B的几倍).
+        top, base = (last, first) if _later(a, b) or _later(b, a) else (a, b)
+        named = MULTIPLE_OF.search(query.text)  # "2020年是2022年的多少倍": the year before 的几倍 is the base
+        if named and _later(a, b) != _later(b, a):
+            year = int(named.group(1)) + (2000 if len(named.group(1)) == 2 else 0)
+            top, base = (a, b) if base_of(b, year) else ((b, a) if base_of(a, year) else (top, base))
+        t = top.value / base.value
+        text = f"是{base.label}的{_two_places(t, '倍')}（{inputs}）"
+        return _computed(query, text, f"{top.raw} ÷ {base.raw} = {format_number(round(t, 4))}", ops, source=source)
     if op == "more":
         big, small = (a, b) if a.value >= b.value else (b, a)
         res = f"{big.label}多，比{small.label}多{format_number(abs(diff))}{scale}{unit}"
@@ -871,6 +882,11 @@ def _in_one_scale(ops: list[Operand]) -> list[Operand]:
     if len({o.unit[:1] if o.unit[:1] in SCALE else "" for o in ops}) <= 1:
         return ops
     return [replace(o, value=o.value * SCALE.get(o.unit[:1], 1), unit=base_unit(o.unit)) for o in ops]
+
+
+def base_of(o: Operand, year: int) -> bool:
+    """The operand is the figure of that year (its label starts with it)."""
+    return o.label.startswith(f"{year}年")
 
 
 def _later(a: Operand, b: Operand) -> bool:

@@ -744,3 +744,26 @@ def test_a_request_for_the_data_on_something_asks_for_its_figures(answerer):
 def test_english_shorthand_total_reads_as_合计(answerer):
     ans = answerer.ask("2021、2022两年事故起数 total 多少")
     assert ans.kind == "computed" and "27" in ans.answer[:30]
+
+
+def test_a_multiple_is_the_later_year_over_the_earlier_or_over_the_year_named_as_base(answerer):
+    later = answerer.ask("生产安全事故死亡人数2020年是2022年的多少倍")
+    assert later.kind == "computed" and later.answer.startswith("是2022年的2.50倍")  # 15 ÷ 6
+    grown = answerer.ask("2022年的事故死亡人数是2020年的几倍")
+    assert grown.answer.startswith("是2020年的0.40倍")  # 6 ÷ 15
+
+
+def test_why_a_figure_is_wanted_is_not_part_of_the_question():
+    from qa.asks import drop_frame
+
+    assert drop_frame("明天局务会要发言，去年火灾事故死亡几人") == "去年火灾事故死亡几人"
+    assert drop_frame("考核需要：危房处置了多少处啊？") == "危房处置了多少处？"
+    assert drop_frame("科长让我整理个台账，加油站有多少座") == "加油站有多少座"
+
+
+def test_words_typed_apart_with_a_space_are_separate_asks():
+    assert split_asks("中心避难场所建了几个 固定避难场所呢", 2023) == ["中心避难场所建了几个", "固定避难场所几个"]
+
+
+def test_whether_the_report_says_so_is_the_same_ask():
+    assert len(split_asks("昆山去年火灾死了几个人？报告里有没有", 2023)) == 1
