@@ -42,7 +42,14 @@ FIXED = any_of("operations", "fixed")
 TO_WORDS = LEXICON["operations"]["to"]
 PAIR_MIN = 0.3  # a clause this close may lead to a part and its whole, each then named by its own words
 # "A占总B多少", "A占了B的多大比例": a share, however its question word is put.
-SHARE = re.compile(r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|百分比|多大)")
+SHARE = re.compile(
+    r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|百分比|多大)"
+    r"|覆盖了?[^，。？?]{1,12}?的(?:多大|多少|几成|比例|比重|百分之|百分比)"
+)
+# Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
+FILLER = re.compile(r"已经|全部|所有|整个")
+# A whole said only as "the total" (占总数的比例): the scene the part is in is the whole.
+GENERIC_WHOLE = re.compile(r"^(?:全部|所有|整个|全市)?(?:的)?(?:总数|总量|总和|总体|总|全部|数量)?(?:的)?$")
 SUM_OF_CHANGE = re.compile(r"(?:一共|总共|共)(?:少|多|减少|增加)了?(?:多少|几)")
 # "X年比Y年多<verb>了多少": a comparison whose 多/少 stands apart from its 多少.
 THAN_MORE = re.compile(
@@ -553,7 +560,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
     text = YEAR_TEXT.sub(" ", query.text)
     inside = re.search(r"(.+?)在(.+?)(?:中|里|当中|之中)的?占(?!地|用)", text)
     within = re.search(r"(.+?)(?:里头|里面|当中|之中|中|里)[，,]?(.+?)(?:的)?(?:占比|比例|所占|占)", text)
-    verb = re.search(r"占(?!地|用|比)", text)
+    verb = re.search(r"占(?!地|用|比)|覆盖了?", text)
     if inside:
         head, whole = inside.group(1), inside.group(2)  # "A在B里占比"
     elif verb and content_terms(re.sub(r"比例|比重|百分之|多大|多少|几成", "", text[verb.end() :].split("的")[0])):
@@ -567,10 +574,19 @@ def _ratio(ctx, query: Query) -> Answer | None:
     whole = re.split(
         "|".join(map(re.escape, LEXICON["operations"]["ratio"] + ["比例", "百分之", "多少", "几"])), whole
     )[0]
-    parts = [p for p in (head, whole) if content_terms(p)]
+    scene, _, part = (
+        re.split(f"({SCENE_END}|中)", head, maxsplit=1) if re.search(f"{SCENE_END}|中", head) else ("", "", "")
+    )
+    if GENERIC_WHOLE.match(whole.strip(" ，,的")) and content_terms(scene) and content_terms(part):
+        head, whole = part, scene  # "物资里被服类占总数的比例": 被服类 of all 物资
+    parts = [re.sub(FILLER, "", p) for p in (head, whole) if content_terms(re.sub(FILLER, "", p))]
     if len(parts) != 2:
         return None
-    query = replace(query, units=tuple(u for u in query.units if u != "%"))  # the share is a %, not its inputs
+    # The share is a %, not its inputs; the words asking for it, and fillers (已经, 全部), name no figure.
+    asking = set(LEXICON["operations"]["ratio"]) | {"比例", "比重", "百分之", "百分比", "覆盖", "已经", "全部", "总数"}
+    query = replace(
+        query, units=tuple(u for u in query.units if u != "%"), terms=tuple(t for t in query.terms if t not in asking)
+    )
     ops = _pair_in_sentence(ctx, query, parts) or []
     for i, part in enumerate(parts if not ops else ()):
         own = content_terms(part)
@@ -611,10 +627,11 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
                 # The words before a figure name it first (供应商2018家); the noun after it, next (3103个群租厂区).
                 before = re.split(r"[，。；：、,（(]", words_before(f))[-1]
                 after = _noun_after(f)
+                # The word right before the figure names it most closely (…安全核查956家, not …龙头企业…供应商2018家).
                 return sum(
                     len(t) * max(2 if form in before else int(form in after) for form in lookup.synonyms_of(t))
                     for t in marks
-                )
+                ) + any(before.endswith(form) for t in marks for form in lookup.synonyms_of(t))
 
             best = max((f for f in figs if f not in picked), key=named, default=None)
             if best is None or not named(best):

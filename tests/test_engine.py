@@ -767,3 +767,24 @@ def test_words_typed_apart_with_a_space_are_separate_asks():
 
 def test_whether_the_report_says_so_is_the_same_ask():
     assert len(split_asks("昆山去年火灾死了几个人？报告里有没有", 2023)) == 1
+
+
+def test_a_share_of_the_total_takes_the_scene_as_the_whole(answerer):
+    part = figure(answerer, "安置类", "1.3")
+    whole = next(f for f in answerer.figures_in(part.sentence) if "共有" in f.subject)
+    ans = answerer.ask("救灾物资当中安置类占总量的多少")
+    assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
+
+
+def test_a_share_asked_as_what_a_count_covers(answerer):
+    part = figure(answerer, "签订安全协议", "1785")
+    whole = figure(answerer, "梳理供应商", "2018")
+    ans = answerer.ask("签订安全协议的上下游企业覆盖了供应商的多大比例")
+    assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
+
+
+def test_words_that_only_stress_a_part_or_whole_name_no_figure(answerer):
+    part = figure(answerer, "专职安全员持证园区", "2122")
+    whole = figure(answerer, "群租厂区", "3103")
+    ans = answerer.ask("专职安全员持证的园区占全部群租厂区的比例是多少")
+    assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
