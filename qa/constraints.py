@@ -181,8 +181,15 @@ def _grade_conflict(grades: tuple[str, ...], text: str) -> Contradiction | None:
     return None
 
 
+# An indicator counted per unit (每个城乡社区灾害信息员, 年均每十万人…) and a question asking for a total.
+PER_UNIT = re.compile(r"^(?:年均|平均)?每")
+TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全市一共|全部加起来")
+
+
 def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     """check() for a table row: its indicator and rendered row, under its table and section."""
+    if PER_UNIT.match(r0.indicator) and TOTAL_ASKED.search(query.original) and "每" not in query.original:
+        return Contradiction("total", f"报告只有“{r0.indicator}”这一按单位计的指标，没有总数")
     return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
 
 

@@ -25,6 +25,15 @@ PASSAGE_MIN = 0.30  # below this even a passage answer would be a guess
 MEANING_MARGIN = 0.035
 
 
+PLACE_NAME = re.compile(r"(?:市|县|镇|区|省|州)$")
+GAZETTEER = set(LEXICON["gazetteer"]["names"])
+
+
+def _place_in(place: str, text: str) -> bool:
+    """The place, or its name without 市/县/镇/区, is in the text."""
+    return place in text or re.sub(r"(市|县|镇|区|省)$", "", place) in text
+
+
 class PassageAnswers(AnswererBase):
     """The passage and section answers of the Answerer (a mixin: it reads the Answerer's indexes)."""
 
@@ -57,6 +66,12 @@ class PassageAnswers(AnswererBase):
         )
         if best_cov < PASSAGE_MIN:
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
+        # Only a name that reads as a place (…市/县/镇, or a known one): jieba tags some words as places (新建).
+        named = [p for p in query.places if PLACE_NAME.search(p) or p.rstrip("市县") in GAZETTEER]
+        elsewhere = [p for p in named if not any(_place_in(p, h.chunk.text) for h in hits[:3])]
+        if elsewhere:
+            # Another place asked about (太仓市的…怎么样): a passage about the city would answer for the wrong place.
+            return self._not_found(query, f"报告没有“{elsewhere[0]}”的相关内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         listing = bool(LISTING.search(query.original))
         # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.

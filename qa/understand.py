@@ -379,6 +379,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         intent = "place"
     elif SECTION.search(rewritten):
         intent = "section"
+    elif WHO.search(rewritten):
+        intent = "who"  # 叫什么 asks a name, though 什么 would ask what was done
     elif WHAT.search(rewritten) and not COUNT.search(rewritten.split("哪")[0] if "哪" in rewritten else ""):
         intent = "passage"
     elif vs_base:
@@ -391,8 +393,6 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         intent = "compare"
     elif FIGURE.search(rewritten) or implied:
         intent = "figure"
-    elif WHO.search(rewritten):
-        intent = "who"
     else:
         intent = "passage"
     year_free = YEAR_TEXT.sub(" ", rewritten)

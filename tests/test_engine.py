@@ -788,3 +788,25 @@ def test_words_that_only_stress_a_part_or_whole_name_no_figure(answerer):
     whole = figure(answerer, "群租厂区", "3103")
     ans = answerer.ask("专职安全员持证的园区占全部群租厂区的比例是多少")
     assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
+
+
+def test_a_total_asked_of_an_indicator_counted_per_unit_is_refused(answerer):
+    ans = answerer.ask("全市城乡社区灾害信息员总共有几名")
+    assert ans.kind == "not_found" and "每个城乡社区灾害信息员" in ans.answer
+    per = answerer.ask("每个城乡社区灾害信息员2022年实际有几名")
+    assert per.kind == "figure"
+
+
+def test_a_name_asked_with_叫啥_is_a_who_question(answerer):
+    assert understand("应急管理局的局长叫啥").intent == "who"
+    assert answerer.ask("安委办主任叫什么").kind == "not_found"
+
+
+def test_colloquial_verbs_for_holding_and_raising_money(answerer):
+    assert answerer.ask("应急避难场所总共能装下多少人").answer.startswith("13.55万人")
+    assert answerer.ask("“应急365”平台一共筹了多少钱").answer.startswith("3095.1万元")
+
+
+def test_a_passage_about_another_place_is_not_given(answerer):
+    ans = answerer.ask("常熟市的危化品安全治理做得怎么样")
+    assert ans.kind == "not_found" and "常熟" in ans.answer
