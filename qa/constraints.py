@@ -156,6 +156,9 @@ def check(
     # what was spent.
     if a.actual and (PLANNED.search(before) or (BUDGET_BEFORE.search(before) and PLANNED.search(sentence))):
         return Contradiction("status", f"报告只给出计划数（“{clause.strip('，；。')}”），没有实际完成或支出的数字")
+    kind = _kind_conflict(query.original, own, clause)
+    if kind:
+        return kind
     if a.whole_year and PART_YEAR.search(context + clause):
         return Contradiction("period", "报告只给出部分时段的数字，没有全年的")
     if a.part_year and a.part_year not in context + clause:
@@ -166,6 +169,27 @@ def check(
         if len(own_years) != 1 and span:
             return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
     return None
+
+
+# People asked by their kind ("消防救援人员多少人"): the kind's words, then the person noun.
+PEOPLE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(人员|队员|员)(?:一共|总共|共|总|都)?(?:有)?(?:多少|几)")
+PEOPLE_PRINTED = re.compile(r"([\u4e00-\u9fff]{2,10}?)(人员|队员|员)$")
+
+
+def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None:
+    """People of one kind asked (消防救援人员) and a figure counting people of another kind
+    (安全生产监管人员239人): the figure's own name ends in the same person noun, and none of the words
+    of the kind asked is in it or in its clause."""
+    asked_kind = PEOPLE_ASKED.search(question)
+    printed = PEOPLE_PRINTED.search(re.sub(r"(?:共计|共有|共|累计|总计|达到|达|为|约|有)+$", "", own))
+    if not asked_kind or not printed or asked_kind.group(2) != printed.group(2):
+        return None
+    kind = re.sub(r"^(?:全市|全部|所有|我市|本市|的)+|的$", "", asked_kind.group(1))
+    words = content_terms(kind)
+    if not words or any(any(f in clause for f in synonyms_of(w)) for w in words):
+        return None
+    name = printed.group(1) + printed.group(2)
+    return Contradiction("kind", f"报告中的人数是“{name}”的，没有“{kind}{asked_kind.group(2)}”的")
 
 
 def _grade_conflict(grades: tuple[str, ...], text: str) -> Contradiction | None:

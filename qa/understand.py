@@ -331,6 +331,10 @@ YEAR_LIST = re.compile(
 )
 
 
+# A person noun right before the question word, with no measure word after it ("专职消防员有多少").
+PEOPLE_COUNTED = re.compile(r"(?:人员|队员|员)(?:一共|总共|共|总|都)?有?(?:多少|几)(?![\u4e00-\u9fff])")
+
+
 def expand_year_lists(text: str) -> str:
     """'21、22两年合计' -> '21年、22年合计': each year of a list written with one 年 reads as a year."""
     return YEAR_LIST.sub(lambda m: f"{m.group(1)}年、{m.group(2)}年", text)
@@ -349,6 +353,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
     if re.search(r"多长|长度", text):
         units.extend(["公里", "km", "米"])
+    if not units and PEOPLE_COUNTED.search(text):
+        units.extend(["人", "名", "人次"])  # 消防员有多少: people are counted, not the teams they are in
     if re.search(r"百分之|比例|占比|百分比|%", text) or (RATE_ASKED.search(text) and not units):
         units.append("%")
     rewritten = rewrite(text)

@@ -810,3 +810,16 @@ def test_colloquial_verbs_for_holding_and_raising_money(answerer):
 def test_a_passage_about_another_place_is_not_given(answerer):
     ans = answerer.ask("常熟市的危化品安全治理做得怎么样")
     assert ans.kind == "not_found" and "常熟" in ans.answer
+
+
+def test_people_of_another_kind_are_not_the_people_asked(answerer):
+    other = answerer.ask("全市应急救援志愿者人员一共多少人")  # the report counts 监管人员, 执法人员, 队员…
+    assert other.kind == "not_found"
+    same = answerer.ask("商超综合体配备的志愿消防队员有几个人")
+    assert same.kind == "figure" and same.answer.startswith("470人")
+    assert answerer.ask("安全生产行政执法人员有多少名").answer.startswith("77名")
+
+
+def test_a_person_noun_asked_without_a_measure_word_counts_people():
+    assert "人" in understand("专职安全员有多少").units
+    assert "人" not in understand("专职消防队有多少").units
