@@ -46,6 +46,10 @@ SHARE = re.compile(
     r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|百分比|多大)"
     r"|覆盖了?[^，。？?]{1,12}?的(?:多大|多少|几成|比例|比重|百分之|百分比)"
 )
+# "检查率按登船检查艘次和进出港报告艘次算": a rate from the two counts it divides, numerator first.
+BY_INPUTS = re.compile(
+    r"按(?:照)?([^，,。？?]{2,16}?)(?:和|与|除以|/|÷)([^，,。？?]{2,16}?)(?:来)?(?:精确|重新|实际)?(?:地)?(?:算|计算|核算)"
+)
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
 FILLER = re.compile(r"已经|全部|所有|整个")
 # A whole said only as "the total" (占总数的比例): the scene the part is in is the whole.
@@ -87,8 +91,8 @@ def operation(query: Query) -> str | None:
     """The arithmetic the question asks for, or None."""
     if SUM_OF_CHANGE.search(query.text):
         return "diff"  # 一共/共 before 少了/多了: the size of one change, not a total
-    if SHARE.search(query.text):
-        return "ratio"
+    if SHARE.search(query.text) or ("率" in query.text and BY_INPUTS.search(query.text)):
+        return "ratio"  # a share, or a printed rate worked out again from its two inputs
     if ("平均" in query.text or PER_BASIS.search(query.text)) and MEAN_PER.search(query.text):
         return "mean"  # 每份平均, 平均每起: an average, whichever order its words come in
     for op, words in OPS:
@@ -561,7 +565,10 @@ def _ratio(ctx, query: Query) -> Answer | None:
     inside = re.search(r"(.+?)在(.+?)(?:中|里|当中|之中)的?占(?!地|用)", text)
     within = re.search(r"(.+?)(?:里头|里面|当中|之中|中|里)[，,]?(.+?)(?:的)?(?:占比|比例|所占|占)", text)
     verb = re.search(r"占(?!地|用|比)|覆盖了?", text)
-    if inside:
+    by = BY_INPUTS.search(text)
+    if by and not verb:
+        head, whole = by.group(1), by.group(2)  # "…率按A和B算": A ÷ B
+    elif inside:
         head, whole = inside.group(1), inside.group(2)  # "A在B里占比"
     elif verb and content_terms(re.sub(r"比例|比重|百分之|多大|多少|几成", "", text[verb.end() :].split("的")[0])):
         head, whole = text[: verb.start()], text[verb.end() :]  # "A占B的比例"

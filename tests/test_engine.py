@@ -823,3 +823,10 @@ def test_people_of_another_kind_are_not_the_people_asked(answerer):
 def test_a_person_noun_asked_without_a_measure_word_counts_people():
     assert "人" in understand("专职安全员有多少").units
     assert "人" not in understand("专职消防队有多少").units
+
+
+def test_a_printed_rate_worked_out_again_from_its_two_inputs(answerer):
+    top = figure(answerer, "登船检查", "797")
+    bottom = figure(answerer, "进出港报告", "1761")
+    ans = answerer.ask("危化品船舶的实船检查率，按实施登船检查的艘次与接受进出港报告的艘次重新计算是多少")
+    assert ans.kind == "computed" and f"{top.value / bottom.value * 100:.2f}%" in ans.answer[:20]
