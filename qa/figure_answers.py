@@ -79,7 +79,16 @@ class FigureAnswers(AnswererBase):
         """The figures of the indicator a bare name names: a table row it names nearly whole, or a prose
         figure printed right after the name (…标准化企业10723家); None for a topic (燃气安全)."""
         rows = match_rows(query, self.rows, self.stats)
-        if rows and rows[0].score >= lookup.TABLE_MIN and all(present(t, rows[0].indicator) for t in query.terms):
+        # Every word names the row; in a table of counts (a census), a word may name the table instead
+        # (普查学校数: 普查 is the census table's word).
+        counts = rows and all(r.measure == "count" for r in rows[0].records)
+        if (
+            rows
+            and rows[0].score >= lookup.TABLE_MIN
+            and all(
+                present(t, rows[0].indicator) or (counts and present(t, rows[0].records[0].table)) for t in query.terms
+            )
+        ):
             cells, _ = pick_columns(query, rows[0].records)
             if has_values(cells):
                 return self._table_answer(query, rows[0], cells)

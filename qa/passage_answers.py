@@ -88,6 +88,8 @@ class PassageAnswers(AnswererBase):
         shown = whole if top in whole and sum(len(c.text) for c in whole) <= limit else [h.chunk for h in hits[:n]]
         body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
         lead = best_sentence(query, top.text)
+        if top.kind == "table_row" and lead.rstrip("；;。 ") in top.text.split("；", 1)[0]:
+            lead = top.text  # a row's name alone, cut at its first "；", would hide the values after it
         children = (
             self._children(*listed)
             if listing and listed and where == " > ".join(listed[1])

@@ -830,3 +830,20 @@ def test_a_printed_rate_worked_out_again_from_its_two_inputs(answerer):
     bottom = figure(answerer, "进出港报告", "1761")
     ans = answerer.ask("危化品船舶的实船检查率，按实施登船检查的艘次与接受进出港报告的艘次重新计算是多少")
     assert ans.kind == "computed" and f"{top.value / bottom.value * 100:.2f}%" in ans.answer[:20]
+
+
+def test_a_census_row_named_with_the_census_word_answers_with_its_count(answerer):
+    value = census(answerer, "加油加气站")
+    ans = answerer.ask("普查的加油加气站数")
+    assert ans.kind == "figure" and ans.answer.startswith(f"{value:g}个")
+
+
+def test_a_passage_led_by_a_table_row_keeps_the_row_values(answerer):
+    from qa.passage_answers import PassageAnswers
+
+    row = next(c for c in answerer.index.chunks if c.kind == "table_row" and "；完成调查数量" in c.text)
+    name = row.text.split("：", 1)[1].split("；")[0].split(" > ")[-1]
+    ans = PassageAnswers._passage(answerer, answerer._read(f"{name}普查情况怎么样", 2023))
+    first = ans.answer.split("\n")[0]
+    if first.startswith(row.text.split("；")[0]):
+        assert "完成调查数量" in first  # never the row's name cut off before its values
