@@ -50,6 +50,7 @@ SHARE = re.compile(
 BY_INPUTS = re.compile(
     r"按(?:照)?([^，,。？?]{2,16}?)(?:和|与|除以|/|÷)([^，,。？?]{2,16}?)(?:来)?(?:精确|重新|实际)?(?:地)?(?:算|计算|核算)"
 )
+MEASURE_WORD = any_of("asks", "which_figure")
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
 FILLER = re.compile(r"已经|全部|所有|整个")
 # A whole said only as "the total" (占总数的比例): the scene the part is in is the whole.
@@ -281,7 +282,10 @@ def _split_items(text: str, op: str) -> list[str]:
     than = r"|比(?![例重率较])" if op in ("diff", "pct", "more") else ""
     items = [i for i in re.split(r"和|与|跟|及|以及|、|\+|＋|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
     # "…化工实训基地三个项目": the count of the items is not part of the last one's name.
-    items = [re.sub(r"(?:这)?[两三四五六七八九十\d]+(?:个|项)(?:项目|工程)?$", "", i) for i in items]
+    items = [
+        re.sub(r"(?:这)?[两三四五六七八九十\d]+(?:个|项)(?:项目|工程)?(?:的)?(?=[\u4e00-\u9fff]{0,4}$)", "", i)
+        for i in items
+    ]
     if any(FIGURE.search(i) for i in items):
         return []  # the question quotes the report's figures: its items are not names to look up
     return [i for i in items if content_terms(i)] if len(items) >= 2 else []
@@ -315,6 +319,11 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     # "D级和C级危房": the noun after the last item is every item's noun.
     first, last = content_terms(parts[0]), content_terms(parts[-1])
     tail = last[1:] if not whole and len(first) == 1 and len(last) >= 2 else ()
+    asked_of_last = len(last) >= 2 and any(MEASURE_WORD.fullmatch(f) for f in lookup.synonyms_of(last[-1]))
+    if not whole and not tail and asked_of_last and last[-1] not in first:
+        tail = (last[-1],)  # "A、B和C三项投资合计": what is asked of the last item is asked of each
+        if not query.units and UNIT_WORDS.get(last[-1]):
+            query = replace(query, units=tuple(UNIT_WORDS[last[-1]]))  # 投资 is counted in 元
     # Words before the first of several row names set the scene all of them are asked in ("燃气瓶改：学校、…"):
     # a row that does not carry the scene loses to a sentence that does.
     at = query.text.find(parts[0])

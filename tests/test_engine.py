@@ -847,3 +847,10 @@ def test_a_passage_led_by_a_table_row_keeps_the_row_values(answerer):
     first = ans.answer.split("\n")[0]
     if first.startswith(row.text.split("；")[0]):
         assert "完成调查数量" in first  # never the row's name cut off before its values
+
+
+def test_a_measure_asked_after_the_last_item_is_asked_of_every_item(answerer):
+    point = figure(answerer, "投入资金", "400")
+    hall = figure(answerer, "投入资金", "5000")
+    ans = answerer.ask("新安全生产考试点与工业安全教育体验馆投资一共多少")
+    assert ans.kind == "computed" and f"{point.value + hall.value:g}万元" in ans.answer[:20]
