@@ -682,6 +682,7 @@ def _mean(ctx, query: Query) -> Answer | None:
     asked = [u for u in understand(rest).units if not _same_unit(u, counted)]
     # The words that ask for the average (平均, 一起, 每个) name nothing to look up.
     said = per.group(0) + "".join(w for w in LEXICON["operations"]["mean"] if w in query.text)
+    said += "".join(w for w in ("能分到", "分到", "分得", "摊到", "能有") if w in query.text)  # 每人能分到多少
     query = replace(query, terms=tuple(t for t in query.terms if t not in said and t != "平均"))
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:

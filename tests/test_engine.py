@@ -854,3 +854,13 @@ def test_a_measure_asked_after_the_last_item_is_asked_of_every_item(answerer):
     hall = figure(answerer, "投入资金", "5000")
     ans = answerer.ask("新安全生产考试点与工业安全教育体验馆投资一共多少")
     assert ans.kind == "computed" and f"{point.value + hall.value:g}万元" in ans.answer[:20]
+
+
+def test_what_each_one_gets_is_an_average_and_a_mid_message_briefing_frame_is_dropped(answerer):
+    from qa.asks import drop_frame
+
+    assert drop_frame("危房这块我们正在整理台账，D级危房处置了多少处") == "危房这块，D级危房处置了多少处"
+    area = figure(answerer, "有效避难面积合计为", "36.61")
+    people = figure(answerer, "可容纳避难人数", "13.55")
+    ans = answerer.ask("应急避难场所平均每人能分到多少有效避难面积")
+    assert ans.kind == "computed" and ans.answer.startswith(f"平均每人约{area.value / people.value:.2f}平方米")
