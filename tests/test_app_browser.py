@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from app_server import ROOT, built_index, running_app
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -65,6 +66,18 @@ def ask(page, question: str):
     return replies.nth(before)
 
 
+def click_settled(page, locator, attempts: int = 12) -> None:
+    """Click once the element stops being re-rendered: the chat redraws its last message while the side
+    panels of an answer update, which can detach a button for a while on a loaded machine."""
+    for _ in range(attempts):
+        try:
+            locator.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.wait_for_timeout(500)
+    locator.click(timeout=5_000)  # the last try raises with Playwright's own account of why
+
+
 def test_questions_in_the_chat(page):
     figure = ask(page, "2022年生产安全事故死亡人数")
     assert re.match(r"数字\s*6人", figure.locator(".qa-lead").inner_text())
@@ -92,7 +105,7 @@ def test_thumbs_are_recorded(page, index_dir):
     ask(page, "2022年生产安全事故死亡人数")
     feedback = index_dir / "feedback.jsonl"
     before = feedback.read_text("utf-8").count("\n") if feedback.exists() else 0
-    page.get_by_role("button", name="Dislike", exact=True).last.click()
+    click_settled(page, page.get_by_role("button", name="Dislike", exact=True).last)
     for _ in range(50):
         if feedback.exists() and feedback.read_text("utf-8").count("\n") > before:
             break
