@@ -15,7 +15,7 @@ from .combine import combine, lead_of
 from .config import Settings, load_settings
 from .errors import BadQuestion
 from .figure_answers import FigureAnswers
-from .lookup import TermStats, figure_candidates, present, row_candidates, rows_of
+from .lookup import TermStats, figure_candidates, most_characters, present, row_candidates, rows_of
 from .passage_answers import PassageAnswers
 from .quote import row_citation, untracked_indicators
 from .types import Answer, Figure, Hit, TableRecord
@@ -45,11 +45,6 @@ def check_question(question: str, limit: int) -> None:
         raise BadQuestion(f"问题太长（{len(question)}字），请控制在{limit}字以内。")
     if not re.search(r"[\w\u4e00-\u9fff]", normalise(question)):
         raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
-
-
-def _shows(term: str, text: str) -> bool:
-    """The term, or most of its characters (水位站 in 水位自动监测站), is in the text."""
-    return present(term, text) or sum(ch in text for ch in term) >= 2 / 3 * len(term)
 
 
 class Answerer(FigureAnswers, PassageAnswers):
@@ -182,7 +177,7 @@ class Answerer(FigureAnswers, PassageAnswers):
 
     def _joint_counts(self, parts: list[Answer], asks: list[str]) -> list[Answer]:
         """Items asked each (A和B各几个) that lead with one and the same printed figure whose clause names
-        them all (76处A、B监测站): the report counts them together, so no item's own count is given."""
+        them all (N处A、B): the report counts them together, so no item's own count is given."""
         keys = [
             (lead_of(p), p.citations[0].text)
             if p.kind == "figure" and p.citations and not p.citations[0].table_row  # a row has a cell per item
@@ -198,7 +193,11 @@ class Answerer(FigureAnswers, PassageAnswers):
                 key is not None
                 and same
                 # each item's own words are in the one clause, and it does not say 各/均 (each has it)
-                and all(_shows(t, quote) for j in [i, *same] for t in terms[j] - terms[i if j != i else same[0]])
+                and all(
+                    present(t, quote) or most_characters(t, quote)
+                    for j in [i, *same]
+                    for t in terms[j] - terms[i if j != i else same[0]]
+                )
                 and not re.search(r"各|均|分别", quote)
             )
             if joint and key is not None:
@@ -383,7 +382,7 @@ class Answerer(FigureAnswers, PassageAnswers):
             return self._not_found(query, f"报告中没有提到“{'、'.join(missing)}”")
         kind = [t for t in query.unknown if re.search(re.escape(t) + f"(?:{MEASURE_NOUN.pattern})", query.text)]
         if kind:
-            # A kind of count the documents never print (受伤人数 where only 死亡人数 is): a figure of the
+            # A kind of count the documents never print (X人数 where only Y人数 is): a figure of the
             # same measure would be another kind's.
             return self._not_found(query, f"报告中没有“{kind[0]}”的相关数字")
         figure = self._figure(query)

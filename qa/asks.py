@@ -42,7 +42,7 @@ def drop_frame(text: str) -> str:
 def _pieces(text: str) -> list[str]:
     """Clauses at sentence and clause punctuation; an enumeration comma splits only between two asks."""
     out: list[str] = []
-    # A space between words ends a clause too, the way people type quickly ("…几座 不需要调查的呢").
+    # A space between words ends a clause too, the way people type quickly instead of a comma.
     for piece in re.split(r"[？?；;。！!\n，]|(?<!\d),|,(?!\d{3})|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])", text):
         piece = piece.strip(" ：:")
         if not piece:
@@ -67,7 +67,7 @@ def _each(ask: str) -> list[str]:
     items, years = [], ""
     for k in range(0, len(parts), 2):
         if YEARS_ONLY.fullmatch(parts[k].strip()):
-            # Years joined (21、22两年…) are the scene of the item after them, not items of their own.
+            # Years joined (X、Y两年…) are the scene of the item after them, not items of their own.
             years += parts[k] + (parts[k + 1] if k + 1 < len(parts) else "")
         elif parts[k].strip():
             items.append(years + parts[k].strip())
@@ -94,11 +94,11 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
     for k, piece in enumerate(pieces):
         last = k == len(pieces) - 1
         if (not ASK_MARK.search(piece) and not _bare_ask(piece)) or (COMPARE_SETUP.search(piece) and not last):
-            # A clause that only sets the scene ("…方面", "跟前年比呢") belongs to the next ask.
+            # A clause that only sets the scene ("…方面", "跟X年比呢") belongs to the next ask.
             context += re.sub(r"呢$", "", piece) + "，"
             continue
         if asks and (WHICH_ONES.fullmatch(piece) or ONLY_WHETHER.fullmatch(piece)):
-            # "有几项…？是哪几项": naming the items counted is the same ask, answered by one list.
+            # A count, then "which ones": naming the items counted is the same ask, answered by one list.
             asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
         items = _each(context + piece)
@@ -140,7 +140,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         short = len(re.sub(r"呢|吗|多少|几|多大|多长|多高|多久|是|有|[？?，,。]", "", YEAR_WORDS.sub("", ask))) <= 3
         fresh = NEW_TOPIC.match(ask)  # 另外/此外 starts a question of its own
         # An ask whose words are all common in the documents (查出多少隐患) names no subject of its own.
-        # Nor one naming only places or who is asking ("我们比苏州低多少"): it compares the earlier subject.
+        # Nor one naming only who is asking and a place compared with ("我们比X市…"): it compares the earlier subject.
         compared = [p for p in find_places(ask) if re.search(f"(?:比|跟|和|与|较|同){re.escape(p)}", ask)]
         nouns = [t for t in own if names_something(t) and t not in compared]
         vague = not item and (not nouns or all(generic(t) for t in nouns))
@@ -154,7 +154,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             source_subject = item_subject if item else prev_subject
             subject = QUANTITY_NOUN.sub("", source_subject) if QUANTITY_NOUN.search(ask) else source_subject
             if CHANGE_ASKED.search(ask) and not GENERIC.search(ask) and not QUANTITY_NOUN.search(ask):
-                # "…起数少了几起？降了百分之多少": a change asked next is of the same measure.
+                # A difference, then a change with no measure of its own: the change is of the same measure.
                 subject += prev_measure
             text = subject + text
             if prev_total and not TOTAL_WORDS.search(text):
@@ -165,15 +165,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
         column_only = re.search(r"目标|要求|基数", ask) and not years
 
-        def is_base(y: str, ask: str = ask) -> bool:
-            return bool(
-                re.search(
-                    rf"(?:比|较|跟|与|相比){re.escape(y)}|(?:按|以|相对于?){re.escape(y)}(?:算|计算|来算|为基|为准)",
-                    ask,
-                )
-            )
-
-        only_bases = years and all(is_base(y) for y in years)
+        only_bases = years and all(_is_base(y, ask) for y in years)
         # "…较前一年减少了几起" after "2022年…": the year compared is the earlier ask's.
         if prev_year and not column_only and (not years or only_bases):
             pair = YEAR_PAIR.search(prev_year)
@@ -181,17 +173,17 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             text = (pair.group(1) if pair and only_bases else prev_year) + text
         out.append(text)
         if years and not only_bases:
-            asked_years = [y for y in years if not is_base(y)]
+            asked_years = [y for y in years if not _is_base(y, ask)]
             prev_year = asked_years[0] if re.search(r"\d|年", asked_years[0]) else prev_year
             if len(asked_years) > 1 and re.search(r"年\s*[、和与及]\s*" + re.escape(asked_years[1]), ask):
-                prev_year = "、".join(asked_years)  # "21年、22年合计…": the same years together
+                prev_year = "、".join(asked_years)  # a list of years asked together stays together
             pair = YEAR_PAIR.search(ask)
-            bases = [y for y in years if is_base(y)]
+            bases = [y for y in years if _is_base(y, ask)]
             if pair:
                 # "22年（…起数）比21年": the next ask compares the same years.
                 prev_year = f"{pair.group(1)}{pair.group(2)}{pair.group(3)}"
             elif bases:
-                # "跟前年比，22年少了几起": the same two years again.
+                # a year compared with a base year: the next ask compares the same two.
                 prev_year = f"{prev_year}比{bases[0]}"
         named = _subject(YEAR_WORDS.sub("", ask))
         if not item:
@@ -210,10 +202,16 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
     return out
 
 
+def _is_base(year: str, ask: str) -> bool:
+    """The year is what the ask compares with (比/跟…<year>, 按<year>算), not the year it asks about."""
+    y = re.escape(year)
+    return bool(re.search(rf"(?:比|较|跟|与|相比){y}|(?:按|以|相对于?){y}(?:算|计算|来算|为基|为准)", ask))
+
+
 def _measure(ask: str) -> str:
     """What an ask asks of its subject (起数 of 事故起数, 投入资金), or ''."""
-    head = _subject(ask, strip_measure=False)
-    return head[len(_subject(ask)) :] if head.startswith(_subject(ask)) else ""
+    head, subject = _subject(ask, strip_measure=False), _subject(ask)
+    return head[len(subject) :] if head.startswith(subject) else ""
 
 
 def _subject(ask: str, strip_measure: bool = True) -> str:
@@ -224,7 +222,7 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
     head = re.split(r"(?:跟|与|同)?(?:比|较|相比)(?![例重])", head)[
         0
     ]  # "…比多创建了": the comparison is not the subject
-    # nor is the arithmetic asked of it ("21年、22年加起来，事故一共…": the words that name something)
+    # nor is the arithmetic asked of it (…加起来，X一共…): the piece that names something is
     pieces = [p.strip("，,、 ") for p in re.split(r"一共|总共|合计|共计|加起来", head)]
     head = next((p for p in pieces if content_terms(p)), head)
     head = re.sub(r"^(?:和|与|及|跟|、)", "", head)
@@ -238,11 +236,11 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
 
 TOTAL_WORDS = re.compile("一共|总共|合计|共计|加起来|总计")
 CHANGE_ASKED = re.compile(r"降|增|升|减|少了|多了|变化|幅度|百分之")
-# A clause that only names what to compare with ("跟前年比呢", "和2020年相比"): the scene of the asks after it.
+# A clause that only names what to compare with (跟/和/与 … 比/相比): the scene of the asks after it.
 COMPARE_SETUP = re.compile(r"^[^，,]{0,12}?(?:跟|与|和|同|较|对)[^，,]{1,10}?(?:比|相比|比较)(?:的话|起来)?呢?$")
-# "是哪几项", "分别是哪些": asks which items a count just asked for are.
+# 哪几项/哪些/什么, alone: asks which items a count just asked for are.
 WHICH_ONES = re.compile(r"(?:都|分别|具体)?(?:是|有)?(?:哪几[项个条家类种]|哪些|什么)呢?")
-# "报告里有没有", "有写吗": whether the report says what was just asked, the same ask again.
+# 有没有/有吗/写了吗, alone: whether the report says what was just asked, the same ask again.
 ONLY_WHETHER = re.compile(
     r"(?:报告|文中|文件|材料)?(?:里|中|上)?(?:有没有|有吗|有没有写|写了吗|提到没有|提了吗|有没有提)(?:写|提到)?"
 )

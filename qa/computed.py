@@ -46,7 +46,7 @@ SHARE = re.compile(
     r"占(?!地|用)[^，。？?]{0,20}?(?:多少|几成|比例|比重|百分之|百分比|多大)"
     r"|覆盖了?[^，。？?]{1,12}?的(?:多大|多少|几成|比例|比重|百分之|百分比)"
 )
-# "检查率按登船检查艘次和进出港报告艘次算": a rate from the two counts it divides, numerator first.
+# "…率按A和B算", "按A除以B算": a rate from the two counts it divides, numerator first.
 BY_INPUTS = re.compile(
     r"按(?:照)?([^，,。？?]{2,16}?)(?:和|与|除以|/|÷)([^，,。？?]{2,16}?)(?:来)?(?:精确|重新|实际)?(?:地)?(?:算|计算|核算)"
 )
@@ -67,7 +67,7 @@ MEAN_PER = re.compile(
     r"(?:平均每|平均一|每)(?:一)?(批次|个|起|家|人|名|次|户|条|件|座|辆|艘|项|份|张|所|处|支|台|栋|场|轮|篇|期"
     r"|平方米|平米|亩|公里|千米|米|吨)|(人)均"
 )
-# "按建筑面积算，每平方米…": a computation per unit asked without the word 平均.
+# "按<basis>算，每<unit>…": a computation per unit asked without the word 平均.
 PER_BASIS = re.compile(r"按[^，。？?]{1,12}?(?:算|计算|来算|折算)")
 # "物资里A加B", "1049条隐患里…": the words before these set the scene of what follows.
 SCENE_END = "里面|里头|当中|之中|里"
@@ -321,7 +321,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     tail = last[1:] if not whole and len(first) == 1 and len(last) >= 2 else ()
     asked_of_last = len(last) >= 2 and any(MEASURE_WORD.fullmatch(f) for f in lookup.synonyms_of(last[-1]))
     if not whole and not tail and asked_of_last and last[-1] not in first:
-        tail = (last[-1],)  # "A、B和C三项投资合计": what is asked of the last item is asked of each
+        tail = (last[-1],)  # "A、B和C的<measure>合计": what is asked of the last item is asked of each
         if not query.units and UNIT_WORDS.get(last[-1]):
             query = replace(query, units=tuple(UNIT_WORDS[last[-1]]))  # 投资 is counted in 元
     # Words before the first of several row names set the scene all of them are asked in ("燃气瓶改：学校、…"):
@@ -594,7 +594,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
         re.split(f"({SCENE_END}|中)", head, maxsplit=1) if re.search(f"{SCENE_END}|中", head) else ("", "", "")
     )
     if GENERIC_WHOLE.match(whole.strip(" ，,的")) and content_terms(scene) and content_terms(part):
-        head, whole = part, scene  # "物资里被服类占总数的比例": 被服类 of all 物资
+        head, whole = part, scene  # "X里A占总数的比例": A of all X
     parts = [re.sub(FILLER, "", p) for p in (head, whole) if content_terms(re.sub(FILLER, "", p))]
     if len(parts) != 2:
         return None
@@ -643,7 +643,7 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
                 # The words before a figure name it first (供应商2018家); the noun after it, next (3103个群租厂区).
                 before = re.split(r"[，。；：、,（(]", words_before(f))[-1]
                 after = _noun_after(f)
-                # The word right before the figure names it most closely (…安全核查956家, not …龙头企业…供应商2018家).
+                # The word right before the figure names it most closely (…核查N家 counts what was checked).
                 return sum(
                     len(t) * max(2 if form in before else int(form in after) for form in lookup.synonyms_of(t))
                     for t in marks
@@ -682,7 +682,7 @@ def _mean(ctx, query: Query) -> Answer | None:
     asked = [u for u in understand(rest).units if not _same_unit(u, counted)]
     # The words that ask for the average (平均, 一起, 每个) name nothing to look up.
     said = per.group(0) + "".join(w for w in LEXICON["operations"]["mean"] if w in query.text)
-    said += "".join(w for w in ("能分到", "分到", "分得", "摊到", "能有") if w in query.text)  # 每人能分到多少
+    said += "".join(w for w in ("能分到", "分到", "分得", "摊到", "能有") if w in query.text)  # what each one gets
     query = replace(query, terms=tuple(t for t in query.terms if t not in said and t != "平均"))
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
@@ -882,10 +882,10 @@ def _result(
     if op == "times" and first.value:
         # The later year over the earlier; without years, the first named over the second (A是B的几倍).
         top, base = (last, first) if _later(a, b) or _later(b, a) else (a, b)
-        named = MULTIPLE_OF.search(query.text)  # "2020年是2022年的多少倍": the year before 的几倍 is the base
+        named = MULTIPLE_OF.search(query.text)  # "X年是Y年的多少倍": the year before 的几倍 is the base
         if named and _later(a, b) != _later(b, a):
             year = int(named.group(1)) + (2000 if len(named.group(1)) == 2 else 0)
-            top, base = (a, b) if base_of(b, year) else ((b, a) if base_of(a, year) else (top, base))
+            top, base = (a, b) if _of_year(b, year) else ((b, a) if _of_year(a, year) else (top, base))
         t = top.value / base.value
         text = f"是{base.label}的{_two_places(t, '倍')}（{inputs}）"
         return _computed(query, text, f"{top.raw} ÷ {base.raw} = {format_number(round(t, 4))}", ops, source=source)
@@ -918,7 +918,7 @@ def _in_one_scale(ops: list[Operand]) -> list[Operand]:
     return [replace(o, value=o.value * SCALE.get(o.unit[:1], 1), unit=base_unit(o.unit)) for o in ops]
 
 
-def base_of(o: Operand, year: int) -> bool:
+def _of_year(o: Operand, year: int) -> bool:
     """The operand is the figure of that year (its label starts with it)."""
     return o.label.startswith(f"{year}年")
 

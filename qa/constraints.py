@@ -19,7 +19,18 @@ from .figures import years_in
 from .lexicon import LEXICON, any_of
 from .sentences import previous_clause
 from .types import Figure, TableRecord
-from .understand import NOT_PLACES, OWN_PLACES, RELATIVE_YEARS, YEAR_TEXT, Query, content_terms, pos_tags, synonyms_of
+from .understand import (
+    NOT_PLACES,
+    OWN_PLACES,
+    PEOPLE_ASK_TAIL,
+    PERSON_NOUN,
+    RELATIVE_YEARS,
+    YEAR_TEXT,
+    Query,
+    content_terms,
+    pos_tags,
+    synonyms_of,
+)
 
 # "…领域的", "…系统": a sector the figure must be about, not a word to match loosely.
 SECTOR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:" + "|".join(LEXICON["sectors"]["suffixes"]) + r")(?:的|里|中|内)?")
@@ -102,7 +113,7 @@ def _stage_asked(q: str) -> str:
 def _without_leading_place(words: str) -> str:
     """'22年冶金工贸' -> '冶金工贸'; a year or the city in front of a sector is not part of it."""
     words = re.sub(rf"^(?:{YEAR_TEXT.pattern}|{'|'.join(RELATIVE_YEARS)}|年)", "", words)
-    # "预警那套广播系统": the words after a pointing word name the system; the pointing word names nothing.
+    # "…那套X系统": the words after a pointing word name the system; the pointing word names nothing.
     words = re.split(r"(?:这|那|该|此)[套个些类项种块]", words)[-1]
     tags = pos_tags(words)
     while tags and (tags[0][0] in WHOLE_CITY or (tags[0][1] == "ns" and tags[0][0] not in OWN_PLACES + NOT_PLACES)):
@@ -111,7 +122,7 @@ def _without_leading_place(words: str) -> str:
     return words
 
 
-def _place_named(place: str, text: str) -> bool:
+def place_named(place: str, text: str) -> bool:
     """The place, or its name without 市/镇 (a pattern match may have taken a character too many)."""
     bare = re.sub(r"(市|县|镇|省|区|街道)$", "", place)
     forms = {place[i:] for i in range(len(place) - 1)} | {bare[i:] for i in range(len(bare) - 1)}
@@ -130,7 +141,7 @@ def check(
     a = asked(query)
     context = sentence + where
     for p in a.places:
-        if not _place_named(p, context + clause):
+        if not place_named(p, context + clause):
             return Contradiction("place", f"报告没有“{p}”的分项数字，只有全市的")
     for s in a.sectors:
         # A sector said in other words (工贸监测预警 for 工贸企业监测预警) still shows each of its words.
@@ -171,15 +182,15 @@ def check(
     return None
 
 
-# People asked by their kind ("消防救援人员多少人"): the kind's words, then the person noun.
-PEOPLE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(人员|队员|员)(?:一共|总共|共|总|都)?(?:有)?(?:多少|几)")
-PEOPLE_PRINTED = re.compile(r"([\u4e00-\u9fff]{2,10}?)(人员|队员|员)$")
+# People asked by their kind (…管理人员多少人): the kind's words, then the person noun, then the ask.
+PEOPLE_ASKED = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({PERSON_NOUN}){PEOPLE_ASK_TAIL}")
+PEOPLE_PRINTED = re.compile(rf"([\u4e00-\u9fff]{{2,10}}?)({PERSON_NOUN})$")
 
 
 def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None:
-    """People of one kind asked (消防救援人员) and a figure counting people of another kind
-    (安全生产监管人员239人): the figure's own name ends in the same person noun, and none of the words
-    of the kind asked is in it or in its clause."""
+    """People of one kind asked and a figure counting people of another kind (…监管人员239人 for …救援人员):
+    the figure's own name ends in the same person noun, and none of the words of the kind asked is in it or
+    in its clause."""
     asked_kind = PEOPLE_ASKED.search(question)
     printed = PEOPLE_PRINTED.search(re.sub(r"(?:共计|共有|共|累计|总计|达到|达|为|约|有)+$", "", own))
     if not asked_kind or not printed or asked_kind.group(2) != printed.group(2):
@@ -205,9 +216,9 @@ def _grade_conflict(grades: tuple[str, ...], text: str) -> Contradiction | None:
     return None
 
 
-# An indicator counted per unit (每个城乡社区灾害信息员, 年均每十万人…) and a question asking for a total.
+# An indicator counted per unit (每个…, 年均每十万人…) and a question asking for a total.
 PER_UNIT = re.compile(r"^(?:年均|平均)?每")
-TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全市一共|全部加起来")
+TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全部加起来")
 
 
 def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:

@@ -80,7 +80,7 @@ class FigureAnswers(AnswererBase):
         figure printed right after the name (…标准化企业10723家); None for a topic (燃气安全)."""
         rows = match_rows(query, self.rows, self.stats)
         # Every word names the row; in a table of counts (a census), a word may name the table instead
-        # (普查学校数: 普查 is the census table's word).
+        # (普查 names the census table, not a row).
         counts = rows and all(r.measure == "count" for r in rows[0].records)
         if (
             rows

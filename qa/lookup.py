@@ -100,11 +100,14 @@ def specific_terms(terms: tuple[str, ...], stats: TermStats) -> tuple[str, ...]:
     return tuple(t for t in terms if heads[t] and stats.idf(heads[t]) >= SPECIFIC_IDF and is_noun(t))
 
 
-def _lacking(specific: tuple[str, ...], found: set[str], text: str) -> float:
-    """Multiplier for the particular things a candidate does not carry: it is about something else.
+def most_characters(term: str, text: str) -> bool:
+    """A thing written another way (国企 for 国有企业, 市镇 for 市、镇) still shows most of its characters."""
+    return sum(ch in text for ch in term) >= 2 / 3 * len(term)
 
-    A thing written another way (国企 for 国有企业, 市镇 for 市、镇) still shows most of its characters."""
-    missing = [t for t in specific if t not in found and sum(ch in text for ch in t) < 2 / 3 * len(t)]
+
+def _lacking(specific: tuple[str, ...], found: set[str], text: str) -> float:
+    """Multiplier for the particular things a candidate does not carry: it is about something else."""
+    missing = [t for t in specific if t not in found and not most_characters(t, text)]
     return MISSING_SPECIFIC ** len(missing)
 
 

@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from .answer_base import AnswererBase
+from .constraints import place_named
 from .errors import StoreUnavailable
 from .lexicon import LEXICON, any_of
 from .lookup import coverage
@@ -27,11 +28,6 @@ MEANING_MARGIN = 0.035
 
 PLACE_NAME = re.compile(r"(?:市|县|镇|区|省|州)$")
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
-
-
-def _place_in(place: str, text: str) -> bool:
-    """The place, or its name without 市/县/镇/区, is in the text."""
-    return place in text or re.sub(r"(市|县|镇|区|省)$", "", place) in text
 
 
 class PassageAnswers(AnswererBase):
@@ -68,9 +64,9 @@ class PassageAnswers(AnswererBase):
             return self._not_found(query, "报告中没有找到与问题直接相关的内容", chunk_citation(hits[0].chunk, self))
         # Only a name that reads as a place (…市/县/镇, or a known one): jieba tags some words as places (新建).
         named = [p for p in query.places if PLACE_NAME.search(p) or p.rstrip("市县") in GAZETTEER]
-        elsewhere = [p for p in named if not any(_place_in(p, h.chunk.text) for h in hits[:3])]
+        elsewhere = [p for p in named if not any(place_named(p, h.chunk.text) for h in hits[:3])]
         if elsewhere:
-            # Another place asked about (太仓市的…怎么样): a passage about the city would answer for the wrong place.
+            # Another place asked about (…市的…怎么样): a passage on the city answers for the wrong place.
             return self._not_found(query, f"报告没有“{elsewhere[0]}”的相关内容", chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         listing = bool(LISTING.search(query.original))
@@ -120,9 +116,10 @@ class PassageAnswers(AnswererBase):
     def _section(self, query: Query) -> Answer:
         hits = self._search(query)
         headed = self._heading_matches(query)
-        # A heading whose words the question does not use may still say what it means (暴露出来的问题 ->
-        # 存在的主要问题). It leads when no heading matches by words and it is clearly nearer the question
-        # than the headings of the passages found (those find where a topic is discussed, by its content).
+        # A heading whose words the question does not use may still say what it means (a question about
+        # shortcomings, a heading about the main problems). It leads when no heading matches by words and
+        # it is clearly nearer the question than the headings of the passages found (those find where a
+        # topic is discussed, by its content).
         meant, found_near = self._headings_by_meaning(query, [h.chunk for h in hits[:3]])
         leading = [m for m in meant[:2] if not headed and m[0] - found_near >= MEANING_MARGIN]
         places: list[tuple[str, tuple[str, ...], int | None]] = []

