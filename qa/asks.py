@@ -28,6 +28,7 @@ ASK_MARK = any_of("asks", "question_words")
 EACH = re.compile(
     r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|各(?=[^，,。？?各]{1,6}?(?:多少|几))|分别"
 )
+NAMES_WANTED = re.compile(r"(?:哪几|哪些|哪[一二两三四五六七八九十\d]|叫什么|叫啥|什么名|是什么名)")
 YEAR_WORDS = re.compile(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS))
 
 
@@ -61,6 +62,9 @@ def _each(ask: str) -> list[str]:
     if not m:
         return [ask]
     head, tail = ask[: m.start()], re.sub(r"^(?:各|分别)(?:是|为|有|自)?", "", ask[m.start() :])
+    if NAMES_WANTED.match(tail):
+        # "…的那8个乡镇分别是哪几个" asks the names of one counted set; a 和 before it is inside its modifier.
+        return [ask]
     # A clause before the items sets the scene for each of them ("普查里，A和B各…").
     scene, comma, own = head.rpartition("，")
     parts = re.split(r"(和|与|及|以及|、|跟)", own)

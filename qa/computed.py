@@ -830,12 +830,22 @@ def _attainment(ctx, row: list[TableRecord], year: int):
         fall = -change.value
         met = fall_meets(fall, t)
         gap = round(fall - tval, 2)
+        base = next((r for r in row if r.measure == "base" and r.value is not None), None)
+        # The fall target in the row's own unit (33起 less 20%: at most 26.4起), as a briefing would say it.
+        level = ""
+        inputs = [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")]
+        if base is not None and base.value is not None:
+            bound = base.value * (1 - tval / 100)
+            cap = "低于" if t.sign == ">" else "不超过"
+            shown = format_number(round(bound, decimals(base.raw) + 2))
+            level = f"（即{cap}{shown}{base.unit}：基数{base.raw}×(1-{t.digits}%)）"
+            inputs.append(_from_cell(base, ctx, "基数"))
         text = (
             f"{year}年{'已达到' if met else '未达到'}：比基数下降{format_number(abs(change.value))}%，"
-            f"规划目标下降{target.raw}，{'超出' if gap >= 0 else '相差'}{format_number(abs(gap))}个百分点"
+            f"规划目标下降{target.raw}，{'超出' if gap >= 0 else '相差'}{format_number(abs(gap))}个百分点{level}"
         )
         formula = f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}"
-        return text, formula, [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")], []
+        return text, formula, inputs, []
     if actual.value is None:
         return None
     places = max(decimals(actual.raw), decimals(t.digits))

@@ -12,6 +12,7 @@ from .errors import StoreUnavailable
 from .lexicon import LEXICON, any_of
 from .lookup import coverage
 from .quote import best_sentence, chunk_citation, dedupe_hits, heading_citation, is_heading_chunk
+from .sentences import sentences
 from .types import Answer, Hit
 from .understand import SECTION, Query
 
@@ -27,6 +28,17 @@ MEANING_MARGIN = 0.035
 
 
 PLACE_NAME = re.compile(r"(?:市|县|镇|区|省|州)$")
+TYPES = LEXICON["answer_types"]
+CAUSE_ASKED, CAUSE_SAID = re.compile(TYPES["cause_asked"]), re.compile(TYPES["cause_said"])
+COMPANY_ASKED, COMPANY_SAID = re.compile(TYPES["company_asked"]), re.compile(TYPES["company_said"])
+NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
+# The names of counted items asked ("那8个乡镇分别是哪几个", "十个展厅都叫什么"): the list word asks of
+# the counted noun itself, not of something they did ("4家试点企业搞了哪些建设").
+NAMES_ASKED = re.compile(
+    r"(\d+|[一二两三四五六七八九十])\s*([个项家类大条座所支种处名位])[\u4e00-\u9fff]{0,8}?"
+    r"(?:都|分别|具体|各自)?(?:是|叫|有|为)?(?:哪几个|哪几|哪些|哪[\d一二两三四五六七八九十]+\2|什么|啥)"
+    r"(?:名字|名称)?[？?吗呢嘛啊。！!]*$"
+)
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
 
 
@@ -68,6 +80,9 @@ class PassageAnswers(AnswererBase):
         if elsewhere:
             # Another place asked about (…市的…怎么样): a passage on the city answers for the wrong place.
             return self._not_found(query, f"报告没有“{elsewhere[0]}”的相关内容", chunk_citation(hits[0].chunk, self))
+        unsaid = self._unsaid(query, hits)
+        if unsaid:
+            return self._not_found(query, unsaid, chunk_citation(hits[0].chunk, self))
         top = hits[0].chunk
         listing = bool(LISTING.search(query.original))
         # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.
@@ -112,6 +127,27 @@ class PassageAnswers(AnswererBase):
             ]
             cites = heads[:3] + [c for c in cites if c not in heads][:2]
         return Answer(question=query.original, answer=text, kind="passage", citations=tuple(cites[:5]))
+
+    def _unsaid(self, query: Query, hits: list[Hit]) -> str:
+        """Why the passages found, though on the question's topic, do not answer what it asks: a cause or a
+        company's name they never state, or names of items they only count. '' when they may answer it."""
+        said = [s for h in hits[:5] for s in sentences(h.chunk.text)]
+        asked = query.original
+        subject = [t for t in query.terms if not CAUSE_ASKED.search(t) and not COMPANY_ASKED.search(t)]
+        # A sentence about the asked thing carries most of its words, not one of them in passing.
+        about = [s for s in said if subject and coverage(tuple(subject), [(s, 1.0)], self.stats)[0] >= 0.5]
+        if CAUSE_ASKED.search(asked) and not any(CAUSE_SAID.search(s) for s in about):
+            return "报告陈述了相关情况，但没有说明原因"
+        if COMPANY_ASKED.search(asked) and not any(COMPANY_SAID.search(s) for s in about):
+            return "报告没有写明承担单位的名称"
+        named = NAMES_ASKED.search(asked)
+        if named:
+            n = int(named.group(1)) if named.group(1).isdigit() else NUMERALS[named.group(1)]
+            top = hits[0].chunk
+            listed = max((s.count("、") + 1 for s in said), default=0)
+            if n >= 2 and listed < n and len(self._children(top.doc, top.section)) < n:
+                return f"报告只给出了数量（{named.group(1)}{named.group(2)}），没有逐一列出名称"
+        return ""
 
     def _section(self, query: Query) -> Answer:
         hits = self._search(query)

@@ -232,10 +232,15 @@ def _join_runs(tokens: list[str]) -> list[str]:
     return out
 
 
+# A bound on a number ("20%以上", "多少起以下", "控制在") says which side of it, not what is counted; 以上 of a
+# name (较大及以上事故, 规模以上) follows no number and stays.
+BOUND = re.compile(r"([\d%]|多少|几)([\u4e00-\u9fff]{0,2}?)(?:以上|以下|以内)|控制在")
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     """Terms that carry meaning: no stopwords, years, bare numbers, units or single characters."""
     out = []
-    for t in _join_runs(tokenize(text)):
+    for t in _join_runs(tokenize(BOUND.sub(lambda m: f"{m.group(1) or ''}{m.group(2) or ''} ", text))):
         t = re.sub(r"了$", "", t)
         if len(t) >= 3:
             t = re.sub(r"是$", "", t)  # jieba glues a trailing 是/了 onto some words ("数是", "发了")

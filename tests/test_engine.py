@@ -868,3 +868,41 @@ def test_what_each_one_gets_is_an_average_and_a_mid_message_briefing_frame_is_dr
     people = figure(answerer, "可容纳避难人数", "13.55")
     ans = answerer.ask("应急避难场所平均每人能分到多少有效避难面积")
     assert ans.kind == "computed" and ans.answer.startswith(f"平均每人约{area.value / people.value:.2f}平方米")
+
+
+# ---- what a passage on the topic may still not say ----------------------------------------------
+
+
+def test_a_cause_the_passages_do_not_state_is_refused_citing_what_they_say(answerer):
+    ans = answerer.ask("市级物资储备库为什么要选在周市镇建")
+    assert ans.kind == "not_found" and "原因" in ans.answer and ans.citations
+    # a cause the report gives, as the first of its listed problems, is answered with that passage
+    stated = answerer.ask("为啥再往下压事故的难度越来越大")
+    assert stated.kind == "passage" and "难度" in stated.answer.split("\n")[0]
+
+
+def test_a_company_name_asked_is_refused_unless_a_company_is_printed(answerer):
+    assert answerer.ask("区域性战勤保障基地的承建单位是谁").kind == "not_found"
+    kept = answerer.ask("应急救援装备交给了哪家公司保管")
+    assert kept.kind == "passage" and "有限公司" in kept.answer
+
+
+def test_names_of_counted_items_are_refused_when_the_report_only_counts_them(answerer):
+    counted = answerer.ask("教育馆设的十大展厅都是哪几个")
+    assert counted.kind == "not_found" and "十" in counted.answer
+    listed = answerer.ask("修订的那4项市级专项应急预案是哪几个")
+    assert listed.kind == "passage" and "水上搜救" in listed.answer.split("\n")[0]
+
+
+def test_each_asked_of_one_counted_set_is_one_ask_not_split_at_its_modifiers_he():
+    assert len(split_asks("设有综合执法和应急管理机构的那几个镇分别是哪几个", 2023)) == 1
+    assert len(split_asks("净水厂和加压泵站分别有几座", 2023)) == 2
+
+
+def test_a_fall_target_is_also_given_in_the_rows_own_unit(answerer):
+    row = table_row(answerer, "生产安全事故起数")
+    base = next(r for r in row if r.measure == "base")
+    target = next(r for r in row if r.measure == "target")
+    goal = float(re.sub(r"[^\d.]", "", target.raw))
+    ans = answerer.ask("事故起数去年达到规划目标了吗")
+    assert ans.kind == "computed" and f"{base.value * (1 - goal / 100):g}" in ans.answer
