@@ -67,6 +67,10 @@ def _each(ask: str) -> list[str]:
         return [ask]
     # A clause before the items sets the scene for each of them ("普查里，A和B各…").
     scene, comma, own = head.rpartition("，")
+    if scene and not re.search(r"和|与|及|、|跟", own) and re.search(r"和|与|及|、", scene.rpartition("，")[2]):
+        # "A和B，比前年分别少了多少": the items are in the clause before, the rest is asked of each.
+        tail = own + tail
+        scene, comma, own = scene.rpartition("，")
     parts = re.split(r"(和|与|及|以及|、|跟)", own)
     items, years = [], ""
     for k in range(0, len(parts), 2):

@@ -52,6 +52,7 @@ BY_INPUTS = re.compile(
 )
 MEASURE_WORD = any_of("asks", "which_figure")
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
+FULL = re.compile(r"全部|全覆盖|百分之百|100%|满分")  # all of it: a rate's whole is 100%
 FILLER = re.compile(r"已经|全部|所有|整个")
 # A whole said only as "the total" (占总数的比例): the scene the part is in is the whole.
 GENERIC_WHOLE = re.compile(r"^(?:全部|所有|整个|全市)?(?:的)?(?:总数|总量|总和|总体|总|全部|数量)?(?:的)?$")
@@ -568,6 +569,21 @@ def _share_left(ctx, query: Query) -> Answer | None:
     return None
 
 
+def _to_full(ctx, query: Query) -> Answer | None:
+    """How far a printed rate is from all of it (离全部达标还差几个百分点: 100% − 92%)."""
+    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+        if m.score < lookup.PROSE_MIN:
+            continue
+        rates = [f for f in m.figures if f.unit in ("%", "％") and f.value is not None and f.value < 100]
+        if rates:
+            f = rates[0]
+            left = round(100 - f.value, decimals(f.raw))
+            shown = format_number(left)
+            text = f"还差{shown}个百分点（{words_before(f)}{f.raw}；100% − {f.raw} = {shown}%）"
+            return _computed(query, text, f"100 - {f.value:g} = {format_number(left)}", [_from_figure(f, ctx, "")])
+    return None
+
+
 def _ratio(ctx, query: Query) -> Answer | None:
     """A part's share of a whole, both looked up: 'A占B的比例' -> A ÷ B."""
     text = YEAR_TEXT.sub(" ", query.text)
@@ -583,6 +599,8 @@ def _ratio(ctx, query: Query) -> Answer | None:
         head, whole = text[: verb.start()], text[verb.end() :]  # "A占B的比例"
     elif verb and re.search(r"其中|里面|当中", text[: verb.start()]):
         whole, _, head = re.split(r"(其中|里面|当中)", text[: verb.start()], maxsplit=1)  # "B…，其中A占多大比例"
+    elif verb and re.search(r"[，,][^，,里中]+$", text[: verb.start()]):
+        whole, head = re.split(r"[，,]", text[: verb.start()])[-2:]  # "B，A占几成": the clause before is B
     elif within:
         head, whole = within.group(2), within.group(1)  # "B里A的占比", "B里头A占了多大比例"
     else:
@@ -799,7 +817,7 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
     year asked is checked on its own ("21年和22年各自达标没有")."""
     row = _row(ctx, query)
     if row is None:
-        return None
+        return _to_full(ctx, query) if FULL.search(query.text) else None
     latest = max((r.year for r in row if r.year and r.measure == "actual" and r.value is not None), default=None)
     years = list(query.years) or ([latest] if latest else [])
     checks = [c for c in (_attainment(ctx, row, y) for y in years) if c is not None]

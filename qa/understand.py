@@ -244,7 +244,7 @@ def content_terms(text: str) -> tuple[str, ...]:
         t = re.sub(r"了$", "", t)
         if len(t) >= 3:
             t = re.sub(r"是$", "", t)  # jieba glues a trailing 是/了 onto some words ("数是", "发了")
-        if re.sub(r"^[万亿千]", "", t) in MEASURE_UNITS:
+        if re.sub(r"^[万亿千]?[余多]?", "", t) in MEASURE_UNITS:
             continue
         if (
             not t

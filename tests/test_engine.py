@@ -906,3 +906,21 @@ def test_a_fall_target_is_also_given_in_the_rows_own_unit(answerer):
     goal = float(re.sub(r"[^\d.]", "", target.raw))
     ans = answerer.ask("事故起数去年达到规划目标了吗")
     assert ans.kind == "computed" and f"{base.value * (1 - goal / 100):g}" in ans.answer
+
+
+def test_items_in_the_clause_before_each_are_each_asked_the_rest():
+    asks = split_asks("2021年的事故起数和死亡人数，比2020年分别降了多少", 2023)
+    assert len(asks) == 2 and all("比2020年" in a and "2021年" in a for a in asks)
+    assert "死亡人数" in asks[1] and "起数" not in asks[1]
+
+
+def test_a_share_whose_whole_is_the_clause_before(answerer):
+    part = figure(answerer, "安置类", "1.3")
+    whole = figure(answerer, "应急救灾物资", "5.6")
+    assert_share(answerer, "全市的应急救灾物资，安置类差不多占几成", part, whole)
+
+
+def test_how_far_a_printed_rate_is_from_all_of_it(answerer):
+    rate = figure(answerer, "三级标准化达标率", "92")
+    ans = answerer.ask("规上企业三级标准化达标率离全部达标差多少个百分点")
+    assert ans.kind == "computed" and ans.answer.startswith(f"还差{100 - rate.value:g}个百分点")
