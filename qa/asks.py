@@ -101,7 +101,21 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
     context = ""
     for k, piece in enumerate(pieces):
         last = k == len(pieces) - 1
-        if (not ASK_MARK.search(piece) and not _bare_ask(piece)) or (COMPARE_SETUP.search(piece) and not last):
+        # A named figure with no question word ("事故起数的降幅") is the scene of a next ask that names no
+        # subject of its own ("去年比前年多降了几个百分点").
+        sets_scene = (
+            not last
+            and not ASK_MARK.search(piece)
+            and bool(re.search(r"多少|几", pieces[k + 1]))
+            and all(
+                GENERIC.search(t) or CHANGE_WORD.match(t) for t in content_terms(YEAR_WORDS.sub(" ", pieces[k + 1]))
+            )
+        )
+        if (
+            (not ASK_MARK.search(piece) and not _bare_ask(piece))
+            or (COMPARE_SETUP.search(piece) and not last)
+            or sets_scene
+        ):
             # A clause that only sets the scene ("…方面", "跟X年比呢") belongs to the next ask.
             context += re.sub(r"呢$", "", piece) + "，"
             continue
@@ -131,6 +145,7 @@ def _bare_ask(piece: str) -> bool:
 
 
 QUANTITY_NOUN = any_of("asks", "counting_nouns")
+CHANGE_WORD = re.compile(r"^[多少]?(?:降|减|增|升|涨|跌|提高|下降|减少|增加)")
 GENERIC = any_of("asks", "which_figure")
 
 

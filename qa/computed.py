@@ -52,6 +52,8 @@ BY_INPUTS = re.compile(
 )
 MEASURE_WORD = any_of("asks", "which_figure")
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
+CHANGE_NAMED = re.compile(r"降幅|增幅|涨幅|跌幅|下降幅度|增长幅度")
+TARGET_WORD = re.compile("|".join(LEXICON["columns"]["target"]))
 FULL = re.compile(r"全部|全覆盖|百分之百|100%|满分")  # all of it: a rate's whole is 100%
 FILLER = re.compile(r"已经|全部|所有|整个")
 # A whole said only as "the total" (占总数的比例): the scene the part is in is the whole.
@@ -99,6 +101,8 @@ def operation(query: Query) -> str | None:
         return "mean"  # 每份平均, 平均每起: an average, whichever order its words come in
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
+            if op == "gap" and len(query.years) + len(query.base_years) >= 2 and not TARGET_WORD.search(query.text):
+                return "diff"  # 百分点 between two years' changes (去年比前年多降了几个百分点), no target named
             return op
     rate = RATE_ASKED.search(query.text)
     if rate and FIXED.search(query.text[max(0, rate.start() - 2) : rate.start()]):
@@ -192,6 +196,16 @@ def _from_figure(f: Figure, ctx, label: str) -> Operand:
 
 def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | None:
     """The same quantity in two or more years: from one table row, else from parallel prose sentences."""
+    if row is not None and "change" in query.measures and CHANGE_NAMED.search(query.text):
+        # The changes themselves compared ("降幅去年比前年多几个百分点"): each year's change cell.
+        changes = [
+            next((r for r in row if r.year == y and r.measure == "change" and r.value is not None), None) for y in years
+        ]
+        if all(changes):
+            a, b = [_from_cell(c, ctx, f"{c.year}年比基数") for c in changes if c is not None][:2]
+            gap = round(abs(abs(a.value) - abs(b.value)), max(decimals(a.raw), decimals(b.raw)))
+            text = f"相差{format_number(gap)}个百分点（{a.label}{a.raw}，{b.label}{b.raw}；|{a.raw}| − |{b.raw}| 之差）"
+            return _computed(query, text, f"|{abs(a.value):g} - {abs(b.value):g}| = {format_number(gap)}", [a, b])
     if row is not None:
         found = [_cell(row, y) for y in years]
         cells = [c for c in found if c is not None]

@@ -924,3 +924,17 @@ def test_how_far_a_printed_rate_is_from_all_of_it(answerer):
     rate = figure(answerer, "三级标准化达标率", "92")
     ans = answerer.ask("规上企业三级标准化达标率离全部达标差多少个百分点")
     assert ans.kind == "computed" and ans.answer.startswith(f"还差{100 - rate.value:g}个百分点")
+
+
+def test_a_named_figure_then_an_ask_naming_no_subject_is_one_ask():
+    assert len(split_asks("火灾死亡率的增幅，前年比去年少增了几个百分点", 2023)) == 1
+    assert len(split_asks("2022年实际数，2021年呢", 2023)) == 2  # a year asked alone is a follow-up
+
+
+def test_changes_of_two_years_compared_in_points_use_the_change_cells(answerer):
+    row = table_row(answerer, "生产安全事故死亡人数下降")
+    change = {r.year: r.value for r in row if r.measure == "change" and r.value is not None}
+    ans = answerer.ask("事故死亡人数的降幅，2022年比2021年多降几个百分点")
+    assert ans.kind == "computed" and ans.answer.startswith(
+        f"相差{abs(abs(change[2022]) - abs(change[2021])):g}个百分点"
+    )
