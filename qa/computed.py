@@ -605,6 +605,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
     within = re.search(r"(.+?)(?:里头|里面|当中|之中|中|里)[，,]?(.+?)(?:的)?(?:占比|比例|所占|占)", text)
     verb = re.search(r"占(?!地|用|比)|覆盖了?", text)
     by = BY_INPUTS.search(text)
+    after_whole = re.search(r"([^，,]+)[，,]([^，,]+?)的?(?:比例|比重|占比)", text)
     if by and not verb:
         head, whole = by.group(1), by.group(2)  # "…率按A和B算": A ÷ B
     elif inside:
@@ -617,6 +618,8 @@ def _ratio(ctx, query: Query) -> Answer | None:
         whole, head = re.split(r"[，,]", text[: verb.start()])[-2:]  # "B，A占几成": the clause before is B
     elif within:
         head, whole = within.group(2), within.group(1)  # "B里A的占比", "B里头A占了多大比例"
+    elif after_whole:
+        whole, head = after_whole.group(1), after_whole.group(2)  # "毕业272人，拿到学位的比例是多少"
     else:
         return _rate_done(ctx, query)
     whole = re.split(
@@ -649,7 +652,18 @@ def _ratio(ctx, query: Query) -> Answer | None:
     if not b.value or not _same_unit(a.unit, b.unit) or (a.raw, a.citation.text) == (b.raw, b.citation.text):
         return None
     share = a.value / b.value * 100
-    text = f"占{_percent(share)}（{a.label}{a.raw} ÷ {b.label}{b.raw}）"
+    # The rate the report prints for the same share, if its inputs' sentence has one (实船检查率达45%).
+    printed = next(
+        (
+            p
+            for o in (a, b)
+            for p in re.findall(r"\d+(?:\.\d+)?%", o.citation.text)
+            if abs(float(p[:-1]) - share) < 0.5 * 10 ** -decimals(p[:-1]) + 1e-9
+        ),
+        "",
+    )
+    shown = f"，报告所列为{printed}" if printed else ""
+    text = f"占{_percent(share)}（{a.label}{a.raw} ÷ {b.label}{b.raw}{shown}）"
     return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", ops)
 
 
@@ -709,6 +723,9 @@ def _mean(ctx, query: Query) -> Answer | None:
     if per is None:
         return None
     counted = base_unit(per.group(1) or per.group(2))
+    # What the average is taken per, when named right after its measure word (每个区镇).
+    after = re.match(r"[\u4e00-\u9fff]{2,4}?(?=平均|多少|几|有|能|分|摊|的|大约|约|[,，?？])", query.text[per.end() :])
+    noun = after.group(0) if after else ""
     # The measure words asked of the average, not those of what it is taken per or over (按建筑面积算).
     rest = PER_BASIS.sub("", MEAN_PER.sub("", query.text))
     asked = [u for u in understand(rest).units if not _same_unit(u, counted)]
@@ -719,13 +736,31 @@ def _mean(ctx, query: Query) -> Answer | None:
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
             continue
-        totals = [f for f in m.figures if not _same_unit(f.unit, counted) and (not asked or base_unit(f.unit) in asked)]
+
+        # The thing counted may share its measure word with the total (2619个终端 over 11个区镇): then the
+        # noun after the figure tells the count from the total.
+        def per_noun(f: Figure) -> bool:
+            return bool(noun) and _noun_after(f).startswith(noun)
+
+        totals = [
+            f
+            for f in m.figures
+            if (not _same_unit(f.unit, counted) or (noun and not per_noun(f)))
+            and (not asked or base_unit(f.unit) in asked)
+        ]
         # Of several, the one whose own words carry most of the question (有效避难面积, not 占地面积).
         totals.sort(
             key=lambda f: -sum(len(t) for t in query.terms if t in re.split(r"[，。；：、,（(]", f.subject)[-1])
         )
         for total in totals:
-            counts = [f for f in ctx.figures_in(total.sentence) if _same_unit(f.unit, counted) and f.value]
+            counts = [
+                f
+                for f in ctx.figures_in(total.sentence)
+                if _same_unit(f.unit, counted)
+                and f.value
+                and f is not total
+                and (per_noun(f) or not _same_unit(total.unit, counted))
+            ]
             if not counts:
                 continue
             # The count nearest before the total is what it was spread over (立案2431起，处罚金额9990.92万元).
@@ -737,7 +772,7 @@ def _mean(ctx, query: Query) -> Answer | None:
             unit = total.unit if big > 1 and mean >= big else base_unit(total.unit)
             mean = mean / big if unit == total.unit else mean
             text = (
-                f"平均每{counted}约{_two_places(mean, unit) if mean != round(mean) else format_number(mean) + unit}"
+                f"平均每{counted}{noun}约{_two_places(mean, unit) if mean != round(mean) else format_number(mean) + unit}"
                 f"（{total.raw} ÷ {count.raw} = {format_number(round(mean, 4))}{unit}）"
             )
             ops = [_from_figure(total, ctx, "合计"), _from_figure(count, ctx, "数量")]

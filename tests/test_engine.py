@@ -938,3 +938,18 @@ def test_changes_of_two_years_compared_in_points_use_the_change_cells(answerer):
     assert ans.kind == "computed" and ans.answer.startswith(
         f"相差{abs(abs(change[2022]) - abs(change[2021])):g}个百分点"
     )
+
+
+def test_an_average_over_things_counted_with_the_same_measure_word(answerer):
+    total = figure(answerer, "广播终端", "2619")
+    towns = figure(answerer, "区镇", "11")
+    ans = answerer.ask("广播终端分到每个区镇平均有几个")
+    assert ans.kind == "computed" and ans.answer.startswith(f"平均每个区镇约{total.value / towns.value:.2f}个")
+
+
+def test_a_share_of_the_clause_before_with_the_rate_the_report_prints(answerer):
+    boarded = figure(answerer, "登船检查", "797")
+    reported = figure(answerer, "进出港报告", "1761")
+    ans = answerer.ask("危化品船舶报告进出港的，登船检查的比例是多少")
+    assert ans.kind == "computed" and f"{boarded.value / reported.value * 100:.2f}%" in ans.answer[:20]
+    assert f"报告所列为{figure(answerer, '实船检查率', '4').raw}" in ans.answer
