@@ -771,8 +771,9 @@ def _mean(ctx, query: Query) -> Answer | None:
             mean = total.value * big / (count.value * SCALE.get(count.unit[:1], 1))
             unit = total.unit if big > 1 and mean >= big else base_unit(total.unit)
             mean = mean / big if unit == total.unit else mean
+            each = counted + (noun if per_noun(count) else "")
             text = (
-                f"平均每{counted}{noun}约{_two_places(mean, unit) if mean != round(mean) else format_number(mean) + unit}"
+                f"平均每{each}约{_two_places(mean, unit) if mean != round(mean) else format_number(mean) + unit}"
                 f"（{total.raw} ÷ {count.raw} = {format_number(round(mean, 4))}{unit}）"
             )
             ops = [_from_figure(total, ctx, "合计"), _from_figure(count, ctx, "数量")]
