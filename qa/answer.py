@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ from .combine import combine, lead_of
 from .config import Settings, load_settings
 from .errors import BadQuestion
 from .figure_answers import FigureAnswers
+from .lexicon import LEXICON
 from .lookup import TermStats, figure_candidates, most_characters, present, row_candidates, rows_of
 from .passage_answers import PassageAnswers
 from .quote import row_citation, untracked_indicators
@@ -22,6 +24,8 @@ from .types import Answer, Figure, Hit, TableRecord
 from .understand import REPORT_YEAR, Query, add_words, content_terms, is_noun, normalise, resolve_followup, understand
 from .vocab import Vocabulary
 
+PLACE_SUFFIX = re.compile(r"[市县省镇区州村乡]$")
+GAZETTEER = set(LEXICON["gazetteer"]["names"])
 # A message this short with no question word is a name typed alone (万车死亡率, 燃气安全).
 BARE_NAME_CHARS = 14
 # The nouns that say which measure of a thing is counted (受伤人数, 罚没金额).
@@ -68,6 +72,7 @@ class Answerer(FigureAnswers, PassageAnswers):
             self._chunks_by_section.setdefault((c.doc, c.section), []).append(c)
         texts = [c.text for c in index.chunks]
         self.stats = TermStats(texts)
+        self._printed_idf = math.log((self.stats.n + 1) / 2.5)  # a term in at least two passages
         self._doc_years: dict[str, set[int]] = {}
         for c in index.chunks:
             self._doc_years.setdefault(c.doc, set()).update(int(y) for y in re.findall(r"((?:19|20)\d{2})年", c.text))
@@ -218,6 +223,13 @@ class Answerer(FigureAnswers, PassageAnswers):
         # A place named in a title (昆山市…报告) is the documents' own place, not another city to refuse.
         # A word inside a row name the question names whole is that name's word (jieba tags 大型超市 as a place).
         in_names = [p for p in query.places if any(p in n and n in query.text for n in self.item_names)]
+        # A word jieba tags as a place, with no place suffix and no known place's name, that the documents
+        # print in several passages, is their word (新建, 长度), not a place they do not cover.
+        in_names += [
+            p
+            for p in query.places
+            if not PLACE_SUFFIX.search(p) and p not in GAZETTEER and self.stats.idf(p) < self._printed_idf
+        ]
         query = replace(query, places=tuple(p for p in query.places if p not in in_names))
         own = [p for p in query.places if any(p.rstrip("市县区省镇") in t for t in self.titles.values())]
         if own:

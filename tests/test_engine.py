@@ -953,3 +953,18 @@ def test_a_share_of_the_clause_before_with_the_rate_the_report_prints(answerer):
     ans = answerer.ask("危化品船舶报告进出港的，登船检查的比例是多少")
     assert ans.kind == "computed" and f"{boarded.value / reported.value * 100:.2f}%" in ans.answer[:20]
     assert f"报告所列为{figure(answerer, '实船检查率', '4').raw}" in ans.answer
+
+
+def test_who_is_asking_and_when_it_is_due_are_dropped_as_the_frame():
+    from qa.asks import drop_frame
+
+    assert drop_frame("住建局房管科的，下周要向市里报进度。想确认下危房解危了多少处") == "危房解危了多少处"
+    assert drop_frame("交通局这边：跨江桥梁普查了几座") == "跨江桥梁普查了几座"
+    assert drop_frame("我是村里的，避难场所有几个") == "避难场所有几个"
+    assert drop_frame("我们消防这边在写年度总结，微型消防站建了多少个") == "微型消防站建了多少个"
+    assert drop_frame("应急管理局，2022年立案多少起") == "应急管理局，2022年立案多少起"  # a subject, not who asks
+
+
+def test_a_word_the_report_prints_is_no_place_though_tagged_as_one(answerer):
+    assert answerer._read("新建的停车场有多少个", 2023).places == ()
+    assert answerer._read("北京的停车场有多少个", 2023).places == ("北京",)
