@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import computed, dashboard, metadata
+from . import computed, dashboard, metadata, ranking
 from .asks import ASK_MARK, EACH, split_asks
 from .combine import combine, lead_of
 from .config import Settings, load_settings
@@ -26,6 +26,9 @@ from .vocab import Vocabulary
 
 PLACE_SUFFIX = re.compile(r"[市县省镇区州村乡]$")
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
+QUANTITY_NAME = re.compile(r"(?:数|率|数量|金额|人数|面积|长度|总量)$")
+# How much of a name typed alone a passage's lead must print for it to answer (a typo, 安鉴 for 安监, may miss).
+NAME_SHOWN = 0.75
 # A message this short with no question word is a name typed alone (万车死亡率, 燃气安全).
 BARE_NAME_CHARS = 14
 # The nouns that say which measure of a thing is counted (受伤人数, 罚没金额).
@@ -290,6 +293,7 @@ class Answerer(FigureAnswers, PassageAnswers):
             self._year_not_printed,  # a year no document has
             self._where_discussed,  # section: 在哪部分
             self._indicators_by_status,  # which indicators have a status: the dashboard's statuses, as a list
+            self._ranking,  # which item is largest or smallest: indicators, census categories, years
             self._arithmetic,  # computed: sums, differences, what remains, target gap
             self._who_or_where,  # a name or a place on the ground: a passage
             self._bare_name,  # an indicator's name alone: its figures
@@ -358,6 +362,9 @@ class Answerer(FigureAnswers, PassageAnswers):
     def _where_discussed(self, query: Query) -> Answer | None:
         return self._section(query) if query.intent == "section" else None
 
+    def _ranking(self, query: Query) -> Answer | None:
+        return ranking.answer(self, query)
+
     def _arithmetic(self, query: Query) -> Answer | None:
         op = computed.operation(query)
         two_years = len(query.years) + len(query.base_years) >= 2
@@ -381,11 +388,23 @@ class Answerer(FigureAnswers, PassageAnswers):
     def _bare_name(self, query: Query) -> Answer | None:
         if query.intent != "passage" or ASK_MARK.search(query.text) or len(normalise(query.original)) > BARE_NAME_CHARS:
             return None
-        return self._named_figure(query)
+        named = self._named_figure(query)
+        if named is None and QUANTITY_NAME.search(query.text):
+            # A quantity's name typed alone (…站数, …率) asks for a figure: one clearly found (held to a
+            # passage question's stricter match), or a refusal saying what is missing; a passage about its
+            # neighbours would not answer it.
+            found = self._figure(query) or self._lacking(replace(query, intent="figure"))
+            if found is not None:
+                return found
+            passage = self._passage(query)
+            lead = passage.answer.split("\n", 1)[0]
+            if passage.kind != "not_found" and re.search(r"\d", lead) and _names(query.terms, lead):
+                return passage
+            return self._refuse_figure(query)
+        return named
 
-    def _figure_or_refusal(self, query: Query) -> Answer | None:
-        if not (query.intent in ("figure", "compare") or query.years or query.measures):
-            return None
+    def _lacking(self, query: Query) -> Answer | None:
+        """A refusal when the subject or the kind of count asked is one no document prints, else None."""
         missing = [t for t in query.unknown if len(t) >= 2 and is_noun(t)]
         named = [t for t in query.terms if is_noun(t) and self.stats.idf(t) >= GENERIC_IDF]
         if missing and not named and query.intent in ("figure", "compare"):
@@ -397,6 +416,14 @@ class Answerer(FigureAnswers, PassageAnswers):
             # A kind of count the documents never print (X人数 where only Y人数 is): a figure of the
             # same measure would be another kind's.
             return self._not_found(query, f"报告中没有“{kind[0]}”的相关数字")
+        return None
+
+    def _figure_or_refusal(self, query: Query) -> Answer | None:
+        if not (query.intent in ("figure", "compare") or query.years or query.measures):
+            return None
+        lacking = self._lacking(query)
+        if lacking is not None:
+            return lacking
         figure = self._figure(query)
         if figure is not None:
             return figure
@@ -406,3 +433,9 @@ class Answerer(FigureAnswers, PassageAnswers):
         return None
 
     # ---- shared by the answer kinds ---------------------------------------------------------------
+
+
+def _names(terms: tuple[str, ...], sentence: str) -> bool:
+    """Whether a sentence prints most of a name's words (by their length); a long word may show most characters."""
+    shown = sum(len(t) for t in terms if t in sentence or (len(t) >= 3 and most_characters(t, sentence)))
+    return shown >= NAME_SHOWN * sum(len(t) for t in terms) > 0

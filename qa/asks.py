@@ -176,21 +176,31 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # An item of "A和B各…" is of the first item's subject; a later ask, of the items together.
             source_subject = item_subject if item else prev_subject
             subject = QUANTITY_NOUN.sub("", source_subject) if QUANTITY_NOUN.search(ask) else source_subject
-            if CHANGE_ASKED.search(ask) and not GENERIC.search(ask) and not QUANTITY_NOUN.search(ask):
-                # A difference, then a change with no measure of its own: the change is of the same measure.
-                subject += prev_measure
+            if (
+                CHANGE_ASKED.search(ask)
+                and not GENERIC.search(COLUMN_WORD.sub("", ask))
+                and not QUANTITY_NOUN.search(ask)
+            ):
+                # A difference, then a change with no measure of its own (a column word, 降幅, names none):
+                # the change is of the same measure.
+                subject += COLUMN_WORD.sub("", prev_measure)
             text = subject + text
-            if prev_total and not TOTAL_WORDS.search(text):
-                # "A和B一共多少<unit>、多少<other unit>": the later measure is a total of the same items too.
+            if prev_total and not TOTAL_WORDS.search(text) and not CHANGE_ASKED.search(ask):
+                # "A和B一共多少<unit>、多少<other unit>": the later measure is a total of the same items too
+                # (a change asked next is not).
                 text = re.sub(r"(多少|几)", r"一共\1", text, count=1)
         elif prev_tail and re.search(r"呢[？?]?$", ask) and not ASK_MARK.search(re.sub(r"呢[？?]?$", "", ask)):
             # "A有几个？B呢" asks of B what was asked of A.
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
-        column_only = re.search(r"目标|要求|基数", ask) and not years
+        # A column asked (目标是多少) is of no year; a change against the base (相对基数降了) is of the earlier year.
+        column_only = (
+            re.search(r"目标|要求|基数", re.sub(r"(?:相对于?|比|较|跟|与|同|对比)基数", "", ask)) and not years
+        )
 
         only_bases = years and all(_is_base(y, ask) for y in years)
         # "…较前一年减少了几起" after "2022年…": the year compared is the earlier ask's.
-        if prev_year and not column_only and (not years or only_bases):
+        # 另外/此外 starts a question of its own: the year of the one before is not its year either.
+        if prev_year and not column_only and not fresh and (not years or only_bases):
             pair = YEAR_PAIR.search(prev_year)
             # After "22年比21年…", an ask naming only its base ("按21年算") is of the later year.
             text = (pair.group(1) if pair and only_bases else prev_year) + text
@@ -242,12 +252,17 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
     m = ASK_MARK.search(ask)
     head = ask[: m.start()] if m else ask
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
-    head = re.split(r"(?:跟|与|同)?(?:比|较|相比)(?![例重])", head)[
+    # 较大/较高 (an adjective: 较大以上风险) and 比例/比重 compare nothing.
+    head = re.split(r"(?:跟|与|同)?(?:比(?![例重])|较(?![大高低多少为好差])|相比)", head)[
         0
     ]  # "…比多创建了": the comparison is not the subject
     # nor is the arithmetic asked of it (…加起来，X一共…): the piece that names something is
     pieces = [p.strip("，,、 ") for p in re.split(r"一共|总共|合计|共计|加起来", head)]
-    head = next((p for p in pieces if content_terms(p)), head)
+    k = next((i for i, p in enumerate(pieces) if content_terms(p)), None)
+    if k is not None:
+        # …事故一共死亡人数: a measure right after the total word is still what is asked of the subject.
+        after = re.sub(r"(?:是|有|为)+$", "", pieces[k + 1]) if k + 1 < len(pieces) else ""
+        head = pieces[k] + (after if after and len(after) <= 6 and GENERIC_END.search(after) else "")
     head = re.sub(r"^(?:和|与|及|跟|、)", "", head)
     head = PLACE_VERB.sub("", head.strip("，,：: "))
     head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要|还剩|还有|剩下|剩余|还)+$", "", head)
@@ -258,6 +273,7 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
 
 
 TOTAL_WORDS = re.compile("一共|总共|合计|共计|加起来|总计")
+COLUMN_WORD = re.compile(r"目标|基数|实际|降幅|增幅|涨幅|绝对值")
 CHANGE_ASKED = re.compile(r"降|增|升|减|少了|多了|变化|幅度|百分之")
 # A clause that only names what to compare with (跟/和/与 … 比/相比): the scene of the asks after it.
 COMPARE_SETUP = re.compile(r"^[^，,]{0,12}?(?:跟|与|和|同|较|对)[^，,]{1,10}?(?:比|相比|比较)(?:的话|起来)?呢?$")

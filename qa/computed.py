@@ -80,6 +80,16 @@ EXCLUDING = re.compile(
 )
 
 
+# An average over years (平均每年多少起, 年均): the mean of one quantity's yearly figures.
+# Not 年均 inside an indicator's name (年均每十万人受灾人次): that is a rate, not an average asked.
+YEARLY_MEAN = re.compile(r"平均每年|每年平均|平均一年|年均(?!每)|平均下来每年")
+OVER_YEARS_WORD = re.compile(r"平均|每年|年均|[这那]?[两三四五]年|平均下来")
+# "2020到2022": every year from the first to the last.
+YEAR_RANGE = re.compile(r"((?:19|20)\d{2})年?(?:至|到|-|—|～|~)((?:19|20)\d{2})")
+# "A里，没有申报B的有多少": the part of A that did not do B, A less those that did.
+NOT_PART = re.compile(r"(?:还没有|还没|没有|没|未|尚未)([\u4e00-\u9fff]{2,12}?)的(?:有|是|还有|企业|单位)?(?:多少|几)")
+
+
 @dataclass(frozen=True)
 class Operand:
     """One input of a computation: its label, the number as printed and its source."""
@@ -99,6 +109,10 @@ def operation(query: Query) -> str | None:
         return "ratio"  # a share, or a printed rate worked out again from its two inputs
     if ("平均" in query.text or PER_BASIS.search(query.text)) and MEAN_PER.search(query.text):
         return "mean"  # 每份平均, 平均每起: an average, whichever order its words come in
+    if YEARLY_MEAN.search(query.text):
+        return "mean"  # 平均每年, 年均: an average over the years asked
+    if NOT_PART.search(query.text):
+        return "remain"
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
             if op == "gap" and len(query.years) + len(query.base_years) >= 2 and not TARGET_WORD.search(query.text):
@@ -116,14 +130,20 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
         return _remain(ctx, query)
     if op == "ratio":
         return _ratio(ctx, query)
-    if op == "mean":
+    if op == "mean" and not YEARLY_MEAN.search(query.text):
         return _mean(ctx, query)
     if op in ("gap", "reach"):
         return _against_target(ctx, query, op)
     years = list(query.years) + [y for y in query.base_years if y not in query.years]
-    row = _row(ctx, query)
+    # The words of an average over years (平均每年, 这三年) say how to compute, not which row.
+    row = _row(ctx, query, tuple(t for t in query.terms if not OVER_YEARS_WORD.fullmatch(t)))
     if ALL_YEARS.search(query.original) and row is not None and len(years) < 2:
         years = sorted({r.year for r in row if r.measure == "actual" and r.value is not None and r.year is not None})
+    span = YEAR_RANGE.search(query.original)  # the text before its year lists were expanded
+    if span and op in ("mean", "sum"):
+        years = list(range(int(span.group(1)), int(span.group(2)) + 1))  # a total or average over a span
+    if op == "mean" and len(years) < 2:
+        return None
     if len(years) >= 2:
         return _over_years(ctx, query, op, years, row)
     parts = _parts(ctx, query, op)
@@ -526,6 +546,11 @@ def _remain(ctx, query: Query) -> Answer | None:
     less = EXCLUDING.search(query.text)
     if less:
         return _less_part(ctx, query, query.text[: less.start()], less.group(1))
+    undone = NOT_PART.search(query.text)
+    if undone:
+        rest = _less_part(ctx, query, query.text[: undone.start()], undone.group(1))
+        if rest is not None:
+            return rest
     pair = _found_fixed(ctx, query)
     if pair is None:
         return _share_left(ctx, query)
@@ -553,9 +578,8 @@ def _less_part(ctx, query: Query, whole: str, part: str) -> Answer | None:
     if a.value <= b.value:
         return None
     left, unit = _left(a, b)
-    text = (
-        f"{format_number(left)}{unit}（共{a.raw}，其中{b.label}{b.raw}；{a.raw}−{b.raw}＝{format_number(left)}{unit}）"
-    )
+    part = re.sub(r"^(?:其中|总计|共计|累计|共|已经|已)+", "", b.label)  # the text says 其中 itself
+    text = f"{format_number(left)}{unit}（共{a.raw}，其中{part}{b.raw}；{a.raw}−{b.raw}＝{format_number(left)}{unit}）"
     return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", ops)
 
 
@@ -677,6 +701,9 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
             continue
         # A whole and its part may sit in neighbouring sentences (指导3103个群租厂区…。完成规范化建设园区1995个).
         figs = [f for f in ctx.figures_near(m.figures[0]) if f.value is not None]
+        counted = [f for f in figs if base_unit(f.unit) in query.units or f.unit in query.units]
+        if len(counted) >= 2:
+            figs = counted  # 多少家 asked: the whole and its part are both counted in 家, not in 条
         picked: list[Figure] = []
         for i, part in enumerate(parts):
             own = content_terms(part)
@@ -945,6 +972,16 @@ def _result(
     scale = ops[0].unit[:1] if ops[0].unit[:1] in "万亿千" and len({o.unit[:1] for o in ops}) == 1 else ""
     places = max(decimals(o.raw) for o in ops)
     inputs = "，".join(f"{o.label}{o.raw}" for o in ops)
+    if op == "mean":
+        mean = sum(o.value for o in ops) / len(ops)
+        formula = f"({' + '.join(o.raw for o in ops)}) ÷ {len(ops)} = {format_number(round(mean, places + 2))}"
+        return _computed(
+            query,
+            f"平均{format_number(round(mean, 2))}{scale}{unit}（{inputs}；{formula}）",
+            formula,
+            ops,
+            source=source,
+        )
     if op == "sum" or (op not in ("diff", "pct", "more", "times") and len(ops) > 2):
         total = round(sum(o.value for o in ops), places)
         res = f"{format_number(total)}{scale}{unit}"
@@ -973,6 +1010,8 @@ def _result(
         formula = f"{big.raw} - {small.raw} = {format_number(abs(diff))}"
         return _computed(query, f"{res}（{inputs}）", formula, ops, source=source)
     if than:
+        a, b = _plain_label(a), _plain_label(b)
+        inputs = "，".join(f"{o.label}{o.raw}" for o in (a, b))
         word = "少" if diff < 0 else ("多" if diff > 0 else "一样多，相差")
         share = f"{'少' if diff < 0 else '多'}{_percent(abs(pct))}；" if pct is not None else ""
         text = f"{a.label}比{b.label}{word}{format_number(abs(diff))}{scale}{unit}（{share}{inputs}）"
@@ -987,6 +1026,13 @@ def _result(
     else:
         text = f"{word}{format_number(abs(diff))}{scale}{unit}（{pct_text}；{inputs}）"
     return _computed(query, text, formula, ops, source=source)
+
+
+def _plain_label(o: Operand) -> Operand:
+    """A label without the comparison's own words (还多?) or a scene word whose year was taken out (截至)."""
+    label = re.sub(r"(?:还|更)?(?:多|少|高|低)了?[?？。]*$", "", o.label)
+    label = re.sub(r"\s+", "", re.sub(r"截至\s*(?:年底|年末|底)?", "", label)).strip("，,的")
+    return replace(o, label=label or o.label)
 
 
 def _in_one_scale(ops: list[Operand]) -> list[Operand]:

@@ -25,6 +25,7 @@ from .understand import (
     PEOPLE_ASK_TAIL,
     PERSON_NOUN,
     RELATIVE_YEARS,
+    VERIFY,
     YEAR_TEXT,
     Query,
     content_terms,
@@ -182,17 +183,23 @@ def check(
     return None
 
 
-# People asked by their kind (…管理人员多少人): the kind's words, then the person noun, then the ask.
-PEOPLE_ASKED = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({PERSON_NOUN}){PEOPLE_ASK_TAIL}")
-PEOPLE_PRINTED = re.compile(rf"([\u4e00-\u9fff]{{2,10}}?)({PERSON_NOUN})$")
+# People or organisations asked by their kind (…管理人员多少人, 化工企业有多少家): the kind's words, then the
+# counted noun, then the ask.
+COUNTED_NOUN = f"{PERSON_NOUN}|企业|单位"
+PEOPLE_ASKED = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({COUNTED_NOUN}){PEOPLE_ASK_TAIL}")
+PEOPLE_PRINTED = re.compile(rf"([\u4e00-\u9fff]{{2,10}}?)({COUNTED_NOUN})$")
+# The verb between a counted noun and its number (…企业下降至39家, …人员共计77名).
+LEADS_TO_NUMBER = re.compile(
+    r"(?:数量|总数)?(?:共计|共有|共|累计|总计|达到|达|为|约|有|下降|降|上升|增加|增长|提高|减少|至|到)+$"
+)
 
 
 def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None:
-    """People of one kind asked and a figure counting people of another kind (…监管人员239人 for …救援人员):
-    the figure's own name ends in the same person noun, and none of the words of the kind asked is in it or
-    in its clause."""
-    asked_kind = PEOPLE_ASKED.search(question)
-    printed = PEOPLE_PRINTED.search(re.sub(r"(?:共计|共有|共|累计|总计|达到|达|为|约|有)+$", "", own))
+    """People or organisations of one kind asked and a figure counting another kind (…监管人员239人 for
+    …救援人员, 生产证企业39家 for 化工企业): the figure's own name ends in the same counted noun, and none of
+    the words of the kind asked is in it or in its clause."""
+    asked_kind = PEOPLE_ASKED.search(re.sub(r"[（）()]", "", question))
+    printed = PEOPLE_PRINTED.search(LEADS_TO_NUMBER.sub("", own))
     if not asked_kind or not printed or asked_kind.group(2) != printed.group(2):
         return None
     kind = re.sub(r"^(?:全市|全部|所有|我市|本市|的)+|的$", "", asked_kind.group(1))
@@ -200,7 +207,7 @@ def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None
     if not words or any(any(f in clause for f in synonyms_of(w)) for w in words):
         return None
     name = printed.group(1) + printed.group(2)
-    return Contradiction("kind", f"报告中的人数是“{name}”的，没有“{kind}{asked_kind.group(2)}”的")
+    return Contradiction("kind", f"报告中的数字是“{name}”的，没有“{kind}{asked_kind.group(2)}”的")
 
 
 def _grade_conflict(grades: tuple[str, ...], text: str) -> Contradiction | None:
@@ -221,13 +228,57 @@ PER_UNIT = re.compile(r"^(?:年均|平均)?每")
 TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全部加起来")
 
 
+def _one_of_joined(query: Query, r0: TableRecord) -> Contradiction | None:
+    """A census row counting several named surveys together (A调查和B调查、C调查) is not the count of the one
+    the question names alone."""
+    parts = re.split(r"和|、|及|与", r0.indicator)
+    if r0.measure != "count" or len(parts) < 2 or any(len(p) < 4 for p in parts):
+        return None
+    # A word every part shares (调查) names none of them.
+    words = [t for t in query.terms if len(t) >= 2 and not all(t in p for p in parts)]
+    named = [p for p in parts if any(t in p for t in words)]
+    if len(named) == 1 and not TOTAL_ASKED.search(query.original):
+        return Contradiction("joint", f"表中“{r0.indicator}”是几项合计的数，没有“{named[0]}”单项的")
+    return None
+
+
 def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     """check() for a table row: its indicator and rendered row, under its table and section."""
     if PER_UNIT.match(r0.indicator) and TOTAL_ASKED.search(query.original) and "每" not in query.original:
         return Contradiction("total", f"报告只有“{r0.indicator}”这一按单位计的指标，没有总数")
+    joint = _one_of_joined(query, r0)
+    if joint:
+        return joint
     return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
 
 
-def figure_conflict(query: Query, f: Figure) -> Contradiction | None:
-    """check() for a prose figure: its words before the number, clause and sentence, under its paragraph."""
+def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradiction | None:
+    """check() for a prose figure: its words before the number, clause and sentence, under its paragraph;
+    also a base-year figure asked of one printed with no year, and, for the figure to answer with (lead), one
+    the question itself states (as an input of arithmetic it is what the question means)."""
+    if lead and number_of(f.raw) in given_numbers(query.original) and not VERIFY.search(query.original):
+        # "…降到99家，开局时有多少家": the asker already has this number; it cannot answer what they ask.
+        return Contradiction("given", f"问题中给出的{f.raw}就是报告印的数字，报告没有所问的另一个数")
+    if (
+        asked(query).one_year
+        and query.base_year
+        and query.years[0] <= query.base_year
+        and not years_in(f.sentence + f.earlier)
+    ):
+        # The report narrates its own period; a figure printed with no year (高新技术企业数量达2264家) is the
+        # period's, not the base year's.
+        return Contradiction(
+            "period", f"报告中的“{f.clause.strip('，；。')}”未注明年份，是评估期内的情况，没有{query.years[0]}年的数字"
+        )
     return check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}", scene=f.earlier)
+
+
+def number_of(raw: str) -> str:
+    """The digits of a printed figure ("99家" -> "99", "1,761艘次" -> "1761")."""
+    m = re.search(r"\d+(?:\.\d+)?", raw.replace(",", ""))
+    return m.group(0) if m else ""
+
+
+def given_numbers(question: str) -> set[str]:
+    """Numbers the question itself states, years aside ("累计培养490名，其中272名…")."""
+    return set(re.findall(r"\d+(?:\.\d+)?", YEAR_TEXT.sub("", question.replace(",", ""))))

@@ -35,7 +35,7 @@ class FigureAnswers(AnswererBase):
 
     def _figure(self, query: Query) -> Answer | None:
         rows = match_rows(query, self.rows, self.stats)
-        figs = match_figures(query, self.figures, self.stats)
+        figs = match_figures(query, self.figures, self.stats, lead=True)
         row = rows[0] if rows else None
         fig = figs[0] if figs else None
         strict = query.intent == "passage"  # a passage question needs a clear figure to be answered with one
@@ -95,7 +95,7 @@ class FigureAnswers(AnswererBase):
         # A prose figure only for a name that reads as a quantity (…率, …人数) or is specific (three terms
         # and more): "应急预案" alone asks what was done, not the count printed after it.
         quantity = re.search(r"(率|数|量|额|面积|长度|总值)$", query.text) or len(query.terms) >= 3
-        figs = match_figures(query, self.figures, self.stats)
+        figs = match_figures(query, self.figures, self.stats, lead=True)
         if (
             quantity
             and figs
@@ -323,5 +323,5 @@ class FigureAnswers(AnswererBase):
         if isinstance(best, RowMatch):
             why, cite = row_conflict(query, best.records[0]), row_citation(best.records[0], self, ())
         else:
-            why, cite = figure_conflict(query, best.figures[0]), figure_citation(best.figures[0], self)
+            why, cite = figure_conflict(query, best.figures[0], lead=True), figure_citation(best.figures[0], self)
         return self._not_found(query, why.note, cite) if why else None

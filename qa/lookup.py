@@ -280,9 +280,10 @@ SHORTLIST = 400  # clauses scored in full, of those whose own words carry the qu
 
 
 def match_figures(
-    query: Query, figures, stats: TermStats, terms=None, year=None, constrain: bool = True
+    query: Query, figures, stats: TermStats, terms=None, year=None, constrain: bool = True, lead: bool = False
 ) -> list[FigureMatch]:
-    """Prose clauses holding figures, ranked by how well they carry the question."""
+    """Prose clauses holding figures, ranked by how well they carry the question; lead: for the figure that
+    answers it (not an input of arithmetic)."""
     terms = terms if terms is not None else query.terms
     specific = specific_terms(terms, stats)
     if not isinstance(figures, Candidates):
@@ -324,7 +325,7 @@ def match_figures(
         mult *= max(_unit_ok(query, f.unit) for f in figs)
         if query.near and (f0.doc, f0.lines) == query.near:
             mult *= NEAR_BOOST
-        if constrain and all(figure_conflict(query, f) for f in figs):
+        if constrain and all(figure_conflict(query, f, lead) for f in figs):
             continue
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
@@ -395,6 +396,8 @@ def pick_columns(query: Query, records: list[TableRecord], year=None) -> tuple[l
             if not measures or measures == ["actual"]:
                 # The year's actual figure, with the change the table prints beside it.
                 cells = [r for r in cells if r.measure in ("actual", "base", "change")] or cells
+            # The column asked leads (相对基数降了百分之几: the change, then the figure it is of).
+            cells.sort(key=lambda r: bool(measures) and r.measure not in measures)
             chosen.extend(cells)
         chosen.extend(r for r in records if r.measure == "target" and "target" in measures and r not in chosen)
     else:

@@ -31,12 +31,13 @@ PLACE_NAME = re.compile(r"(?:市|县|镇|区|省|州)$")
 TYPES = LEXICON["answer_types"]
 CAUSE_ASKED, CAUSE_SAID = re.compile(TYPES["cause_asked"]), re.compile(TYPES["cause_said"])
 COMPANY_ASKED, COMPANY_SAID = re.compile(TYPES["company_asked"]), re.compile(TYPES["company_said"])
+TIME_ASKED, TIME_SAID = re.compile(TYPES["time_asked"]), re.compile(TYPES["time_said"])
 NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
 # The names of counted items asked ("那8个乡镇分别是哪几个", "十个展厅都叫什么"): the list word asks of
 # the counted noun itself, not of something they did ("4家试点企业搞了哪些建设").
 NAMES_ASKED = re.compile(
     r"(\d+|[一二两三四五六七八九十])\s*([个项家类大条座所支种处名位])[\u4e00-\u9fff]{0,8}?"
-    r"(?:都|分别|具体|各自)?(?:是|叫|有|为)?(?:哪几个|哪几|哪些|哪[\d一二两三四五六七八九十]+\2|什么|啥)"
+    r"(?:都|分别|具体|各自)?(?:是|叫|有|为)?(?:哪几个|哪[\d一二两三四五六七八九十几]+\2|哪几|哪些|什么|啥)"
     r"(?:名字|名称)?[？?吗呢嘛啊。！!]*$"
 )
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
@@ -130,16 +131,18 @@ class PassageAnswers(AnswererBase):
 
     def _unsaid(self, query: Query, hits: list[Hit]) -> str:
         """Why the passages found, though on the question's topic, do not answer what it asks: a cause or a
-        company's name they never state, or names of items they only count. '' when they may answer it."""
+        company's name or a time they never state, or names of items they only count. '' when they may answer it."""
         said = [s for h in hits[:5] for s in sentences(h.chunk.text)]
-        asked = query.original
-        subject = [t for t in query.terms if not CAUSE_ASKED.search(t) and not COMPANY_ASKED.search(t)]
+        asked = re.sub(r"\s+", "", query.original)
+        subject = [t for t in query.terms if not any(p.search(t) for p in (CAUSE_ASKED, COMPANY_ASKED, TIME_ASKED))]
         # A sentence about the asked thing carries most of its words, not one of them in passing.
         about = [s for s in said if subject and coverage(tuple(subject), [(s, 1.0)], self.stats)[0] >= 0.5]
         if CAUSE_ASKED.search(asked) and not any(CAUSE_SAID.search(s) for s in about):
             return "报告陈述了相关情况，但没有说明原因"
         if COMPANY_ASKED.search(asked) and not any(COMPANY_SAID.search(s) for s in about):
             return "报告没有写明承担单位的名称"
+        if TIME_ASKED.search(asked) and not any(TIME_SAID.search(s) for s in about):
+            return "报告陈述了相关情况，但没有写明时间"
         named = NAMES_ASKED.search(asked)
         if named:
             n = int(named.group(1)) if named.group(1).isdigit() else NUMERALS[named.group(1)]

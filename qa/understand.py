@@ -37,7 +37,7 @@ STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["column
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
 INTENTS: dict[str, str] = LEXICON["intents"]
 ASK_UNIT = re.compile(
-    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
+    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
 )
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
 COMPARE = re.compile(INTENTS["compare"])
@@ -46,6 +46,8 @@ WHAT = re.compile(INTENTS["what"])
 COUNT = re.compile(INTENTS["count"])
 FIGURE = re.compile(INTENTS["figure"])
 WHO = re.compile(INTENTS["who"])
+# A remembered figure put up to be checked ("权重是不是10%？", "是200多家吧"): the printed figure answers it.
+VERIFY = re.compile(r"是不是|对不对|对吗|没错吧|是吗|[吧吗][?？]?$")
 CHANGE = re.compile(INTENTS["change"])
 EACH_ASKED = re.compile(INTENTS["each"])
 NOT_VS_BASE = re.compile(INTENTS["not_vs_base"])
@@ -76,6 +78,7 @@ class Query:
     docs: tuple[str, ...] = ()  # documents the question names by their title; () = all
     unknown: tuple[str, ...] = ()  # terms no indexed document prints (left out of the scoring)
     near: tuple = ()  # (doc, lines) of the paragraph that answered the ask before this one, if any
+    base_year: int | None = None  # the tables' 基数 year: the year before the period the report covers
 
 
 def normalise(text: str) -> str:
@@ -331,7 +334,7 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
 
 # Two years written as one ("21、22两年", "21-22年", "2021至2022年"): each year in full.
 YEAR_LIST = re.compile(
-    r"(?<![\d.])((?:19|20)\d{2}|1[5-9]|2\d)\s*(?:、|，|,|和|与|及|至|到|-|—|~|～)\s*"
+    r"(?<![\d.])((?:19|20)\d{2}|1[5-9]|2\d)\s*(、|，|,|和|与|及|至|到|-|—|~|～)\s*"
     r"((?:19|20)\d{2}|1[5-9]|2\d)\s*(?:两|二|这两)?年(?!代)"
 )
 
@@ -345,7 +348,10 @@ PEOPLE_COUNTED = re.compile(f"(?:{PERSON_NOUN}){PEOPLE_ASK_TAIL}(?![\u4e00-\u9ff
 
 def expand_year_lists(text: str) -> str:
     """'21、22两年合计' -> '21年、22年合计': each year of a list written with one 年 reads as a year."""
-    return YEAR_LIST.sub(lambda m: f"{m.group(1)}年、{m.group(2)}年", text)
+    # A span (2020至2022年) keeps its 至: it means every year between, which an average or a total needs.
+    return YEAR_LIST.sub(
+        lambda m: f"{m.group(1)}年{m.group(2) if m.group(2) in '至到-—~～' else '、'}{m.group(3)}年", text
+    )
 
 
 def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | None = None) -> Query:
@@ -359,6 +365,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         if text.startswith("百分点", m.end()):
             continue  # 多少个百分点 asks for a difference of percentages, not a count
         units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
+    if re.search(r"(?:多少|几)(?:个)?亿(?![\u4e00-\u9fff])|(?:多少|几)亿(?:块|的)", text) and not units:
+        units.append("元")  # 多少亿 alone asks a sum of money: in this domain nothing else is counted in 亿
     if re.search(r"多长|长度", text):
         units.extend(["公里", "km", "米"])
     if not units and PEOPLE_COUNTED.search(text):
@@ -372,12 +380,14 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     ):
         units.append("元")
     measures = []
+    # The base compared with (相对基数降了…) names the change, not the base column.
+    against_base = re.compile(r"(?:相对于?|比|较|跟|与|同|对比)基数")
     for measure, words in MEASURE_WORDS:
-        if any(w in rewritten for w in words):
+        if any(w in against_base.sub("", rewritten) for w in words):
             measures.append(measure)
     if (
         base_year
-        and re.search(rf"(?:比|较|跟|与|相比){base_year}年|(?:比|较)基数", rewritten)
+        and (re.search(rf"(?:比|较|跟|与|相比){base_year}年", rewritten) or against_base.search(rewritten))
         and "change" not in measures
     ):
         measures.append("change")
@@ -405,7 +415,11 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         len(years) >= 2 and CHANGE.search(rewritten) and not EACH_ASKED.search(rewritten)
     ):
         intent = "compare"
-    elif FIGURE.search(rewritten) or implied:
+    elif (
+        FIGURE.search(rewritten)
+        or implied
+        or (VERIFY.search(rewritten) and re.search(r"\d", YEAR_TEXT.sub("", rewritten)))
+    ):
         intent = "figure"
     else:
         intent = "passage"
@@ -426,6 +440,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         intent=intent,
         places=places,
         parts=parts,
+        base_year=base_year,
     )
 
 
