@@ -95,6 +95,8 @@ class Answerer(FigureAnswers, PassageAnswers):
                 {r.indicator for r in index.records} | {seg for p in paths for seg in p} - {""}, key=len, reverse=True
             )
         )
+        # Row names that hold a joining word themselves (A调查和B调查、C调查): one item when a question lists items.
+        self.joined_names = tuple(n for n in self.item_names if re.search(r"和|与|及|、", n) and len(n) >= 6)
         # Each row name's enclosing categories (房屋建筑 holds 城镇住宅), so a sum does not count both.
         self.item_parents: dict[str, set[str]] = {}
         for p in paths:
@@ -141,7 +143,9 @@ class Answerer(FigureAnswers, PassageAnswers):
             report_year = own_years.pop()
             resolved = resolve_followup(question, list(history or []), report_year)
             query = self._read(resolved, report_year)
-        asks = split_asks(resolved, report_year, generic=lambda term: self.stats.idf(term) < GENERIC_IDF)
+        asks = split_asks(
+            resolved, report_year, generic=lambda term: self.stats.idf(term) < GENERIC_IDF, names=self.joined_names
+        )
         if len(asks) > 1:
             parts: list[Answer] = []
             for a in asks:

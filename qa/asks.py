@@ -56,11 +56,21 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
-def _each(ask: str) -> list[str]:
-    """'A和B各几座' -> ['A几座', 'B几座']; other asks unchanged."""
+def _each(ask: str, names: tuple[str, ...] = ()) -> list[str]:
+    """'A和B各几座' -> ['A几座', 'B几座']; other asks unchanged. names: row names that hold a 和 or a 、
+    themselves (A调查和B调查、C调查), which are one item."""
     m = EACH.search(ask)
     if not m:
         return [ask]
+    held = [n for n in names if n in ask]
+    if held:
+        masked = ask
+        for i, n in enumerate(held):
+            masked = masked.replace(n, f"\x00{i}\x00")
+        out = _each(masked)
+        for i, n in enumerate(held):
+            out = [o.replace(f"\x00{i}\x00", n) for o in out]
+        return out
     head, tail = ask[: m.start()], re.sub(r"^(?:各|分别)(?:是|为|有|自)?", "", ask[m.start() :])
     if NAMES_WANTED.match(tail):
         # "…的那8个乡镇分别是哪几个" asks the names of one counted set; a 和 before it is inside its modifier.
@@ -85,8 +95,12 @@ def _each(ask: str) -> list[str]:
     return [scene + comma + i.strip() + tail for i in items]
 
 
-def split_asks(question: str, report_year: int, generic: Callable[[str], bool] | None = None) -> list[str]:
-    """The separate asks of one message, each made to stand alone; one element for a simple question."""
+def split_asks(
+    question: str, report_year: int, generic: Callable[[str], bool] | None = None, names: tuple[str, ...] = ()
+) -> list[str]:
+    """The separate asks of one message, each made to stand alone; one element for a simple question.
+
+    names: item names that hold a joining word themselves (never split)."""
     text = drop_frame(expand_year_lists(normalise(question)))
     words = text.split()
     if len(words) >= 3 and not ASK_MARK.search(text) and all(content_terms(w) for w in words):
@@ -123,7 +137,7 @@ def split_asks(question: str, report_year: int, generic: Callable[[str], bool] |
             # A count, then "which ones": naming the items counted is the same ask, answered by one list.
             asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
-        items = _each(context + piece)
+        items = _each(context + piece, names)
         asks.extend((i, len(items) > 1 and k > 0, context + piece) for k, i in enumerate(items))
         context = ""
     if context and asks:

@@ -80,6 +80,8 @@ EXCLUDING = re.compile(
 )
 
 
+# Asked to work a printed rate out more exactly (精确算一下, 精确到两位小数, 重新算).
+RECOMPUTE = re.compile(r"精确|算一下|算算|重新算|小数|准确")
 # An average over years (平均每年多少起, 年均): the mean of one quantity's yearly figures.
 # Not 年均 inside an indicator's name (年均每十万人受灾人次): that is a rate, not an average asked.
 YEARLY_MEAN = re.compile(r"平均每年|每年平均|平均一年|年均(?!每)|平均下来每年")
@@ -113,6 +115,8 @@ def operation(query: Query) -> str | None:
         return "mean"  # 平均每年, 年均: an average over the years asked
     if NOT_PART.search(query.text):
         return "remain"
+    if "率" in query.text and RECOMPUTE.search(query.text):
+        return "ratio"  # a printed rate worked out again to more places
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
             if op == "gap" and len(query.years) + len(query.base_years) >= 2 and not TARGET_WORD.search(query.text):
@@ -645,7 +649,7 @@ def _ratio(ctx, query: Query) -> Answer | None:
     elif after_whole:
         whole, head = after_whole.group(1), after_whole.group(2)  # "毕业272人，拿到学位的比例是多少"
     else:
-        return _rate_done(ctx, query)
+        return _rate_done(ctx, query) or _rate_again(ctx, query)
     whole = re.split(
         "|".join(map(re.escape, LEXICON["operations"]["ratio"] + ["比例", "百分之", "多少", "几"])), whole
     )[0]
@@ -742,6 +746,26 @@ def _rate_done(ctx, query: Query) -> Answer | None:
     share = a.value / b.value * 100
     text = f"{_percent(share)}（{a.label}{a.raw} ÷ {b.label}{b.raw}）"
     return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", [a, b])
+
+
+def _rate_again(ctx, query: Query) -> Answer | None:
+    """A printed rate worked out to more places from the two counts printed before it in its sentence
+    (登船检查797艘次 of 1761艘次, 实船检查率达45% -> 45.26%)."""
+    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+        for f in m.figures:
+            if f.unit not in ("%", "％") or "率" not in words_before(f)[-8:]:
+                continue
+            at = f.sentence.find(f.raw)
+            counts = [g for g in ctx.figures_in(f.sentence) if g.unit not in ("%", "％") and g.value]
+            counts = [g for g in counts if -1 < f.sentence.find(g.raw) < at][-2:]
+            if len(counts) < 2 or not _same_unit(counts[0].unit, counts[1].unit):
+                continue
+            small, big = sorted(counts, key=lambda g: g.value)
+            a, b = _from_figure(small, ctx, ""), _from_figure(big, ctx, "")
+            share = a.value / b.value * 100
+            text = f"{_percent(share)}（{a.raw} ÷ {b.raw}；报告所列为{f.raw}）"
+            return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", [a, b])
+    return None
 
 
 def _mean(ctx, query: Query) -> Answer | None:

@@ -263,12 +263,12 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         asked(query).one_year
         and query.base_year
         and query.years[0] <= query.base_year
-        and not years_in(f.sentence + f.earlier)
+        and not any(int(y) <= query.base_year for y in years_in(f.sentence + f.earlier))
     ):
-        # The report narrates its own period; a figure printed with no year (高新技术企业数量达2264家) is the
-        # period's, not the base year's.
+        # The report narrates its own period; a figure printed with no year (高新技术企业数量达2264家), or in a
+        # paragraph naming only later years, is the period's, not the base year's.
         return Contradiction(
-            "period", f"报告中的“{f.clause.strip('，；。')}”未注明年份，是评估期内的情况，没有{query.years[0]}年的数字"
+            "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
         )
     return check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}", scene=f.earlier)
 

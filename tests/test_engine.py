@@ -998,6 +998,8 @@ def test_a_stated_figure_is_still_an_input_of_arithmetic(answerer):
 
 def test_a_base_year_is_not_answered_with_a_figure_printed_without_a_year(answerer):
     assert answerer.ask("2020年的时候高新技术企业数量有多少家").kind == "not_found"
+    # nor with one in a paragraph that names only later years
+    assert answerer.ask("2020年时全市有几家化工企业").kind == "not_found"
     latest = figure(answerer, "高新技术企业数量", "2264")
     assert answerer.ask("高新技术企业数量有多少家").answer.startswith(latest.raw)
 
@@ -1094,3 +1096,23 @@ def test_one_survey_of_a_census_row_that_joins_several_is_not_given_the_joint_co
     assert answerer.ask("普查里的野外火源调查完成了多少个").answer.startswith(alone.raw)
     refused = answerer.ask("普查里历史火灾调查完成了多少")
     assert refused.kind == "not_found" and joint.indicator in refused.answer
+
+
+def test_a_row_name_holding_he_is_one_item_when_items_are_asked_each(answerer):
+    joint = next(r.indicator for r in answerer.index.records if r.measure == "count" and "历史火灾调查" in r.indicator)
+    ans = answerer.ask(f"普查里{joint}和学校各是多少个")
+    assert ans.answer.startswith(f"（1）{census(answerer, joint):g}个") and "（3）" not in ans.answer
+
+
+def test_a_word_whose_last_character_jieba_glued_to_the_verb_is_still_found(answerer):
+    orders = figure(answerer, "停工单", "544")
+    ans = answerer.ask("工地的停工单开了多少份")
+    assert ans.kind == "figure" and ans.answer.startswith(orders.raw)
+
+
+def test_a_printed_rate_worked_out_more_exactly_from_the_counts_before_it(answerer):
+    rate = figure(answerer, "实船检查率", "45")
+    checked, reported = figure(answerer, "登船检查", "797"), figure(answerer, "进出港报告", "1761")
+    ans = answerer.ask("实船检查率能不能精确算到两位小数")
+    assert ans.kind == "computed" and ans.answer.startswith(f"{checked.value / reported.value * 100:.2f}%")
+    assert rate.raw in ans.answer
