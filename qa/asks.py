@@ -125,13 +125,25 @@ def split_asks(
                 GENERIC.search(t) or CHANGE_WORD.match(t) for t in content_terms(YEAR_WORDS.sub(" ", pieces[k + 1]))
             )
         )
+        # "几大重点工程里，…": a clause ending in a scene word is where the ask is, not an ask (几大 counts nothing).
+        scene_only = (
+            not last
+            and SCENE_CLAUSE.search(piece)
+            and not re.search(r"多少|吗|呢|是否|哪", piece)
+            and not _bare_ask(piece)  # …这项规划目标里: the column is asked
+        )
         if (
             (not ASK_MARK.search(piece) and not _bare_ask(piece))
             or (COMPARE_SETUP.search(piece) and not last)
             or sets_scene
+            or scene_only
         ):
             # A clause that only sets the scene ("…方面", "跟X年比呢") belongs to the next ask.
             context += re.sub(r"呢$", "", piece) + "，"
+            continue
+        if asks and DIFF_ONLY.fullmatch(piece) and re.search(r"比(?![例重率较])", asks[-1][0]):
+            # "A比B还多吗？差多少条": the size of the comparison just asked, one ask.
+            asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
         if asks and (WHICH_ONES.fullmatch(piece) or ONLY_WHETHER.fullmatch(piece)):
             # A count, then "which ones": naming the items counted is the same ask, answered by one list.
@@ -287,6 +299,8 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
 
 
 TOTAL_WORDS = re.compile("一共|总共|合计|共计|加起来|总计")
+DIFF_ONLY = re.compile(r"(?:那|那么)?(?:差|多|少|多出|少了|多了|相差|差了)(?:了)?(?:多少|几)[\u4e00-\u9fff]{0,2}[？?]?")
+SCENE_CLAUSE = re.compile(r"(?:里|里面|里头|当中|之中|方面|这块|那块|这一块)$")
 COLUMN_WORD = re.compile(r"目标|基数|实际|降幅|增幅|涨幅|绝对值")
 CHANGE_ASKED = re.compile(r"降|增|升|减|少了|多了|变化|幅度|百分之")
 # A clause that only names what to compare with (跟/和/与 … 比/相比): the scene of the asks after it.

@@ -750,7 +750,9 @@ def _rate_done(ctx, query: Query) -> Answer | None:
 
 def _rate_again(ctx, query: Query) -> Answer | None:
     """A printed rate worked out to more places from the two counts printed before it in its sentence
-    (登船检查797艘次 of 1761艘次, 实船检查率达45% -> 45.26%)."""
+    (登船检查797艘次 of 1761艘次, 实船检查率达45% -> 45.26%), only when asked to work it out again."""
+    if not RECOMPUTE.search(query.text):
+        return None
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         for f in m.figures:
             if f.unit not in ("%", "％") or "率" not in words_before(f)[-8:]:
@@ -1054,7 +1056,7 @@ def _result(
 
 def _plain_label(o: Operand) -> Operand:
     """A label without the comparison's own words (还多?) or a scene word whose year was taken out (截至)."""
-    label = re.sub(r"(?:还|更)?(?:多|少|高|低)了?[?？。]*$", "", o.label)
+    label = re.sub(r"(?:还|更)?(?:多|少|高|低)了?吗?[?？。]*$", "", o.label)
     label = re.sub(r"\s+", "", re.sub(r"截至\s*(?:年底|年末|底)?", "", label)).strip("，,的")
     return replace(o, label=label or o.label)
 

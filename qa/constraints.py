@@ -53,6 +53,9 @@ PART_YEAR = any_of("periods", "part_year")
 WHOLE_YEAR = any_of("periods", "whole_year")
 AGGREGATE = any_of("periods", "aggregate")
 WHOLE_CITY = tuple(LEXICON["own_places"]["whole_city"])
+# A planned quantity asked (规划总长度, 计划建设多少) and a figure whose own words say it is built or done.
+PLAN_ASKED = re.compile(r"(?:规划|计划)(?:的|中)?(?:总|建设|新建)?(?:长度|里程|面积|规模|数量|总量|个数|总长|多少|几)")
+BUILT = re.compile(r"已建|已经建|建成|已完成|已经完成")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20)\d{2}年")
 
 
@@ -114,6 +117,7 @@ def _stage_asked(q: str) -> str:
 def _without_leading_place(words: str) -> str:
     """'22年冶金工贸' -> '冶金工贸'; a year or the city in front of a sector is not part of it."""
     words = re.sub(rf"^(?:{YEAR_TEXT.pattern}|{'|'.join(RELATIVE_YEARS)}|年)", "", words)
+    words = re.sub(r"^(?:我们|咱们|我)", "", words)  # who is asking (我们卫健系统) is not part of the sector
     # "…那套X系统": the words after a pointing word name the system; the pointing word names nothing.
     words = re.split(r"(?:这|那|该|此)[套个些类项种块]", words)[-1]
     tags = pos_tags(words)
@@ -168,6 +172,9 @@ def check(
     # what was spent.
     if a.actual and (PLANNED.search(before) or (BUDGET_BEFORE.search(before) and PLANNED.search(sentence))):
         return Contradiction("status", f"报告只给出计划数（“{clause.strip('，；。')}”），没有实际完成或支出的数字")
+    if PLAN_ASKED.search(q_text := query.original) and BUILT.search(own) and not ASKED_ACTUAL.search(q_text):
+        # "规划总长度" asked and "已建…3.21公里" printed: what is built is not what is planned.
+        return Contradiction("status", f"报告给出的是已建成或已完成的数（“{clause.strip('，；。')}”），没有规划数")
     kind = _kind_conflict(query.original, own, clause)
     if kind:
         return kind
@@ -228,6 +235,9 @@ PER_UNIT = re.compile(r"^(?:年均|平均)?每")
 TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全部加起来")
 
 
+MONEY_ROW = re.compile(r"金额|资金|投入|投资|费|元|钱|产值|总值")
+
+
 def _one_of_joined(query: Query, r0: TableRecord) -> Contradiction | None:
     """A census row counting several named surveys together (A调查和B调查、C调查) is not the count of the one
     the question names alone."""
@@ -246,6 +256,9 @@ def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     """check() for a table row: its indicator and rendered row, under its table and section."""
     if PER_UNIT.match(r0.indicator) and TOTAL_ASKED.search(query.original) and "每" not in query.original:
         return Contradiction("total", f"报告只有“{r0.indicator}”这一按单位计的指标，没有总数")
+    if set(query.units) - {"%"} == {"元"} and "元" not in r0.unit and not MONEY_ROW.search(r0.indicator):
+        # A sum of money asked (多少保费) of a row that counts something else (投保率: 家).
+        return Contradiction("unit", f"表中“{r0.indicator}”不是金额，报告没有所问的金额")
     joint = _one_of_joined(query, r0)
     if joint:
         return joint
@@ -256,6 +269,9 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
     """check() for a prose figure: its words before the number, clause and sentence, under its paragraph;
     also a base-year figure asked of one printed with no year, and, for the figure to answer with (lead), one
     the question itself states (as an input of arithmetic it is what the question means)."""
+    if set(query.units) - {"%"} == {"元"} and f.unit and "元" not in f.unit and f.unit not in ("%", "％"):
+        # A sum of money asked (多少保费) and a count printed (230家): another quantity.
+        return Contradiction("unit", f"报告中相近的数字（“{f.clause.strip('，；。')}”）不是金额")
     if lead and number_of(f.raw) in given_numbers(query.original) and not VERIFY.search(query.original):
         # "…降到99家，开局时有多少家": the asker already has this number; it cannot answer what they ask.
         return Contradiction("given", f"问题中给出的{f.raw}就是报告印的数字，报告没有所问的另一个数")

@@ -136,6 +136,9 @@ class FigureAnswers(AnswererBase):
 
     def _table_answer(self, query: Query, row: RowMatch, cells: list[TableRecord]) -> Answer:
         cells = [c for c in cells if c.raw]
+        # A text cell that prints what is asked (几年一遇, 城市中心区) leads the row's numbers.
+        asked = [t for t in query.terms if len(t) >= 2] + re.findall(r"年一遇", query.text)
+        cells.sort(key=lambda c: not (c.value is None and len(c.raw) > 6 and any(w in c.raw for w in asked)))
         said = self._untracked.get((cells[0].doc, cells[0].indicator))
         if (
             said is not None

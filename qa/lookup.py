@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .constraints import asked, figure_conflict, row_conflict
+from .constraints import asked, figure_conflict, given_numbers, row_conflict
 from .figures import years_in
 from .lexicon import any_of
 from .sentences import previous_clause
@@ -300,10 +300,13 @@ def match_figures(
         if local_cov > 0:
             shortlist.append((local_cov, found, local, figs))
     shortlist.sort(key=lambda x: -x[0])
+    anchors = _anchors(query, figures) if lead else set()
     sectors = asked(query).sectors
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
+        if anchors and (f0.doc, f0.lines) not in anchors:
+            continue  # the question quotes a figure of another paragraph: that paragraph is its scene
         # A sector the paragraph named before the sentence (卫健系统…。2022年开展自查…) is the scene of its
         # figures; its other words are not.
         scene = " ".join(s for s in sectors if any(form in f0.earlier for form in synonyms_of(s)))
@@ -329,6 +332,19 @@ def match_figures(
             continue
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
+
+
+def _anchors(query: Query, figures: Candidates) -> set[tuple]:
+    """The paragraphs of the figures a question quotes as printed (交通那24090起行政处罚，…罚了多少钱)."""
+    given = {n for n in given_numbers(query.original) if len(n.replace(".", "")) >= 3}
+    if not given:
+        return set()
+    return {
+        (f.doc, f.lines)
+        for group in figures.items
+        for f in group
+        if f.unit and f.raw in query.original and re.match(r"\d+(?:\.\d+)?", f.raw.replace(",", "")).group(0) in given  # type: ignore[union-attr]
+    }
 
 
 def words_before(f: Figure) -> str:

@@ -130,7 +130,7 @@ IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
 # Verbs of attending: a count of people who did them may be printed in 人次.
 ATTENDED = "看过|观看|参加|参训|培训|受训|受教育|参与|听过|接受"
 # "…检查率是多少": a rate is a percentage or a bare ratio, never a count (797艘次 is not 实船检查率).
-RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约|算下来|算起来|算出来)?(?:多少|几)")
+RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约|算下来|算起来|算出来)?(?:是|为)?(?:多少|几)")
 
 
 def implied_units(text: str) -> tuple[str, ...]:
@@ -375,7 +375,10 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         units.append("%")
     rewritten = rewrite(text)
     if (
-        re.search(r"处罚金额|金额|资金|罚款|罚金|钱|(?:投资|投入|经费|花费|花了)(?:是|为|有|共)?(?:多少|几)", rewritten)
+        re.search(
+            r"处罚金额|金额|资金|罚款|罚金|钱|保费|费用|经费|赔款|(?:投资|投入|投了|花费|花了)(?:是|为|有|共)?(?:多少|几)",
+            rewritten,
+        )
         and not units
     ):
         units.append("元")

@@ -82,8 +82,7 @@ class Vocabulary:
             if self.knows(t):
                 known.append(t)
                 continue
-            glued = bool(known) and (known[-1] + t[0]).lower() in self.text and CJK.search(t[1]) is not None
-            if len(t) == 2 and (t[1] in GLUE or glued) and t[0] in question and self.knows(t[0]):
+            if len(t) == 2 and t[1] in GLUE and t[0] in question and self.knows(t[0]):
                 # The tokenizer glued a word's last character to the verb after it (中间库有 -> 中间/库有,
                 # 停工单开 -> 停工/单开): not a thing the report lacks. The character goes back to its word when
                 # the report has it.
@@ -94,6 +93,10 @@ class Vocabulary:
             if fix:
                 corrected.append((t, fix))
                 known.append(fix)
+            elif len(t) == 2 and known and (known[-1] + t[0]).lower() in self.text and CJK.search(t[1]):
+                # Not a typo either: the tokenizer glued a word's last character to the next verb (停工单开 ->
+                # 停工/单开); the character goes back to its word, which the report prints.
+                known[-1] += t[0]
             else:
                 unknown.append(t)
         return TermCheck(tuple(dict.fromkeys(known)), tuple(corrected), tuple(unknown))

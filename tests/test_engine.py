@@ -1116,3 +1116,55 @@ def test_a_printed_rate_worked_out_more_exactly_from_the_counts_before_it(answer
     ans = answerer.ask("实船检查率能不能精确算到两位小数")
     assert ans.kind == "computed" and ans.answer.startswith(f"{checked.value / reported.value * 100:.2f}%")
     assert rate.raw in ans.answer
+
+
+def test_a_clause_ending_in_a_scene_word_is_where_the_ask_is_not_an_ask():
+    assert len(split_asks("几大重点工程里，哪些还没有完成？", 2023)) == 1
+
+
+# ---- money for counts, a quoted figure's paragraph, planned for built, remembered figures ----------------
+
+
+def test_a_sum_of_money_is_not_answered_with_a_count(answerer):
+    ans = answerer.ask("2022年安责险的保费一共收了多少")
+    assert ans.kind == "not_found"
+
+
+def test_a_figure_quoted_in_the_question_sets_the_paragraph_of_the_answer(answerer):
+    quoted = figure(answerer, "行政处罚", "24090")
+    assert answerer.ask(f"交通领域那{quoted.raw}行政处罚，罚款总额多少").kind == "not_found"
+    same = next(f for f in answerer.index.figures if f.sentence == quoted.sentence and f.unit == "条")
+    assert answerer.ask(f"交通行政处罚{quoted.raw}，整改隐患多少条").answer.startswith(same.raw)
+
+
+def test_a_planned_quantity_is_not_answered_with_what_is_built(answerer):
+    built = figure(answerer, "已建地下管廊", "3.21")
+    assert answerer.ask("地下管廊按规划总长度是多少公里").kind == "not_found"
+    assert answerer.ask("已经建了多少公里地下管廊").answer.startswith(built.raw)
+
+
+def test_a_remembered_figure_to_be_checked_is_a_frame_not_an_ask():
+    asks = split_asks("事故起数前年和去年各多少？我记得是18起和11起，帮我核一下", 2023)
+    assert len(asks) == 2 and not any("记得" in a or "核" in a for a in asks)
+
+
+def test_a_bare_difference_after_a_comparison_is_its_size():
+    assert len(split_asks("整治的隐患比发现的还多吗？多多少条", 2023)) == 1
+
+
+def test_a_rate_worked_out_from_the_counts_of_one_sentence(answerer):
+    found, fixed = figure(answerer, "发现各类隐患问题", "730"), figure(answerer, "完成整改", "654")
+    ans = answerer.ask(f"2021年卫健系统发现{found.raw}，整改率算下来是多少")
+    assert ans.kind == "computed" and ans.answer.startswith(f"{fixed.value / found.value * 100:.2f}%")
+
+
+def test_a_department_naming_itself_is_a_frame_and_its_material_keeps_its_topic():
+    asks = split_asks("市场监管这边要写危化品经营单位专项整治的材料：一共检查了多少家次？罚金多少？", 2023)
+    assert len(asks) == 2 and all("危化品经营单位专项整治" in a for a in asks)
+    assert split_asks("消防大队问一下，年均十万人口火灾死亡率目标是多少？", 2023)[0].startswith("年均")
+
+
+def test_a_text_cell_printing_what_is_asked_leads_the_row(answerer):
+    cell = next(r for r in answerer.index.records if r.value is None and "城市中心区" in r.raw and "年一遇" in r.raw)
+    ans = answerer.ask("城市防洪排涝标准里城市中心区要按几年一遇来设防")
+    assert ans.kind == "figure" and ans.answer.startswith(cell.raw[:20])
