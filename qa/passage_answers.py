@@ -32,6 +32,7 @@ TYPES = LEXICON["answer_types"]
 CAUSE_ASKED, CAUSE_SAID = re.compile(TYPES["cause_asked"]), re.compile(TYPES["cause_said"])
 COMPANY_ASKED, COMPANY_SAID = re.compile(TYPES["company_asked"]), re.compile(TYPES["company_said"])
 TIME_ASKED, TIME_SAID = re.compile(TYPES["time_asked"]), re.compile(TYPES["time_said"])
+LONG_ASKED, LONG_SAID = re.compile(TYPES["duration_asked"]), re.compile(TYPES["duration_said"])
 NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
 # The names of counted items asked ("那8个乡镇分别是哪几个", "十个展厅都叫什么"): the list word asks of
 # the counted noun itself, not of something they did ("4家试点企业搞了哪些建设").
@@ -134,7 +135,9 @@ class PassageAnswers(AnswererBase):
         company's name or a time they never state, or names of items they only count. '' when they may answer it."""
         said = [s for h in hits[:5] for s in sentences(h.chunk.text)]
         asked = re.sub(r"\s+", "", query.original)
-        subject = [t for t in query.terms if not any(p.search(t) for p in (CAUSE_ASKED, COMPANY_ASKED, TIME_ASKED))]
+        subject = [
+            t for t in query.terms if not any(p.search(t) for p in (CAUSE_ASKED, COMPANY_ASKED, TIME_ASKED, LONG_ASKED))
+        ]
         # A sentence about the asked thing carries most of its words, not one of them in passing.
         about = [s for s in said if subject and coverage(tuple(subject), [(s, 1.0)], self.stats)[0] >= 0.5]
         if CAUSE_ASKED.search(asked) and not any(CAUSE_SAID.search(s) for s in about):
@@ -143,6 +146,8 @@ class PassageAnswers(AnswererBase):
             return "报告没有写明承担单位的名称"
         if TIME_ASKED.search(asked) and not any(TIME_SAID.search(s) for s in about):
             return "报告陈述了相关情况，但没有写明时间"
+        if LONG_ASKED.search(asked) and not any(LONG_SAID.search(s) for s in about):
+            return "报告陈述了相关情况，但没有给出所用时长"
         named = NAMES_ASKED.search(asked)
         if named:
             n = int(named.group(1)) if named.group(1).isdigit() else NUMERALS[named.group(1)]

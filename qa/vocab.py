@@ -21,6 +21,8 @@ from .understand import is_word, synonyms_of, tokenize, word_frequency
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GLUE = "有是在为了和里中内"  # verbs and particles the tokenizer may glue to the character before them
 DETERMINERS = "每各全总该本这那此"
+NAME_END = "率数额量"  # characters that end a quantity's name (检查率, 人数)
+VERB_AFTER = "到达是为有了在"  # a verb or particle jieba may glue to such a last character
 # jieba's count for a word people write on purpose; typos of report words (平装 for 瓶装: 6) are rarer.
 COMMON_WORD = 100
 
@@ -77,8 +79,20 @@ class Vocabulary:
 
     def check(self, terms: tuple[str, ...], question: str) -> TermCheck:
         """Split terms into known ones (typos mended) and ones the documents never print."""
-        known, corrected, unknown = [], [], []
+        known: list[str] = []
+        corrected: list[tuple[str, str]] = []
+        unknown: list[str] = []
         for t in terms:
+            if (
+                len(t) == 2
+                and known
+                and t[0] in NAME_END
+                and t[1] in VERB_AFTER
+                and (known[-1] + t[0]).lower() in self.text
+            ):
+                # 检查率到了 -> 检查/率到: the suffix of a quantity's name goes back to it, the verb is dropped.
+                known[-1] += t[0]
+                continue
             if self.knows(t):
                 known.append(t)
                 continue

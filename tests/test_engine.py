@@ -1168,3 +1168,15 @@ def test_a_text_cell_printing_what_is_asked_leads_the_row(answerer):
     cell = next(r for r in answerer.index.records if r.value is None and "城市中心区" in r.raw and "年一遇" in r.raw)
     ans = answerer.ask("城市防洪排涝标准里城市中心区要按几年一遇来设防")
     assert ans.kind == "figure" and ans.answer.startswith(cell.raw[:20])
+
+
+def test_how_long_asked_of_a_passage_that_prints_no_duration_is_refused(answerer):
+    ans = answerer.ask("96333平台处理电梯困人，平均多久能到场？")
+    assert ans.kind == "not_found" and "时长" in ans.answer
+
+
+def test_a_rate_name_jieba_cut_before_its_last_character_is_still_read():
+    from qa.vocab import Vocabulary
+
+    vocab = Vocabulary(["实船检查率达45%。"])
+    assert vocab.check(("实船", "检查", "率到"), "实船检查率到了多少").known == ("实船", "检查率")
