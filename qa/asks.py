@@ -286,7 +286,7 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
     pieces = [p.strip("，,、 ") for p in re.split(r"一共|总共|合计|共计|加起来", head)]
     k = next((i for i, p in enumerate(pieces) if content_terms(p)), None)
     if k is not None:
-        # …事故一共死亡人数: a measure right after the total word is still what is asked of the subject.
+        # <subject>一共<measure>: a measure right after the total word is still what is asked of the subject.
         after = re.sub(r"(?:是|有|为)+$", "", pieces[k + 1]) if k + 1 < len(pieces) else ""
         head = pieces[k] + (after if after and len(after) <= 6 and GENERIC_END.search(after) else "")
     head = re.sub(r"^(?:和|与|及|跟|、)", "", head)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from . import lookup
+from .constraints import given_numbers
 from .figures import FIGURE, SCALE
 from .lexicon import LEXICON, any_of
 from .lookup import (
@@ -850,7 +851,7 @@ def _percent(value: float) -> str:
 
 def _numbers_said(text: str) -> set[str]:
     """The numbers a question quotes, as written (years left out: they name a period, not a figure)."""
-    return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", text)))
+    return given_numbers(text)
 
 
 def _quotes(part: str, f: Figure, said: set[str]) -> bool:

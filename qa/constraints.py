@@ -190,7 +190,7 @@ def check(
     return None
 
 
-# People or organisations asked by their kind (…管理人员多少人, 化工企业有多少家): the kind's words, then the
+# People or organisations asked by their kind (…人员多少人, …企业有多少家): the kind's words, then the
 # counted noun, then the ask.
 COUNTED_NOUN = f"{PERSON_NOUN}|企业|单位"
 PEOPLE_ASKED = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({COUNTED_NOUN}){PEOPLE_ASK_TAIL}")
@@ -297,4 +297,4 @@ def number_of(raw: str) -> str:
 
 def given_numbers(question: str) -> set[str]:
     """Numbers the question itself states, years aside ("累计培养490名，其中272名…")."""
-    return set(re.findall(r"\d+(?:\.\d+)?", YEAR_TEXT.sub("", question.replace(",", ""))))
+    return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", YEAR_TEXT.sub(" ", question.replace(",", ""))))

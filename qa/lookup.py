@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .constraints import asked, figure_conflict, given_numbers, row_conflict
+from .constraints import asked, figure_conflict, given_numbers, number_of, row_conflict
 from .figures import years_in
 from .lexicon import any_of
 from .sentences import previous_clause
@@ -343,7 +343,7 @@ def _anchors(query: Query, figures: Candidates) -> set[tuple]:
         (f.doc, f.lines)
         for group in figures.items
         for f in group
-        if f.unit and f.raw in query.original and re.match(r"\d+(?:\.\d+)?", f.raw.replace(",", "")).group(0) in given  # type: ignore[union-attr]
+        if f.unit and f.raw in query.original and number_of(f.raw) in given
     }
 
 
