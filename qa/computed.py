@@ -55,6 +55,11 @@ MEASURE_WORD = any_of("asks", "which_figure")
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
 CHANGE_NAMED = re.compile(r"降幅|增幅|涨幅|跌幅|下降幅度|增长幅度")
 TARGET_WORD = re.compile("|".join(LEXICON["columns"]["target"]))
+# The figure set against the target by a word of comparison ("跟规划目标差多少", "比目标低多少",
+# "离<15000的目标还有多大余量"): the gap to the target, whichever difference word follows.
+AGAINST_TARGET = re.compile(
+    r"(?:跟|和|与|比|离|距|距离)[^，。？；,?]{0,10}?(?:目标|上限)[^，。？；,?]{0,4}?(?:差|低|高|少|多|还有|余量|超)"
+)
 FULL = re.compile(r"全部|全覆盖|百分之百|100%|满分")  # all of it: a rate's whole is 100%
 FILLER = re.compile(r"已经|全部|所有|整个")
 # A whole said only as "the total" (占总数的比例): the scene the part is in is the whole.
@@ -118,6 +123,8 @@ def operation(query: Query) -> str | None:
         return "remain"
     if "率" in query.text and RECOMPUTE.search(query.text):
         return "ratio"  # a printed rate worked out again to more places
+    if AGAINST_TARGET.search(query.original) or AGAINST_TARGET.search(query.text):
+        return "gap"
     for op, words in OPS:
         if any(w in query.original or w in query.text for w in words):
             if op == "gap" and len(query.years) + len(query.base_years) >= 2 and not TARGET_WORD.search(query.text):

@@ -51,6 +51,8 @@ FIXED_WORD = any_of("status", "stage_fixed")
 STAGE_ASKED = re.compile(f"({FOUND_WORD.pattern}|{FIXED_WORD.pattern})(?:了|的|完成|完|好)*(?:有|共)?(?:多少|几)")
 PART_YEAR = any_of("periods", "part_year")
 WHOLE_YEAR = any_of("periods", "whole_year")
+FINER = any_of("periods", "finer")
+DATE_PRINTED = re.compile(r"\d{1,2}月|[一二三四五六七八九十]+月|\d{1,2}日")
 AGGREGATE = any_of("periods", "aggregate")
 WHOLE_CITY = tuple(LEXICON["own_places"]["whole_city"])
 # A planned quantity asked (规划总长度, 计划建设多少) and a figure whose own words say it is built or done.
@@ -79,6 +81,7 @@ class Asked:
     one_year: bool  # names exactly one year, and no aggregate over years
     grades: tuple[str, ...] = ()  # 一级, D级, 重大 …: a grade the figure must be of
     stage: str = ""  # "found" or "fixed": which count of a check the question asks (发现 vs 整改完成)
+    finer: bool = False  # asks for a month or a day (哪个月最多)
 
 
 @lru_cache(maxsize=1024)
@@ -100,6 +103,7 @@ def asked(query: Query) -> Asked:
         one_year=len(query.years) == 1 and not AGGREGATE.search(q) and not query.base_years,
         grades=tuple(dict.fromkeys(m.group(0) for m in ASKED_GRADE.finditer(q))),
         stage=_stage_asked(q),
+        finer=bool(FINER.search(q)),
     )
 
 
@@ -180,6 +184,8 @@ def check(
         return kind
     if a.whole_year and PART_YEAR.search(context + clause):
         return Contradiction("period", "报告只给出部分时段的数字，没有全年的")
+    if a.finer and not DATE_PRINTED.search(context + clause):
+        return Contradiction("period", "报告没有按月或按日的数字")
     if a.part_year and a.part_year not in context + clause:
         return Contradiction("period", f"报告没有{a.part_year}的数字")
     if a.one_year and not by_year:

@@ -310,6 +310,9 @@ def match_figures(
         # A sector the paragraph named before the sentence (卫健系统…。2022年开展自查…) is the scene of its
         # figures; its other words are not.
         scene = " ".join(s for s in sectors if any(form in f0.earlier for form in synonyms_of(s)))
+        # A particular thing the sentence before names (…“四统一”水路危化品运输监管机制。…实船检查率达45%) is not
+        # missing from the figure; it adds no weight, though: the words of the figure's own sentence decide.
+        before = re.split(r"[。！？；]", f0.earlier.rstrip("。！？；"))[-1]
         ctx_cov, ctx_found = coverage(
             terms,
             [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (scene, 0.5), (" ".join(f0.section), 0.5)],
@@ -318,7 +321,7 @@ def match_figures(
         if ctx_cov <= 0 or local_cov <= 0:
             continue
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
-        cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)}")
+        cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)} {before}")
         if not any(names_the_figure(terms, f) for f in figs):
             cov *= 0.5
         if year is not None:

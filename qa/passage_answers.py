@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from .answer_base import AnswererBase
-from .constraints import place_named
+from .constraints import DATE_PRINTED, FINER, place_named
 from .errors import StoreUnavailable
 from .lexicon import LEXICON, any_of
 from .lookup import coverage
@@ -144,6 +144,8 @@ class PassageAnswers(AnswererBase):
             return "报告陈述了相关情况，但没有说明原因"
         if COMPANY_ASKED.search(asked) and not any(COMPANY_SAID.search(s) for s in about):
             return "报告没有写明承担单位的名称"
+        if FINER.search(asked) and not any(DATE_PRINTED.search(s) for s in about):
+            return "报告陈述了相关情况，但没有写明月份或日期"
         if TIME_ASKED.search(asked) and not any(TIME_SAID.search(s) for s in about):
             return "报告陈述了相关情况，但没有写明时间"
         if LONG_ASKED.search(asked) and not any(LONG_SAID.search(s) for s in about):

@@ -1180,3 +1180,37 @@ def test_a_rate_name_jieba_cut_before_its_last_character_is_still_read():
 
     vocab = Vocabulary(["实船检查率达45%。"])
     assert vocab.check(("实船", "检查", "率到"), "实船检查率到了多少").known == ("实船", "检查率")
+
+
+def test_the_gap_to_a_target_named_with_a_comparison_word_is_computed(answerer):
+    row = [r for r in answerer.index.records if r.indicator.startswith("亿元地区生产总值") and "死亡率" in r.indicator]
+    actual = next(r for r in row if r.year == 2022 and r.measure == "actual")
+    cap = float(re.sub(r"[^\d.]", "", next(r for r in row if r.measure == "target").raw))
+    for question in ("亿元GDP死亡率2022年实际值跟规划目标差多少？", "亿元GDP死亡率2022年比目标低多少"):
+        ans = answerer.ask(question)
+        assert ans.kind == "computed" and f"距上限还有{number(cap - actual.value)}" in ans.answer
+
+
+def test_a_preposition_jieba_glued_to_the_word_before_is_not_mended_into_another_word():
+    from qa.vocab import Vocabulary
+
+    vocab = Vocabulary(["2022年的数据为1374。"])
+    assert vocab.check(("数离",), "2022年的数离目标还有多少").corrected == ()
+
+
+def test_a_month_asked_of_yearly_figures_is_refused(answerer):
+    ans = answerer.ask("2022年哪个月生产安全事故最多？")
+    assert ans.kind == "not_found" and "月" in ans.answer
+
+
+def test_a_particular_thing_named_in_the_sentence_before_is_not_missing_from_the_figure(answerer):
+    rate = figure(answerer, "实船检查率", "45")
+    ans = answerer.ask("水路危化品船舶的实船检查率到了多少")
+    assert ans.kind == "figure" and ans.answer.startswith(rate.raw)
+
+
+def test_words_about_the_report_itself_do_not_count_against_a_row(answerer):
+    row = [r for r in answerer.index.records if r.indicator == "年均每十万人受灾人次"]
+    actual = next(r for r in row if r.year == 2022 and r.measure == "actual")
+    ans = answerer.ask("每十万人受灾人次，2022年的实际数字是多少？")
+    assert ans.kind == "figure" and ans.answer.startswith(actual.raw)
