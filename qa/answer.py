@@ -54,6 +54,9 @@ def check_question(question: str, limit: int) -> None:
         raise BadQuestion("问题中没有可识别的文字，请换一种问法。")
 
 
+PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
+
+
 class Answerer(FigureAnswers, PassageAnswers):
     """Answers questions over an opened index (records, figures and a retriever)."""
 
@@ -330,6 +333,10 @@ class Answerer(FigureAnswers, PassageAnswers):
         return None
 
     def _year_not_printed(self, query: Query) -> Answer | None:
+        # A five-year plan period (十三五) no document names: its years are not the report's either.
+        period = next((p for p in PLAN_PERIOD.findall(query.original) if not self.vocab.knows(p)), None)
+        if period:
+            return self._not_found(query, f"报告没有“{period}”时期的数据")
         printed = self._printed_years(query.docs)
         absent = [y for y in query.years + query.base_years if y not in printed]
         if not absent:

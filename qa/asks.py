@@ -149,7 +149,7 @@ def split_asks(
             # A count, then "which ones": naming the items counted is the same ask, answered by one list.
             asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
-        items = _each(context + piece, names)
+        items = _each(_measures_each(context + piece), names)
         asks.extend((i, len(items) > 1 and k > 0, context + piece) for k, i in enumerate(items))
         context = ""
     if context and asks:
@@ -157,6 +157,19 @@ def split_asks(
     if len(asks) <= 1:
         return [text or question]  # the question without its request frame
     return _inherit(asks, report_year, generic or (lambda term: False))
+
+
+# Two measures joined and asked at once ("事前立案数和事前罚款金额是多少"): each is an ask of its own.
+MEASURE_END = r"(?:数|金额|总额|面积|长度|比例|占比|率)"
+JOINED_MEASURES = re.compile(rf"{MEASURE_END}(?:和|与|及|以及)[^，,。？?和与及]{{1,12}}?{MEASURE_END}(?=(?:是|为|有)?(?:多少|几))")
+
+
+def _measures_each(ask: str) -> str:
+    """'A数和B金额是多少' -> 'A数和B金额各是多少', for _each to split; other asks unchanged."""
+    m = JOINED_MEASURES.search(ask)
+    if not m or EACH.search(ask):
+        return ask
+    return ask[: m.end()] + "各" + ask[m.end() :]
 
 
 def _bare_ask(piece: str) -> bool:
@@ -264,7 +277,9 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
 def _is_base(year: str, ask: str) -> bool:
     """The year is what the ask compares with (比/跟…<year>, 按<year>算), not the year it asks about."""
     y = re.escape(year)
-    return bool(re.search(rf"(?:比|较|跟|与|相比){y}|(?:按|以|相对于?){y}(?:算|计算|来算|为基|为准)", ask))
+    return bool(
+        re.search(rf"(?:比|较|跟|与|相比|相对于?|对比){y}|(?:按|以){y}(?:算|计算|来算|为基|为准)|{y}的?基数", ask)
+    )
 
 
 def _measure(ask: str) -> str:

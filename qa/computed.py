@@ -283,9 +283,11 @@ def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | 
                         continue
                     shape = fuzz.ratio(re.sub(r"[\d.]+", "", ga.clause), re.sub(r"[\d.]+", "", gb.clause)) / 100
                     together = 0.3 if ga.lines == gb.lines else 0.0
-                    # A yearly series is printed sentence after sentence (2021年…112条。2022年…338条。).
+                    # A yearly series is printed sentence after sentence (2021年…112条。2022年…338条。): the
+                    # strongest sign that two figures are one quantity, stronger than a later sentence that
+                    # repeats more of the question's words about another check.
                     if gb in ctx.figures_near(ga) or ga in ctx.figures_near(gb):
-                        together += 0.3
+                        together += 0.5
                     score = ma.score + mb.score + together + 0.6 * shape
                     if score > best_score:
                         best, best_score = (ga, gb), score
@@ -830,7 +832,9 @@ def _mean(ctx, query: Query) -> Answer | None:
             # In the base units first: 36.61万平方米 ÷ 13.55万人 = 2.7平方米; 9990.92万元 ÷ 2431起 = 4.11万元.
             big = SCALE.get(total.unit[:1], 1)
             mean = total.value * big / (count.value * SCALE.get(count.unit[:1], 1))
-            unit = total.unit if big > 1 and mean >= big else base_unit(total.unit)
+            # In the scaled unit when the mean is that large, unless the question asks in the base unit (多少元).
+            in_base = re.search(rf"(?:多少|几)\s*{re.escape(base_unit(total.unit))}", query.original)
+            unit = total.unit if big > 1 and mean >= big and not in_base else base_unit(total.unit)
             mean = mean / big if unit == total.unit else mean
             each = counted + (noun if per_noun(count) else "")
             text = (

@@ -376,7 +376,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     rewritten = rewrite(text)
     if (
         re.search(
-            r"处罚金额|金额|资金|罚款|罚金|钱|保费|费用|经费|赔款|(?:投资|投入|投了|花费|花了)(?:是|为|有|共)?(?:多少|几)",
+            r"处罚金额|金额|资金|罚款|罚金|钱|保费|费用|经费|赔款|(?:投资|投入|投了|花费|花了|罚了?|赔了?)(?:是|为|有|共)?(?:多少|几)",
             rewritten,
         )
         and not units

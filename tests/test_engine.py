@@ -1214,3 +1214,49 @@ def test_words_about_the_report_itself_do_not_count_against_a_row(answerer):
     actual = next(r for r in row if r.year == 2022 and r.measure == "actual")
     ans = answerer.ask("每十万人受灾人次，2022年的实际数字是多少？")
     assert ans.kind == "figure" and ans.answer.startswith(actual.raw)
+
+
+def test_what_the_asker_is_looking_into_is_a_frame_that_keeps_its_topic():
+    asks = split_asks("我们代表小组最近在调研营运车辆安全，想问下21年万车死亡率实际是多少？", 2023)
+    assert asks[0].startswith("营运车辆安全") and "调研" not in asks[0]
+    raised = split_asks("政协这边有委员反映，去年安全风险报告家数是多少？", 2023)
+    assert not any("委员" in a for a in raised)
+
+
+def test_a_net_increase_against_the_base_is_the_difference_of_the_two_cells(answerer):
+    row = table_row(answerer, "亿元企业二级安全标准化")
+    base = next(r for r in row if r.measure == "base")
+    latest = next(r for r in row if r.year == 2022 and r.measure == "actual")
+    ans = answerer.ask("二级安全标准化的亿元企业，2022年比2020年基数净增了多少家")
+    assert ans.kind == "computed" and f"增加{number(latest.value - base.value)}" in ans.answer[:20]
+
+
+def test_a_base_year_named_with_its_base_word_leaves_the_earlier_asks_year():
+    asks = split_asks("亿元企业二级安全标准化，22年创建数是多少家？相对20年的基数增长幅度是多少", 2023)
+    assert len(asks) == 2 and asks[1].startswith("22年")
+
+
+
+def test_a_plan_period_the_report_never_names_is_refused(answerer):
+    ans = answerer.ask("“十三五”期间昆山一共发生了多少起生产安全事故？")
+    assert ans.kind == "not_found" and "十三五" in ans.answer
+
+
+def test_a_yearly_series_in_consecutive_sentences_is_compared_over_a_fuller_later_sentence(answerer):
+    earlier, later = figure(answerer, "发现并整改隐患", "112"), figure(answerer, "发现并整改隐患", "338")
+    ans = answerer.ask("文体广旅行业发现并整改的隐患，2022年比2021年多了多少条？")
+    assert ans.kind == "computed" and f"增加{number(later.value - earlier.value)}条" in ans.answer[:20]
+
+
+def test_an_average_asked_in_the_base_unit_is_given_in_it(answerer):
+    ans = answerer.ask("新建的市级物资储备库按总投资和总建筑面积算，每平方米造价大约多少元？")
+    cost = figure(answerer, "投入", "9037.52")
+    area = next(f for f in answerer.figures_in(cost.sentence) if "平方米" in f.unit)
+    assert ans.kind == "computed" and f"{cost.value * 10000 / area.value:.0f}" in ans.answer[:30]
+
+
+
+def test_two_measures_joined_and_asked_at_once_are_two_asks():
+    asks = split_asks("2022年两级执法检查的事前立案数和事前罚款金额是多少", 2023)
+    assert len(asks) == 2 and "立案数" in asks[0] and "罚款金额" in asks[1] and asks[1].startswith("2022年")
+    assert len(split_asks("城镇和农村住宅的比例是多少", 2023)) == 1  # one side names no measure: one ask
