@@ -161,7 +161,9 @@ def split_asks(
 
 # Two measures joined and asked at once ("事前立案数和事前罚款金额是多少"): each is an ask of its own.
 MEASURE_END = r"(?:数|金额|总额|面积|长度|比例|占比|率)"
-JOINED_MEASURES = re.compile(rf"{MEASURE_END}(?:和|与|及|以及)[^，,。？?和与及]{{1,12}}?{MEASURE_END}(?=(?:是|为|有)?(?:多少|几))")
+JOINED_MEASURES = re.compile(
+    rf"{MEASURE_END}(?:和|与|及|以及)[^，,。？?和与及]{{1,12}}?{MEASURE_END}(?=(?:是|为|有)?(?:多少|几))"
+)
 
 
 def _measures_each(ask: str) -> str:
