@@ -1236,7 +1236,6 @@ def test_a_base_year_named_with_its_base_word_leaves_the_earlier_asks_year():
     assert len(asks) == 2 and asks[1].startswith("22年")
 
 
-
 def test_a_plan_period_the_report_never_names_is_refused(answerer):
     ans = answerer.ask("“十三五”期间昆山一共发生了多少起生产安全事故？")
     assert ans.kind == "not_found" and "十三五" in ans.answer
@@ -1253,7 +1252,6 @@ def test_an_average_asked_in_the_base_unit_is_given_in_it(answerer):
     cost = figure(answerer, "投入", "9037.52")
     area = next(f for f in answerer.figures_in(cost.sentence) if "平方米" in f.unit)
     assert ans.kind == "computed" and f"{cost.value * 10000 / area.value:.0f}" in ans.answer[:30]
-
 
 
 def test_two_measures_joined_and_asked_at_once_are_two_asks():
