@@ -253,6 +253,7 @@ def content_terms(text: str) -> tuple[str, ...]:
             not t
             or t in STOPWORDS
             or re.match(r"^(几|多少)", t)
+            or re.fullmatch(r"[一二两三四五六七八九十]+大", t)  # 六大重点工程: "six major", a count, not a name
             or re.fullmatch(r"\d+(\.\d+)?%?|(19|20)\d{2}年?|\d+年", t)
         ):
             continue

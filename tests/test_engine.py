@@ -1258,3 +1258,12 @@ def test_two_measures_joined_and_asked_at_once_are_two_asks():
     asks = split_asks("2022年两级执法检查的事前立案数和事前罚款金额是多少", 2023)
     assert len(asks) == 2 and "立案数" in asks[0] and "罚款金额" in asks[1] and asks[1].startswith("2022年")
     assert len(split_asks("城镇和农村住宅的比例是多少", 2023)) == 1  # one side names no measure: one ask
+
+
+def test_a_count_said_as_n_major_is_not_a_term_the_report_must_print():
+    assert understand("规划里六大重点工程分别叫什么").terms == understand("规划里重点工程分别叫什么").terms
+
+
+def test_a_list_of_company_names_asked_of_passages_that_print_none_is_refused(answerer):
+    ans = answerer.ask("出事故的企业名单能给一下吗？")
+    assert ans.kind == "not_found" and "名称" in ans.answer
