@@ -159,7 +159,7 @@ def split_asks(
     return _inherit(asks, report_year, generic or (lambda term: False))
 
 
-# Two measures joined and asked at once ("事前立案数和事前罚款金额是多少"): each is an ask of its own.
+# Two measures joined and asked at once (<A>数和<B>金额是多少): each is an ask of its own.
 MEASURE_END = r"(?:数|金额|总额|面积|长度|比例|占比|率)"
 JOINED_MEASURES = re.compile(
     rf"{MEASURE_END}(?:和|与|及|以及)[^，,。？?和与及]{{1,12}}?{MEASURE_END}(?=(?:是|为|有)?(?:多少|几))"

@@ -16,7 +16,7 @@ from functools import lru_cache
 from .constraints import asked, figure_conflict, given_numbers, number_of, row_conflict
 from .figures import years_in
 from .lexicon import any_of
-from .sentences import previous_clause
+from .sentences import last_sentence, previous_clause
 from .types import Figure, TableRecord
 from .understand import Query, content_terms, implied_units, is_noun, synonyms_of
 
@@ -312,7 +312,7 @@ def match_figures(
         scene = " ".join(s for s in sectors if any(form in f0.earlier for form in synonyms_of(s)))
         # A particular thing the sentence before names (…“四统一”水路危化品运输监管机制。…实船检查率达45%) is not
         # missing from the figure; it adds no weight, though: the words of the figure's own sentence decide.
-        before = re.split(r"[。！？；]", f0.earlier.rstrip("。！？；"))[-1]
+        before = last_sentence(f0.earlier)
         ctx_cov, ctx_found = coverage(
             terms,
             [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (scene, 0.5), (" ".join(f0.section), 0.5)],
@@ -338,7 +338,7 @@ def match_figures(
 
 
 def _anchors(query: Query, figures: Candidates) -> set[tuple]:
-    """The paragraphs of the figures a question quotes as printed (交通那24090起行政处罚，…罚了多少钱)."""
+    """The paragraphs of the figures a question quotes as printed (那<N><unit><thing>，<its measure>多少)."""
     given = {n for n in given_numbers(query.original) if len(n.replace(".", "")) >= 3}
     if not given:
         return set()

@@ -24,6 +24,13 @@ def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in split_sentences(text)]
 
 
+@lru_cache(maxsize=8192)
+def last_sentence(text: str) -> str:
+    """The last sentence of a text ('' for none): the one right before what follows it."""
+    found = sentences(text)
+    return found[-1] if found else ""
+
+
 def clauses(sentence: str) -> list[str]:
     """Split a sentence into clauses at Chinese commas, semicolons and colons."""
     return [c for c in CLAUSE_END.split(sentence) if c.strip()]
