@@ -112,7 +112,7 @@ def split_asks(
     pieces = _pieces(text)
     # (ask, is an item of an enumeration: names its own subject, the whole ask the item came from)
     asks: list[tuple[str, bool, str]] = []
-    context = ""
+    context, restated = "", False
     for k, piece in enumerate(pieces):
         last = k == len(pieces) - 1
         # A named figure with no question word ("事故起数的降幅") is the scene of a next ask that names no
@@ -141,21 +141,35 @@ def split_asks(
             # A clause that only sets the scene ("…方面", "跟X年比呢") belongs to the next ask.
             context += re.sub(r"呢$", "", piece) + "，"
             continue
-        if asks and DIFF_ONLY.fullmatch(piece) and re.search(r"比(?![例重率较])", asks[-1][0]):
-            # "A比B还多吗？差多少条": the size of the comparison just asked, one ask.
+        if (
+            asks
+            and DIFF_ONLY.fullmatch(piece)
+            and (
+                re.search(r"(?<!分)比(?![例重率较])|哪(?:个|一个|年|一年|家|项)", asks[-1][0])
+                or len(set(YEAR_WORDS.findall(asks[-1][0]))) >= 2
+            )
+        ):
+            # "A比B还多吗？差多少条": the size of the comparison just asked, one ask; so is "前年N家次，去年
+            # 多少？多了多少": the two years just named.
             asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
         if asks and (WHICH_ONES.fullmatch(piece) or ONLY_WHETHER.fullmatch(piece)):
             # A count, then "which ones": naming the items counted is the same ask, answered by one list.
             asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
+        other_year = OTHER_YEAR.fullmatch(piece)
+        if other_year and context.count("，") == 1 and YEAR_WORDS.search(context) and QUOTED_COUNT.search(context):
+            # "前年推了155条预警信号，那去年呢": the same count, of the year named now.
+            piece = QUOTED_COUNT.sub("多少", YEAR_WORDS.sub(other_year.group(1), context, count=1), count=1)
+            piece = piece.rstrip("，")
+            context, restated = "", True
         items = _each(_measures_each(context + piece), names)
         asks.extend((i, len(items) > 1 and k > 0, context + piece) for k, i in enumerate(items))
         context = ""
     if context and asks:
         asks[-1] = (asks[-1][0] + "，" + context.rstrip("，"), *asks[-1][1:])
     if len(asks) <= 1:
-        return [text or question]  # the question without its request frame
+        return [asks[0][0] if restated else (text or question)]  # the question without its request frame
     return _inherit(asks, report_year, generic or (lambda term: False))
 
 
@@ -194,7 +208,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
     prev_year, prev_subject, prev_tail, prev_total, prev_ask, prev_measure = "", "", "", False, "", ""
-    item_subject = ""
+    item_subject, prev_places = "", ""
     for ask, item, whole in asks:
         ask = rewrite(ask)
         years = YEAR_WORDS.findall(ask)
@@ -208,7 +222,20 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         compared = [p for p in find_places(ask) if re.search(f"(?:比|跟|和|与|较|同){re.escape(p)}", ask)]
         nouns = [t for t in own if names_something(t) and t not in compared]
         vague = not item and (not nouns or all(generic(t) for t in nouns))
-        if not own and prev_ask and SECTION.search(ask) and not fresh:
+        other_place = re.fullmatch(r"(?:那|那么)?([^，,。？?]{1,8}?)(?:的|的话)?呢[？?]?", ask)
+        if (
+            other_place
+            and prev_ask
+            and (find_places(other_place.group(1)) or CITY_WORDS.fullmatch(other_place.group(1)))
+            and _places(prev_ask)
+        ):
+            # "上海去年死了几个人？昆山呢": the ask before, of the place named now.
+            text = prev_ask
+            for k, p in enumerate(_places(prev_ask)):
+                text = text.replace(p, other_place.group(1) if k == 0 else "")
+            years = YEAR_WORDS.findall(text)
+            prev_places = ""  # the place named now (the report's own city, maybe) is the ask's place
+        elif not own and prev_ask and SECTION.search(ask) and not fresh:
             # "X讲了什么？写在哪部分": a where-in-the-report ask without a subject is about the ask before it.
             text = prev_ask + "，" + text
         elif (not own or short or vague) and (item_subject if item else prev_subject) and not fresh:
@@ -217,6 +244,12 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # An item of "A和B各…" is of the first item's subject; a later ask, of the items together.
             source_subject = item_subject if item else prev_subject
             subject = QUANTITY_NOUN.sub("", source_subject) if QUANTITY_NOUN.search(ask) else source_subject
+            if (_places(ask, compared) or CITY_WORDS.search(ask)) and not COMPARING.search(ask):
+                # "上海…几个人？昆山呢": the place asked now replaces the one before.
+                for p in _places(subject):
+                    subject = subject.replace(p, "")
+                if not content_terms(subject) and prev_tail and re.search(r"呢[？?]?$", ask):
+                    subject, text = "", re.sub(r"呢[？?]?$", "", text) + prev_tail  # "花桥有几个？全市呢"
             if (
                 CHANGE_ASKED.search(ask)
                 and not GENERIC.search(COLUMN_WORD.sub("", ask))
@@ -233,6 +266,13 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         elif prev_tail and re.search(r"呢[？?]?$", ask) and not ASK_MARK.search(re.sub(r"呢[？?]?$", "", ask)):
             # "A有几个？B呢" asks of B what was asked of A.
             text = re.sub(r"呢[？?]?$", "", text) + prev_tail
+        # Places compared with (比苏州市) are not where the ask is.
+        own_places = [p for p in _places(text) if not re.search(f"(?:比|较){re.escape(p)}", text)]
+        if own_places or CITY_WORDS.search(ask):
+            prev_places = "、".join(own_places)
+        elif prev_places and not fresh and not (other_place and find_places(other_place.group(1))):
+            # "昆山跟太仓签过协议吗？协议叫什么": a later ask naming no place is of the place named before.
+            text = prev_places + text
         # A column asked (目标是多少) is of no year; a change against the base (相对基数降了) is of the earlier year.
         column_only = (
             re.search(r"目标|要求|基数", re.sub(r"(?:相对于?|比|较|跟|与|同|对比)基数", "", ask)) and not years
@@ -276,6 +316,12 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
     return out
 
 
+def _places(text: str, leave: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Places named that read as places (…市/县/镇/区, or a known one), not words a tagger took for one."""
+    named = [re.sub(r"^[和与及跟在的]", "", p) for p in find_places(text) if p not in leave]
+    return [p for p in named if PLACE_END.search(p) or p in GAZETTEER]
+
+
 def _is_base(year: str, ask: str) -> bool:
     """The year is what the ask compares with (比/跟…<year>, 按<year>算), not the year it asks about."""
     y = re.escape(year)
@@ -315,6 +361,13 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
     return head
 
 
+OTHER_YEAR = re.compile(f"(?:那|那么)?({YEAR_WORDS.pattern})(?:的话)?(?:呢|的呢)[？?]?")
+QUOTED_COUNT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?=[万亿千]?(?!年)[\u4e00-\u9fff%])")
+PLACE_END = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:(?<![超门集菜夜])市|县|镇|省|州)$|^[\u4e00-\u9fff]{2,4}(?:区|街道)$")
+GAZETTEER = set(LEXICON["gazetteer"]["names"])
+# An ask comparing with the earlier one (咱昆山低多少, 和昆山比怎么样) keeps the earlier ask's place.
+COMPARING = re.compile(r"比|相比|差距|怎么样|(?:低|高|多|少|差)(?:了)?多少")
+CITY_WORDS = re.compile("|".join(LEXICON["own_places"]["whole_city"]) + "|市里|市级|全市")
 TOTAL_WORDS = re.compile("一共|总共|合计|共计|加起来|总计")
 DIFF_ONLY = re.compile(r"(?:那|那么)?(?:差|多|少|多出|少了|多了|相差|差了)(?:了)?(?:多少|几)[\u4e00-\u9fff]{0,2}[？?]?")
 SCENE_CLAUSE = re.compile(r"(?:里|里面|里头|当中|之中|方面|这块|那块|这一块)$")

@@ -54,6 +54,10 @@ BY_INPUTS = re.compile(
 MEASURE_WORD = any_of("asks", "which_figure")
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
 CHANGE_NAMED = re.compile(r"降幅|增幅|涨幅|跌幅|下降幅度|增长幅度")
+# "A和B哪个投资大": which of the items is larger by the measure named between (投资).
+MORE_ASKED = re.compile(
+    r"哪(?:个|一个|年|一年|家|项)([\u4e00-\u9fff]{1,4}?)(?:更)?(?:多|少|高|低|大|小)(?![\u4e00-\u9fff])"
+)
 TARGET_WORD = re.compile("|".join(LEXICON["columns"]["target"]))
 # The figure set against the target by a word of comparison ("跟规划目标差多少", "比目标低多少",
 # "离<15000的目标还有多大余量"): the gap to the target, whichever difference word follows.
@@ -67,7 +71,7 @@ GENERIC_WHOLE = re.compile(r"^(?:全部|所有|整个|全市)?(?:的)?(?:总数|
 SUM_OF_CHANGE = re.compile(r"(?:一共|总共|共)(?:少|多|减少|增加)了?(?:多少|几)")
 # "X年比Y年多<verb>了多少": a comparison whose 多/少 stands apart from its 多少.
 THAN_MORE = re.compile(
-    r"比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
+    r"(?<!分)比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
 )
 FROM_TO = any_of("operations", "to")
 MULTIPLE_OF = re.compile(r"((?:19|20)\d{2}|(?<!\d)\d{2})年?的(?:几|多少)倍")
@@ -125,10 +129,22 @@ def operation(query: Query) -> str | None:
         return "ratio"  # a printed rate worked out again to more places
     if AGAINST_TARGET.search(query.original) or AGAINST_TARGET.search(query.text):
         return "gap"
+    # A part left out of a comparison of years (…比前年多了多少（不算第三方检查那部分）) says which figures
+    # to compare (Query.excluded), not a subtraction.
+    comparing = len(query.years) + len(query.base_years) >= 2
     for op, words in OPS:
-        if any(w in query.original or w in query.text for w in words):
-            if op == "gap" and len(query.years) + len(query.base_years) >= 2 and not TARGET_WORD.search(query.text):
-                return "diff"  # 百分点 between two years' changes (去年比前年多降了几个百分点), no target named
+        if op == "remain" and comparing and not any(w in query.text for w in LEXICON["operations"]["remain"]):
+            continue
+        named = any(w in query.original or w in query.text for w in words)
+        if named or (op == "more" and MORE_ASKED.search(query.text)):
+            if (
+                op == "gap"
+                and not TARGET_WORD.search(query.text)
+                and (len(query.years) + len(query.base_years) >= 2 or len(query.parts) >= 2)
+            ):
+                # 百分点 between two years' changes (去年比前年多降了几个百分点), or between two rates named
+                # (A跟B差了几个百分点), with no target named
+                return "diff"
             return op
     rate = RATE_ASKED.search(query.text)
     if rate and FIXED.search(query.text[max(0, rate.start() - 2) : rate.start()]):
@@ -323,12 +339,17 @@ def _split_items(text: str, op: str) -> list[str]:
         [m.start() for op, words in OPS for w in words if w not in joins for m in re.finditer(re.escape(w), text)]
         or [len(text)]
     )
+    more = MORE_ASKED.search(text)
+    if more and more.start() < cut:
+        # "A和B，哪个投资大": the items end at 哪个, and what is compared (投资) is asked of the last.
+        text = text[: more.start()].rstrip("，, ") + more.group(1)
+        cut = len(text)
     than_more = THAN_MORE.search(text)
     if than_more and op in ("diff", "pct"):
         cut = min(cut, than_more.start(1))  # "A比B多出多少": the items end at 多
     head = text[:cut]
     # "A比B多多少" compares A with B (比例 and 比重 are words of their own).
-    than = r"|比(?![例重率较])" if op in ("diff", "pct", "more") else ""
+    than = r"|(?<!分)比(?![例重率较])" if op in ("diff", "pct", "more") else ""
     items = [i for i in re.split(r"和|与|跟|及|以及|、|\+|＋|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
     # "…化工实训基地三个项目": the count of the items is not part of the last one's name.
     items = [
@@ -380,8 +401,8 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     if not whole:
         listed = _items_in_sentence(ctx, query, parts)
         if listed is not None:
-            than = op in ("diff", "pct") and bool(re.search(r"比(?![例重率较])", query.text))
-            return _result(query, op, listed, "", than=than)
+            than = op in ("diff", "pct") and bool(re.search(r"(?<!分)比(?![例重率较])", query.text))
+            return _result(query, op, listed, "", than=than, apart=True)
     operands: list[Operand] = []
     for i, part in enumerate(parts):
         own = ctx.vocab.check(content_terms(part) + (tail if i < len(parts) - 1 else ()), part).known
@@ -408,10 +429,11 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         if operand is None:
             return None
         operands.append(operand)
-    if len({(o.raw, o.citation.text, o.label) for o in operands}) < len(operands):
+    # One printed number found for two items is the figure of neither (126个项目 for 机械化 and 信息化).
+    if len({(o.raw, o.citation.text) for o in operands}) < len(operands):
         return None
-    than = op in ("diff", "pct") and bool(re.search(r"比(?![例重率较])", query.text))
-    return _result(query, op, operands, "", than=than)
+    than = op in ("diff", "pct") and bool(re.search(r"(?<!分)比(?![例重率较])", query.text))
+    return _result(query, op, operands, "", than=than, apart=True)
 
 
 def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
@@ -557,6 +579,7 @@ def _noun_after(f: Figure) -> str:
 def _remain(ctx, query: Query) -> Answer | None:
     """Found minus fixed, printed in one sentence: 发现193条…整改190条 -> 3条; a share done: 100% − 65.59%;
     a whole less a part it names (1049条隐患里不算重大隐患的 -> 1049 − 34)."""
+    query = replace(query, excluded=())  # the part left out is subtracted here, so not kept from the lookups
     less = EXCLUDING.search(query.text)
     if less:
         return _less_part(ctx, query, query.text[: less.start()], less.group(1))
@@ -997,11 +1020,18 @@ def _attainment(ctx, row: list[TableRecord], year: int):
 
 
 def _result(
-    query: Query, op: str, ops: list[Operand], source: str, printed_change: str = "", than: bool = False
+    query: Query,
+    op: str,
+    ops: list[Operand],
+    source: str,
+    printed_change: str = "",
+    than: bool = False,
+    apart: bool = False,
 ) -> Answer:
     """Lead with the result, then the formula over the printed inputs.
 
-    than: the question compares its first item with its second ("A比B多多少"): A − B, said as 多/少."""
+    than: the question compares its first item with its second ("A比B多多少"): A − B, said as 多/少.
+    apart: the inputs are two things named in the question, not one thing before and after."""
     ops = _in_one_scale(ops)
     unit = base_unit(ops[0].unit) if len({base_unit(o.unit) for o in ops}) == 1 else ""
     if not unit:
@@ -1051,10 +1081,20 @@ def _result(
         a, b = _plain_label(a), _plain_label(b)
         inputs = "，".join(f"{o.label}{o.raw}" for o in (a, b))
         word = "少" if diff < 0 else ("多" if diff > 0 else "一样多，相差")
-        share = f"{'少' if diff < 0 else '多'}{_percent(abs(pct))}；" if pct is not None else ""
-        text = f"{a.label}比{b.label}{word}{format_number(abs(diff))}{scale}{unit}（{share}{inputs}）"
+        share = f"{'少' if diff < 0 else '多'}{_percent(abs(pct))}；" if pct is not None and unit != "%" else ""
+        size = "个百分点" if unit == "%" else f"{scale}{unit}"  # rates differ in points
+        text = f"{a.label}比{b.label}{word}{format_number(abs(diff))}{size}（{share}{inputs}）"
         formula = f"{a.raw} - {b.raw} = {format_number(diff)}"
         return _computed(query, text, formula, ops, source=source)
+    if (apart or unit == "%") and not _later(a, b) and not _later(b, a):
+        # Two things of one time (工程完成65.59%，投资完成64.18%; two projects' budgets): how far apart, not
+        # a change; rates differ in points.
+        a, b = _plain_label(a), _plain_label(b)
+        inputs = "，".join(f"{o.label}{o.raw}" for o in (a, b))
+        gap = round(abs(a.value - b.value), places)
+        formula = f"|{a.raw} - {b.raw}| = {format_number(gap)}"
+        size = f"{format_number(gap)}个百分点" if unit == "%" else f"{format_number(gap)}{scale}{unit}"
+        return _computed(query, f"相差{size}（{inputs}）", formula, ops, source=source)
     word = "减少" if diff < 0 else ("增加" if diff > 0 else "持平，变化")
     formula = f"{last.raw} - {first.raw} = {format_number(diff)}"
     if pct is not None:
@@ -1069,14 +1109,20 @@ def _result(
 def _plain_label(o: Operand) -> Operand:
     """A label without the comparison's own words (还多?) or a scene word whose year was taken out (截至)."""
     label = re.sub(r"(?:还|更)?(?:多|少|高|低)了?吗?[?？。]*$", "", o.label)
+    label = re.sub(r"(?:相差|差了|差)(?:多少|几个?)?(?:百分点)?$", "", label)
     label = re.sub(r"\s+", "", re.sub(r"截至\s*(?:年底|年末|底)?", "", label)).strip("，,的")
     return replace(o, label=label or o.label)
 
 
 def _in_one_scale(ops: list[Operand]) -> list[Operand]:
     """Operands printed at different scales (67.03万条 and 513条) in their base unit: 670300条 and 513条."""
-    if len({o.unit[:1] if o.unit[:1] in SCALE else "" for o in ops}) <= 1:
+    prefixes = {o.unit[:1] if o.unit[:1] in SCALE else "" for o in ops}
+    if len(prefixes) <= 1:
         return ops
+    if "" not in prefixes:
+        # 2亿元 and 9037.52万元: both in the smaller scale (20000万元), as a person would put it.
+        low = min(prefixes, key=lambda p: SCALE[p])
+        return [replace(o, value=o.value * SCALE[o.unit[:1]] / SCALE[low], unit=low + base_unit(o.unit)) for o in ops]
     return [replace(o, value=o.value * SCALE.get(o.unit[:1], 1), unit=base_unit(o.unit)) for o in ops]
 
 

@@ -29,6 +29,8 @@ from .understand import (
     YEAR_TEXT,
     Query,
     content_terms,
+    is_noun,
+    normalise,
     pos_tags,
     synonyms_of,
 )
@@ -82,6 +84,7 @@ class Asked:
     grades: tuple[str, ...] = ()  # 一级, D级, 重大 …: a grade the figure must be of
     stage: str = ""  # "found" or "fixed": which count of a check the question asks (发现 vs 整改完成)
     finer: bool = False  # asks for a month or a day (哪个月最多)
+    part: tuple[str, ...] = ()  # the words naming one part of a whole the question states (N支队伍里，电力的有几支)
 
 
 @lru_cache(maxsize=1024)
@@ -104,7 +107,24 @@ def asked(query: Query) -> Asked:
         grades=tuple(dict.fromkeys(m.group(0) for m in ASKED_GRADE.finditer(q))),
         stage=_stage_asked(q),
         finer=bool(FINER.search(q)),
+        part=_part_of_whole(normalise(q)),
     )
+
+
+# "<N><unit><whole>里，<part>的有几支": a count of one part of a whole the question counts itself (a share
+# of it, 占多少, is arithmetic over both and not this).
+PART_OF_WHOLE = re.compile(
+    r"((?:\d+|[两三四五六七八九十]+)[个支家名项条座所处类种][\u4e00-\u9fff]{1,12}?)(?:里|里面|里头|当中|之中|中)[，,]?"
+    r"([\u4e00-\u9fff]{2,10}?)(?:的|类的|方面的)(?:有|是)?(?:多少|几)"
+)
+
+
+def _part_of_whole(q: str) -> tuple[str, ...]:
+    """The words of the part asked that the whole does not already say (抢险 of 专业抢险救援队里), or ()."""
+    m = PART_OF_WHOLE.search(q)
+    if not m:
+        return ()
+    return tuple(t for t in content_terms(m.group(2)) if t not in m.group(1) and is_noun(t))
 
 
 def _stage_asked(q: str) -> str:
@@ -200,6 +220,10 @@ def check(
 # counted noun, then the ask.
 COUNTED_NOUN = f"{PERSON_NOUN}|企业|单位"
 PEOPLE_ASKED = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({COUNTED_NOUN}){PEOPLE_ASK_TAIL}")
+# …or the ask first (查出多少家失信企业, 有几名专职安全员).
+PEOPLE_ASKED_AFTER = re.compile(
+    rf"(?:多少|几)(?:家|个|名|位|所)?([\u4e00-\u9fff]{{2,6}}?)({COUNTED_NOUN})(?![\u4e00-\u9fff])"
+)
 PEOPLE_PRINTED = re.compile(rf"([\u4e00-\u9fff]{{2,10}}?)({COUNTED_NOUN})$")
 # The verb between a counted noun and its number (…企业下降至39家, …人员共计77名).
 LEADS_TO_NUMBER = re.compile(
@@ -211,7 +235,8 @@ def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None
     """People or organisations of one kind asked and a figure counting another kind (…监管人员239人 for
     …救援人员, 生产证企业39家 for 化工企业): the figure's own name ends in the same counted noun, and none of
     the words of the kind asked is in it or in its clause."""
-    asked_kind = PEOPLE_ASKED.search(re.sub(r"[（）()]", "", question))
+    bare = re.sub(r"[（）()]", "", question)
+    asked_kind = PEOPLE_ASKED.search(bare) or PEOPLE_ASKED_AFTER.search(bare)
     printed = PEOPLE_PRINTED.search(LEADS_TO_NUMBER.sub("", own))
     if not asked_kind or not printed or asked_kind.group(2) != printed.group(2):
         return None
@@ -297,6 +322,12 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         return Contradiction(
             "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
         )
+    part = asked(query).part
+    own = f.subject + f.clause + previous_clause(f.sentence, f.clause)
+    if part and not any(form in own for t in part for form in synonyms_of(t)):
+        # The figure counts the whole (水、电、气、通讯等专业抢险救援队20支), not the part asked (电力的).
+        whole = f.clause.strip("，；。,")
+        return Contradiction("part", f"报告只有总数（“{whole}”），没有其中“{'、'.join(part)}”的分项")
     return check(query, f.subject, f.clause, f.sentence, f"{f.lead} {' '.join(f.section)}", scene=f.earlier)
 
 

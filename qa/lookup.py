@@ -18,7 +18,7 @@ from .figures import years_in
 from .lexicon import any_of
 from .sentences import last_sentence, previous_clause
 from .types import Figure, TableRecord
-from .understand import Query, content_terms, implied_units, is_noun, synonyms_of
+from .understand import Query, content_terms, counted_nouns, implied_units, is_noun, synonyms_of
 
 TABLE_MIN = 0.62  # below this a table row does not carry the question
 PROSE_MIN = 0.55  # below this a prose clause does not carry the question (benchmarks/calibrate.py)
@@ -62,10 +62,18 @@ def _forms(text: str) -> tuple[str, str]:
     return low, ASIDE.sub("", low)
 
 
+@lru_cache(maxsize=8192)
+def _term_forms(term: str) -> tuple[str, ...]:
+    """The term and its synonyms, lower-cased."""
+    return tuple(f.lower() for f in synonyms_of(term))
+
+
+# The same (term, clause) pairs are tested many times per question, across layers and candidates.
+@lru_cache(maxsize=1 << 18)
 def present(term: str, text: str) -> bool:
     """True if the term or one of its synonyms occurs in the text."""
     low, bare = _forms(text)
-    return any(f.lower() in low or f.lower() in bare for f in synonyms_of(term))
+    return any(f in low or f in bare for f in _term_forms(term))
 
 
 def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: TermStats) -> tuple[float, set[str]]:
@@ -275,6 +283,8 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
     return sorted(out, key=lambda m: -m.score)
 
 
+EXCLUDED_KEPT = 0.4  # score kept by a clause about the part a question leaves out (不算…那部分)
+SERIES_BOOST = 1.4  # the sentence next to a figure the question quotes, against one further on
 NEAR_BOOST = 1.2  # a part of a message asked right after another is most likely about the same paragraph
 SHORTLIST = 400  # clauses scored in full, of those whose own words carry the question best
 
@@ -300,7 +310,9 @@ def match_figures(
         if local_cov > 0:
             shortlist.append((local_cov, found, local, figs))
     shortlist.sort(key=lambda x: -x[0])
-    anchors = _anchors(query, figures) if lead else set()
+    anchors = _anchors(query, figures) if lead else {}
+    # What the question counts (几家单位) names a figure followed by it (21家单位) as well as its terms do.
+    named_by = terms + tuple(n for n in counted_nouns(query.text) if re.fullmatch(r"[\u4e00-\u9fff]{2}", n))
     sectors = asked(query).sectors
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
@@ -313,17 +325,35 @@ def match_figures(
         # A particular thing the sentence before names (…“四统一”水路危化品运输监管机制。…实船检查率达45%) is not
         # missing from the figure; it adds no weight, though: the words of the figure's own sentence decide.
         before = last_sentence(f0.earlier)
+        quoted = anchors.get((f0.doc, f0.lines), set())
+        # The sentence next to the one the question quotes (2021年…检查文体旅单位4017家次。2022年…落实安全检查
+        # 13574家次。) goes on with its series: the quoted sentence's words are its scene too.
+        # Only when the question quotes one year's figure and asks another's, which that sentence prints.
+        own_years = {y for y in query.years if str(y) in years_in(f0.sentence)}
+        series = [
+            s
+            for s in quoted
+            if s != f0.sentence
+            and (s == before or f0.sentence in anchors.get(("before", f0.doc, f0.lines), ()))
+            and any(str(y) not in years_in(s) for y in own_years)
+        ]
         ctx_cov, ctx_found = coverage(
             terms,
-            [(local, 1.0), (f0.sentence, 0.85), (f0.lead, 0.6), (scene, 0.5), (" ".join(f0.section), 0.5)],
+            [(local, 1.0), (f0.sentence, 0.85), (" ".join(series), 0.85), (f0.lead, 0.6), (scene, 0.5)]
+            + [(" ".join(f0.section), 0.5)],
             stats,
         )
         if ctx_cov <= 0 or local_cov <= 0:
             continue
+        if series:
+            local_cov = max(local_cov, coverage(terms, [(local, 1.0), (" ".join(series), 0.85)], stats)[0])
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
         cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)} {before}")
-        if not any(names_the_figure(terms, f) for f in figs):
+        if not any(names_the_figure(named_by, f) for f in figs):
             cov *= 0.5
+        if query.excluded and all(present(t, f0.sentence) for t in query.excluded):
+            # The sentence names the part the question leaves out (第三方…安全检查), every word of it.
+            cov *= EXCLUDED_KEPT
         if year is not None:
             mult = 1.05 if str(year) in years_in(f0.sentence) else 0.3
         else:
@@ -331,23 +361,27 @@ def match_figures(
         mult *= max(_unit_ok(query, f.unit) for f in figs)
         if query.near and (f0.doc, f0.lines) == query.near:
             mult *= NEAR_BOOST
+        if series:
+            mult *= SERIES_BOOST
         if constrain and all(figure_conflict(query, f, lead) for f in figs):
             continue
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
 
 
-def _anchors(query: Query, figures: Candidates) -> set[tuple]:
-    """The paragraphs of the figures a question quotes as printed (那<N><unit><thing>，<its measure>多少)."""
+def _anchors(query: Query, figures: Candidates) -> dict[tuple, set[str]]:
+    """The paragraphs of the figures a question quotes as printed (那<N><unit><thing>，<its measure>多少),
+    each with the sentences quoting them; under ("before", doc, lines), the sentences just before those."""
     given = {n for n in given_numbers(query.original) if len(n.replace(".", "")) >= 3}
     if not given:
-        return set()
-    return {
-        (f.doc, f.lines)
-        for group in figures.items
-        for f in group
-        if f.unit and f.raw in query.original and number_of(f.raw) in given
-    }
+        return {}
+    out: dict[tuple, set[str]] = defaultdict(set)
+    for group in figures.items:
+        for f in group:
+            if f.unit and f.raw in query.original and number_of(f.raw) in given:
+                out[(f.doc, f.lines)].add(f.sentence)
+                out[("before", f.doc, f.lines)].add(last_sentence(f.earlier))
+    return out
 
 
 def words_before(f: Figure) -> str:

@@ -34,12 +34,20 @@ COMPANY_ASKED, COMPANY_SAID = re.compile(TYPES["company_asked"]), re.compile(TYP
 TIME_ASKED, TIME_SAID = re.compile(TYPES["time_asked"]), re.compile(TYPES["time_said"])
 LONG_ASKED, LONG_SAID = re.compile(TYPES["duration_asked"]), re.compile(TYPES["duration_said"])
 NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
-# The names of counted items asked ("那8个乡镇分别是哪几个", "十个展厅都叫什么"): the list word asks of
-# the counted noun itself, not of something they did ("4家试点企业搞了哪些建设").
+# The names of counted items asked ("那8个乡镇分别是哪几个", "十个展厅都叫什么"), or where or in which
+# sector each is ("N起事故出在哪些行业"): the list word asks of the counted noun itself, not of something
+# they did ("4家试点企业搞了哪些建设").
 NAMES_ASKED = re.compile(
-    r"(\d+|[一二两三四五六七八九十])\s*([个项家类大条座所支种处名位])[\u4e00-\u9fff]{0,8}?"
-    r"(?:都|分别|具体|各自)?(?:是|叫|有|为)?(?:哪几个|哪[\d一二两三四五六七八九十几]+\2|哪几|哪些|什么|啥)"
-    r"(?:名字|名称)?[？?吗呢嘛啊。！!]*$"
+    r"(\d+|[一二两三四五六七八九十])\s*([个项家类大条座所支种处名位起])[\u4e00-\u9fff]{0,10}?"
+    r"(?:都|分别|具体|各自)?(?:是|叫|有|为|在|出在|发生在|分布在|位于|放在)?"
+    r"(?:哪几个|哪[\d一二两三四五六七八九十几]+\2|哪几|哪些|什么|啥)"
+    r"(?:名字|名称|区镇|镇|行业|领域|地方|地点|单位|部门)?[？?吗呢嘛啊。！!]*$"
+)
+# The name of a document of some kind asked ("协议叫什么", "那个方案全称是啥"): a passage must print a
+# title of that kind (《…协议》).
+TITLE_ASKED = re.compile(
+    r"(协议|方案|规划|预案|办法|通知|规则|细则|意见|指南|手册|标准|文件)(?:的)?(?:名字|名称|全称|题目|标题)?"
+    r"(?:叫什么|叫啥|是什么名|是啥名|全称是|名称是|题目是|标题是)"
 )
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
 
@@ -150,6 +158,13 @@ class PassageAnswers(AnswererBase):
             return "报告陈述了相关情况，但没有写明时间"
         if LONG_ASKED.search(asked) and not any(LONG_SAID.search(s) for s in about):
             return "报告陈述了相关情况，但没有给出所用时长"
+        kind = TITLE_ASKED.search(asked)
+        if kind:
+            # A title of that kind in a sentence about the thing asked (灾情会商…《…会商规则》), not any title.
+            of = tuple(t for t in subject if kind.group(1) not in t)
+            titled = [s for s in said if re.search(f"《[^》]*{kind.group(1)}[^》]{{0,8}}》", s)]
+            if not any(not of or coverage(of, [(s, 1.0)], self.stats)[0] >= 0.5 for s in titled):
+                return f"报告没有写明这一{kind.group(1)}的名称"
         named = NAMES_ASKED.search(asked)
         if named:
             n = int(named.group(1)) if named.group(1).isdigit() else NUMERALS[named.group(1)]

@@ -24,6 +24,8 @@ REPORT_YEAR = 2023  # fallback when a document does not print its own date
 
 # The word lists are data (qa/lexicon.toml); here they are only given the shapes the code uses.
 REWRITES: tuple[tuple[str, str], ...] = tuple((p, r) for p, r in LEXICON["rewrites"]["rules"])
+# The last word of a compound shortened to one character (民生保险 -> 民生险, 责任保险 -> 责任险).
+ABBREVIATED: dict[str, str] = dict(LEXICON["synonyms"]["abbreviated"])
 SYNONYMS: tuple[tuple[str, ...], ...] = tuple(tuple(g) for g in LEXICON["synonyms"]["groups"])
 DOMAIN_WORDS = tuple(LEXICON["tokenizer"]["domain_words"])
 STOPWORDS = set(LEXICON["stopwords"]["words"].split())
@@ -39,6 +41,13 @@ INTENTS: dict[str, str] = LEXICON["intents"]
 ASK_UNIT = re.compile(
     r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
 )
+
+
+def counted_nouns(text: str) -> tuple[str, ...]:
+    """The nouns right after a measure word asked (几家单位 -> 单位, 多少条隐患 -> 隐患): what is counted."""
+    return tuple(text[m.end() : m.end() + 2] for m in ASK_UNIT.finditer(text) if len(text) >= m.end() + 2)
+
+
 MEASURE_WORDS = tuple((m, tuple(LEXICON["columns"][m])) for m in ("target", "base", "change", "actual"))
 COMPARE = re.compile(INTENTS["compare"])
 SECTION = re.compile(INTENTS["section"])
@@ -77,6 +86,7 @@ class Query:
     parts: tuple[str, ...] = ()  # sub-questions split at 和/与 for comparisons
     docs: tuple[str, ...] = ()  # documents the question names by their title; () = all
     unknown: tuple[str, ...] = ()  # terms no indexed document prints (left out of the scoring)
+    excluded: tuple[str, ...] = ()  # terms of a part the question leaves out (不算第三方检查那部分)
     near: tuple = ()  # (doc, lines) of the paragraph that answered the ask before this one, if any
     base_year: int | None = None  # the tables' 基数 year: the year before the period the report covers
 
@@ -216,6 +226,9 @@ def synonyms_of(term: str) -> tuple[str, ...]:
     for group in SYNONYMS:
         if low in (g.lower() for g in group):
             return group
+    for full, short in ABBREVIATED.items():
+        if low.endswith(full) and len(low) > len(full):
+            return (term, term[: -len(full)] + short)  # 民生保险 is also written 民生险
     return (term,)
 
 
@@ -265,7 +278,8 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 
 GAZETTEER = tuple(sorted(LEXICON["gazetteer"]["names"], key=len, reverse=True))
-TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市\W](?:镇|街道)(?!区)")
+# 各镇/每镇/全镇 are all towns, or the town of the speaker: no particular one.
+TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市各每全本该些哪\W](?:镇|街道)(?!区)")
 
 
 def find_places(text: str) -> tuple[str, ...]:
@@ -344,7 +358,13 @@ YEAR_LIST = re.compile(
 PERSON_NOUN = "人员|队员|员"
 PEOPLE_ASK_TAIL = "(?:一共|总共|共|总|都)?有?(?:多少|几)"
 # A person noun right before the question word, with no measure word after it (安全员有多少).
-PEOPLE_COUNTED = re.compile(f"(?:{PERSON_NOUN}){PEOPLE_ASK_TAIL}(?![\u4e00-\u9fff])")
+PEOPLE_COUNTED = re.compile(
+    f"(?:{PERSON_NOUN}){PEOPLE_ASK_TAIL}(?![\u4e00-\u9fff])|(?:多少|几)(?:名|位|个)?(?:{PERSON_NOUN})(?![\u4e00-\u9fff])"
+)
+# A part the question leaves out ("（不算第三方检查那部分）", "不含…的", "除去…"): its words are not asked.
+EXCLUDED = re.compile(
+    r"[（(]?(?:不算|不含|不包括|不包含|不计|除去|扣除|排除)([^，,。？?）)]{2,16}?)(?:那部分|那块|部分|在内|的)?(?=[）)，,。？?]|$)[）)]?"
+)
 
 
 def expand_year_lists(text: str) -> str:
@@ -427,7 +447,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         intent = "figure"
     else:
         intent = "passage"
-    year_free = YEAR_TEXT.sub(" ", rewritten)
+    excluded = [m.group(1) for m in EXCLUDED.finditer(rewritten)]
+    year_free = YEAR_TEXT.sub(" ", EXCLUDED.sub(" ", rewritten))
     parts = (
         tuple(p for p in re.split(r"[和与跟及、]|以及", year_free) if content_terms(p)) if intent == "compare" else ()
     )
@@ -445,6 +466,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         places=places,
         parts=parts,
         base_year=base_year,
+        excluded=tuple(t for e in excluded for t in content_terms(e)),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 
-from .understand import is_word, synonyms_of, tokenize, word_frequency
+from .understand import ABBREVIATED, is_word, synonyms_of, tokenize, word_frequency
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GLUE = "有是在为了和里中内离距比跟与"  # verbs, particles, prepositions the tokenizer may glue to the character before
@@ -92,6 +92,10 @@ class Vocabulary:
             ):
                 # 检查率到了 -> 检查/率到: the suffix of a quantity's name goes back to it, the verb is dropped.
                 known[-1] += t[0]
+                continue
+            if t in ABBREVIATED and known and self.knows(known[-1] + t) and (known[-1] + t) in question:
+                # 民生/保险 is one compound (民生保险), which the report may also shorten (民生险).
+                known[-1] += t
                 continue
             if self.knows(t):
                 known.append(t)

@@ -1267,3 +1267,111 @@ def test_a_count_said_as_n_major_is_not_a_term_the_report_must_print():
 def test_a_list_of_company_names_asked_of_passages_that_print_none_is_refused(answerer):
     ans = answerer.ask("出事故的企业名单能给一下吗？")
     assert ans.kind == "not_found" and "名称" in ans.answer
+
+
+# ---- 2026-12-01: what a question counts, parts left out or asked of a whole, places across asks --------
+
+
+def test_the_noun_counted_after_the_measure_word_names_the_figure(answerer):
+    units = figure(answerer, "单位当中", "21")
+    ans = answerer.ask("应急救援装备台账登记的装备分别放在几家单位？")
+    assert ans.kind == "figure" and ans.answer.startswith(units.raw)
+
+
+def test_a_part_the_question_leaves_out_does_not_pick_the_figure(answerer):
+    earlier, later = figure(answerer, "发现并整改隐患", "112"), figure(answerer, "发现并整改隐患", "338")
+    ans = answerer.ask("文体广旅2022年发现并整改的隐患比2021年多了多少条（不含第三方安全检查的）")
+    assert ans.kind == "computed" and f"增加{number(later.value - earlier.value)}条" in ans.answer[:20]
+
+
+def test_a_part_left_out_of_a_whole_printed_in_one_sentence_is_still_subtracted(answerer):
+    found = figure(answerer, "查改安全生产问题隐患", "1049")
+    major = next(f for f in answerer.figures_in(found.sentence) if f.raw.startswith("34"))
+    ans = answerer.ask("1049条隐患里不算重大隐患的有多少条")
+    assert ans.kind == "computed" and ans.answer.startswith(number(found.value - major.value))
+
+
+def test_a_part_of_a_whole_the_question_counts_is_refused_when_only_the_whole_is_printed(answerer):
+    # The printed whole (…等专业抢险救援队20支) is not the count of one kind of team in it.
+    assert answerer.ask("全市22支专业抢险救援队里，燃气抢险的有几支").kind == "not_found"
+
+
+def test_a_part_of_a_whole_the_question_counts_is_answered_when_printed(answerer):
+    part = figure(answerer, "本科学员", "272")
+    ans = answerer.ask("490名安全人才里，本科的有多少")
+    assert ans.kind == "figure" and ans.answer.startswith(part.raw)
+
+
+def test_people_counted_after_the_question_word_are_not_answered_with_a_count_of_teams(answerer):
+    ans = answerer.ask("蓝天救援队一共几名队员")
+    assert not (ans.kind == "figure" and re.match(r"\d+家", ans.answer))
+
+
+def test_who_built_something_the_report_names_no_builder_of_is_refused(answerer):
+    ans = answerer.ask("市级物资储备库是哪家单位承建的")
+    assert ans.kind == "not_found" and "名称" in ans.answer
+
+
+def test_where_each_of_n_counted_things_is_asked_of_passages_that_list_none_is_refused(answerer):
+    ans = answerer.ask("15个政府专职消防救援站分别在哪些镇")
+    assert ans.kind == "not_found"
+
+
+def test_the_name_of_a_document_kind_is_refused_when_no_such_title_is_printed(answerer):
+    assert answerer.ask("民生险的理赔细则叫什么").kind == "not_found"
+    ans = answerer.ask("灾情会商的那个规则叫什么")
+    assert ans.kind == "passage" and "规则" in ans.answer and "《" in ans.answer
+
+
+def test_a_later_ask_naming_no_place_keeps_the_place_of_the_one_before():
+    asks = split_asks("太仓签过应急协作协议吗？协议叫什么", 2023)
+    assert len(asks) == 2 and "太仓" in asks[1]
+    asks = split_asks("上海去年死了几个人？昆山呢？", 2023)
+    assert "昆山" in asks[1] and "上海" not in asks[1] and "去年" in asks[1]
+    asks = split_asks("苏州市去年亿元GDP事故死亡率是多少？咱昆山低多少", 2023)
+    assert "苏州市" in asks[1]  # a comparison with the place before keeps it
+    asks = split_asks("普查的大型超市有多少个？商品交易市场呢？", 2023)
+    assert "大型超市" not in asks[1]  # 超市 is not a place
+
+
+def test_all_towns_is_no_town():
+    assert understand("去年各镇上报的突发事件信息有多少条").places == ()
+
+
+def test_a_count_quoted_for_one_year_and_asked_for_another_is_that_years_count():
+    assert split_asks("前年推送了155条预警信号，那去年呢", 2023) == ["去年推送了多少条预警信号"]
+
+
+def test_the_sentence_next_to_a_quoted_figure_continues_its_series(answerer):
+    nxt = figure(answerer, "落实安全检查", "13574")
+    ans = answerer.ask("文体旅单位2021年检查了4017家次，2022年检查了多少家次？")
+    assert ans.kind == "figure" and ans.answer.startswith(nxt.raw)
+
+
+def test_a_difference_asked_after_two_years_is_of_those_years():
+    assert len(split_asks("2021年检查了4017家次，2022年检查了多少家次？多了多少？", 2023)) == 1
+
+
+def test_two_rates_of_one_time_differ_in_points(answerer):
+    done = figure(answerer, "城市供水管道老化更新改造已完成", "65.59")
+    paid = figure(answerer, "投资完成百分比", "64.18")
+    ans = answerer.ask("城市供水管道老化更新改造，工程完成比例跟投资完成百分比差几个百分点")
+    assert ans.kind == "computed" and ans.answer.startswith(f"相差{number(done.value - paid.value)}个百分点")
+
+
+def test_which_of_two_is_larger_by_a_measure_named_between_is_computed_in_the_smaller_scale(answerer):
+    base = figure(answerer, "区域性战勤保障基地", "2亿")
+    store = next(f for f in answerer.index.figures if "市级物资储备库" in f.sentence and f.raw.startswith("9037.52"))
+    ans = answerer.ask("区域性战勤保障基地和市级物资储备库哪个投资大")
+    assert ans.kind == "computed" and f"{number(base.value * 10000 - store.value)}万元" in ans.answer
+
+
+def test_a_compound_shortened_in_the_report_is_found_by_its_full_form(answerer):
+    paid = figure(answerer, "赔付", "7985282")
+    ans = answerer.ask("民生保险一共赔付了多少钱")
+    assert ans.kind == "figure" and ans.answer.startswith(paid.raw)
+
+
+def test_who_passed_the_question_on_and_what_the_asker_will_do_with_it_are_frames():
+    assert split_asks("值班时有人问，去年死了几个人", 2023) == ["去年死了几个人"]
+    assert split_asks("老旧小区消防车通道是怎么治理的？我们镇想参考一下", 2023) == ["老旧小区消防车通道是怎么治理的"]
