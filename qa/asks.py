@@ -342,9 +342,11 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
     head = ask[: m.start()] if m else ask
     head = re.sub(r"(?:的)?(?:规划目标|目标值|目标|要求|基数|实际数|降幅|增幅)(?:达到|是|为)?", "", head)
     # 较大/较高 (an adjective: 较大以上风险) and 比例/比重 compare nothing.
-    head = re.split(r"(?:跟|与|同)?(?:比(?![例重])|较(?![大高低多少为好差])|相比)", head)[
-        0
-    ]  # "…比多创建了": the comparison is not the subject
+    # "…比多创建了", "…离规划上限还差": the comparison is not the subject
+    head = re.split(
+        r"(?:跟|与|同)?(?:比(?![例重])|较(?![大高低多少为好差])|相比)|(?:离|距离|距)(?=[^，,]{0,8}(?:目标|上限|要求))",
+        head,
+    )[0]
     # nor is the arithmetic asked of it (…加起来，X一共…): the piece that names something is
     pieces = [p.strip("，,、 ") for p in re.split(r"一共|总共|合计|共计|加起来", head)]
     k = next((i for i, p in enumerate(pieces) if content_terms(p)), None)

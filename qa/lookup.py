@@ -283,6 +283,7 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
     return sorted(out, key=lambda m: -m.score)
 
 
+MONEY_NOUN = re.compile(r"(?:金额|资金|投入|投资|费|款|罚金|奖金|钱|产值|总值|收入|损失|预算|补贴|奖补)$")
 EXCLUDED_KEPT = 0.4  # score kept by a clause about the part a question leaves out (不算…那部分)
 SERIES_BOOST = 1.4  # the sentence next to a figure the question quotes, against one further on
 NEAR_BOOST = 1.2  # a part of a message asked right after another is most likely about the same paragraph
@@ -312,6 +313,8 @@ def match_figures(
     shortlist.sort(key=lambda x: -x[0])
     anchors = _anchors(query, figures) if lead else {}
     # What the question counts (几家单位) names a figure followed by it (21家单位) as well as its terms do.
+    # Money asked by a verb only (罚了多少万, 花了多少): no money noun of the question's own (产值, 保费) to name.
+    money = set(query.units) - {"%"} == {"元"} and not any(MONEY_NOUN.search(t) for t in terms)
     named_by = terms + tuple(n for n in counted_nouns(query.text) if re.fullmatch(r"[\u4e00-\u9fff]{2}", n))
     sectors = asked(query).sectors
     out = []
@@ -349,7 +352,8 @@ def match_figures(
             local_cov = max(local_cov, coverage(terms, [(local, 1.0), (" ".join(series), 0.85)], stats)[0])
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
         cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)} {before}")
-        if not any(names_the_figure(named_by, f) for f in figs):
+        # A sum of money asked (罚了多少万) is named by a figure in 元 as a count (几家) is by one in 家.
+        if not any(names_the_figure(named_by, f) or (money and base_unit(f.unit) == "元") for f in figs):
             cov *= 0.5
         if query.excluded and all(present(t, f0.sentence) for t in query.excluded):
             # The sentence names the part the question leaves out (第三方…安全检查), every word of it.

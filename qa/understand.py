@@ -43,6 +43,11 @@ ASK_UNIT = re.compile(
 )
 
 
+NOT_BASE = re.compile(
+    r"[（(]?不(?:是|要)?(?:跟|和|与|同|比|较|对比)(?:(?:19|20)\d{2}|\d{2})年?(?:比|相比|的)?(?:那个|基数)?[）)]?"
+)
+
+
 def counted_nouns(text: str) -> tuple[str, ...]:
     """The nouns right after a measure word asked (几家单位 -> 单位, 多少条隐患 -> 隐患): what is counted."""
     return tuple(text[m.end() : m.end() + 2] for m in ASK_UNIT.finditer(text) if len(text) >= m.end() + 2)
@@ -380,7 +385,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
 
     base_year is the tables' 基数 year, so 比<base_year>年 asks for the change column."""
     text = expand_year_lists(normalise(question))
-    years, bases, note = read_years(text, report_year)
+    # A base the asker rules out ("（不是跟2020比）") is not compared with.
+    years, bases, note = read_years(NOT_BASE.sub("", text), report_year)
     units: list[str] = []
     for m in ASK_UNIT.finditer(text):
         if text.startswith("百分点", m.end()):

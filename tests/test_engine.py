@@ -1375,3 +1375,85 @@ def test_a_compound_shortened_in_the_report_is_found_by_its_full_form(answerer):
 def test_who_passed_the_question_on_and_what_the_asker_will_do_with_it_are_frames():
     assert split_asks("值班时有人问，去年死了几个人", 2023) == ["去年死了几个人"]
     assert split_asks("老旧小区消防车通道是怎么治理的？我们镇想参考一下", 2023) == ["老旧小区消防车通道是怎么治理的"]
+
+
+# ---- arithmetic staff ask of targets, years, sentences and shares (written-36…38 first sight) ----------
+
+
+def actual_of(answerer, indicator_part: str, year: int):
+    return next(r for r in table_row(answerer, indicator_part) if r.measure == "actual" and r.year == year)
+
+
+def test_a_years_actual_as_a_share_of_its_target_ceiling(answerer):
+    from qa.targets import read_target
+
+    rows = table_row(answerer, "每十万人受灾人次")
+    cap = read_target(next(r for r in rows if r.measure == "target").raw).goal
+    actual = actual_of(answerer, "每十万人受灾人次", 2022)
+    ans = answerer.ask("2022年年均每十万人受灾人次占规划上限的百分之几")
+    assert ans.kind == "computed" and f"{actual.value / cap * 100:.2f}%" in ans.answer
+
+
+def test_a_target_as_a_multiple_of_a_years_actual(answerer):
+    from qa.targets import read_target
+
+    rows = table_row(answerer, "亿元地区生产总值")
+    goal = read_target(next(r for r in rows if r.measure == "target").raw).goal
+    actual = actual_of(answerer, "亿元地区生产总值", 2022)
+    ans = answerer.ask("亿元地区生产总值死亡率的规划目标是2022年实际数的几倍")
+    assert ans.kind == "computed" and f"{goal / actual.value:.2f}倍" in ans.answer
+
+
+def test_one_years_figure_as_a_percentage_of_anothers(answerer):
+    later, earlier = actual_of(answerer, "事故起数", 2022), actual_of(answerer, "事故起数", 2021)
+    ans = answerer.ask("2022年生产安全事故起数是2021年的百分之多少")
+    assert ans.kind == "computed" and f"{later.value / earlier.value * 100:.2f}%" in ans.answer[:30]
+
+
+def test_a_base_year_the_asker_rules_out_is_not_compared_with(answerer):
+    later, earlier = actual_of(answerer, "事故起数", 2022), actual_of(answerer, "事故起数", 2021)
+    ans = answerer.ask("生产安全事故起数2022年比2021年下降了百分之多少（不是跟2020年比）")
+    fall = (earlier.value - later.value) / earlier.value * 100
+    assert ans.kind == "computed" and f"下降{fall:.2f}%" in ans.answer[:20]
+
+
+def test_counts_of_one_kind_in_clauses_of_one_shape_are_summed(answerer):
+    admin = figure(answerer, "追究行政责任", "30")
+    penal = figure(answerer, "追究刑事责任", "4")
+    ans = answerer.ask("两法衔接一共追究了多少人的责任")
+    assert ans.kind == "computed" and ans.answer.startswith(f"合计{number(admin.value + penal.value)}人")
+
+
+def test_an_average_of_money_asked_by_its_verb(answerer):
+    fine = figure(answerer, "罚金", "132")
+    cases = next(f for f in answerer.figures_in(fine.sentence) if f.raw.startswith("5家"))
+    ans = answerer.ask("危险化学品经营单位专项整治，行政处罚的平均每家罚了多少万")
+    assert ans.kind == "computed" and f"{fine.value / cases.value:.2f}万元" in ans.answer[:30]
+
+
+def test_a_rate_done_is_worked_out_from_found_and_fixed_though_its_name_is_not_printed(answerer):
+    fixed = figure(answerer, "完成整改", "654")
+    found = next(f for f in answerer.figures_in(fixed.sentence) if f.raw.startswith("730"))
+    ans = answerer.ask("卫健系统2021年隐患的整改完成率是多少")
+    assert ans.kind == "computed" and ans.answer.startswith(f"{fixed.value / found.value * 100:.2f}%")
+
+
+def test_a_share_of_the_thing_a_quoted_count_modifies(answerer):
+    checked = figure(answerer, "完成供应商安全核查", "956")
+    suppliers = next(f for f in answerer.figures_in(checked.sentence) if f.raw.startswith("2018"))
+    ans = answerer.ask("100家产业链龙头企业梳理的供应商里，完成安全核查的占几成")
+    assert ans.kind == "computed" and ans.answer.startswith(f"占{checked.value / suppliers.value * 100:.2f}%")
+
+
+def test_a_share_whose_part_is_printed_as_drawn_from_its_whole(answerer):
+    drawn = next(f for f in answerer.index.figures if f.raw.startswith("1944"))
+    listed = next(f for f in answerer.index.figures if f.raw.startswith("2537"))
+    ans = answerer.ask("名录库重点企业里，抽取实施重点执法检查的占多大比例？保留两位小数")
+    assert ans.kind == "computed" and ans.answer.startswith(f"占{drawn.value / listed.value * 100:.2f}%")
+
+
+def test_two_items_asked_how_far_apart_with_a_count_word(answerer):
+    ans = answerer.ask("化工实训基地和工业安全教育馆，两个投资差了多少万")
+    base = next(f for f in answerer.index.figures if "实训基地" in f.sentence and f.raw.startswith("1300"))
+    hall = next(f for f in answerer.index.figures if "工业安全教育馆" in f.sentence and f.raw.startswith("5000"))
+    assert ans.kind == "computed" and ans.answer.startswith(f"相差{number(hall.value - base.value)}万元")
