@@ -556,12 +556,10 @@ def _lookup(
         return _from_cell(rec, ctx, rec.indicator) if rec else None
     if fig:
         label = label or own[-1]
-        unit_ok = lambda g: (
-            (not query.units or base_unit(g.unit) in query.units)
-            and not (  # noqa: E731
-                counts and g.unit in ("%", "％")
-            )
-        )
+
+        def unit_ok(g: Figure) -> bool:
+            return (not query.units or base_unit(g.unit) in query.units) and not (counts and g.unit in ("%", "％"))
+
         # A figure printed right after the part's own word ("安置类1.3万余件") beats a better clause that
         # only lists the word ("（被服类、安置类、装具类）26个品种5.6万余件").
         foreign = [t for t in others if t not in terms]
