@@ -159,7 +159,7 @@ def split_asks(
             continue
         other_year = OTHER_YEAR.fullmatch(piece)
         if other_year and context.count("，") == 1 and YEAR_WORDS.search(context) and QUOTED_COUNT.search(context):
-            # "前年推了155条预警信号，那去年呢": the same count, of the year named now.
+            # "<year A>…<N><unit><thing>，那<year B>呢": the same count, of year B.
             piece = QUOTED_COUNT.sub("多少", YEAR_WORDS.sub(other_year.group(1), context, count=1), count=1)
             piece = piece.rstrip("，")
             context, restated = "", True
@@ -229,7 +229,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             and (find_places(other_place.group(1)) or CITY_WORDS.fullmatch(other_place.group(1)))
             and _places(prev_ask)
         ):
-            # "上海去年死了几个人？昆山呢": the ask before, of the place named now.
+            # "<place A>…多少<unit>？<place B>呢": the ask before, of place B.
             text = prev_ask
             for k, p in enumerate(_places(prev_ask)):
                 text = text.replace(p, other_place.group(1) if k == 0 else "")
