@@ -227,7 +227,9 @@ def test_a_question_that_cannot_be_sent_stays_in_the_box_with_a_counter(page):
 
 def test_a_new_answer_is_scrolled_to_its_start_and_copies_are_clean(page):
     computed = ask(page, "2022年生产安全事故起数比2021年少了多少")
-    # The computed answer cites its inputs as table cells, and its copy text holds no markup.
+    # The computed answer cites its inputs as table cells, and its copy text holds no markup. The reply's
+    # element appears before its content has rendered: wait for the cells, then count them.
+    computed.locator("table.qa-row td.qa-used").first.wait_for(timeout=ANSWER_TIMEOUT)
     assert computed.locator("table.qa-row td.qa-used").count() >= 2
     computed.locator(".qa-copy-answer").click()
     copied = page.evaluate("navigator.clipboard.readText()")
