@@ -150,7 +150,7 @@ def split_asks(
             )
         ):
             # "A比B还多吗？差多少条": the size of the comparison just asked, one ask; so is "前年N家次，去年
-            # 多少？多了多少": the two years just named.
+            # 多少？<差>多少": the two years just named.
             asks[-1] = (asks[-1][0] + "，" + piece, *asks[-1][1:])
             continue
         if asks and (WHICH_ONES.fullmatch(piece) or ONLY_WHETHER.fullmatch(piece)):

@@ -130,7 +130,7 @@ def operation(query: Query) -> str | None:
         return "ratio"  # a printed rate worked out again to more places
     if AGAINST_TARGET.search(query.original) or AGAINST_TARGET.search(query.text):
         return "gap"
-    # A part left out of a comparison of years (…比前年多了多少（不算第三方检查那部分）) says which figures
+    # A part left out of a comparison of years (<年>比<年>多…（不算<部分>）) says which figures
     # to compare (Query.excluded), not a subtraction.
     comparing = len(query.years) + len(query.base_years) >= 2
     for op, words in OPS:
@@ -164,7 +164,7 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
     if op == "ratio" and not MULTIPLE_OF.search(query.text):
         return _ratio(ctx, query)
     if op == "ratio":
-        op = "of"  # one year's figure as a share of another's (2022年是2021年的百分之多少)
+        op = "of"  # one year's figure as a share of another's (<年>是<年>的百分之…)
     if op == "mean" and not YEARLY_MEAN.search(query.text):
         return _mean(ctx, query)
     if op in ("gap", "reach"):
@@ -1021,7 +1021,7 @@ ACTUAL_NAMED = re.compile(r"实际|(?:19|20)\d{2}|\d{2}年|去年|前年|今年"
 
 def _of_target(ctx, query: Query, op: str) -> Answer | None:
     """A year's actual and its row's target as a multiple or a share, in the order the question names them
-    (目标值是去年实际值的几倍; 去年只占规划上限的百分之几)."""
+    (<目标>是<年>实际的几倍; <年>占<目标>的百分之几)."""
     row = _row(ctx, query)
     target = next((r for r in row or () if r.measure == "target"), None)
     t = read_target(target.raw) if target else None

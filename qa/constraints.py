@@ -283,7 +283,7 @@ def _one_of_joined(query: Query, r0: TableRecord) -> Contradiction | None:
     return None
 
 
-def _money_asked(query: Query) -> bool:
+def money_asked(query: Query) -> bool:
     """The question asks a sum of money (多少保费, 投了多少): 元 is its only unit besides a share."""
     return set(query.units) - {"%"} == {"元"}
 
@@ -292,7 +292,7 @@ def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     """check() for a table row: its indicator and rendered row, under its table and section."""
     if PER_UNIT.match(r0.indicator) and TOTAL_ASKED.search(query.original) and "每" not in query.original:
         return Contradiction("total", f"报告只有“{r0.indicator}”这一按单位计的指标，没有总数")
-    if _money_asked(query) and "元" not in r0.unit and not MONEY_ROW.search(r0.indicator):
+    if money_asked(query) and "元" not in r0.unit and not MONEY_ROW.search(r0.indicator):
         # A sum of money asked (多少保费) of a row that counts something else (投保率: 家).
         return Contradiction("unit", f"表中“{r0.indicator}”不是金额，报告没有所问的金额")
     joint = _one_of_joined(query, r0)
@@ -305,7 +305,7 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
     """check() for a prose figure: its words before the number, clause and sentence, under its paragraph;
     also a base-year figure asked of one printed with no year, and, for the figure to answer with (lead), one
     the question itself states (as an input of arithmetic it is what the question means)."""
-    if _money_asked(query) and f.unit and "元" not in f.unit and f.unit not in ("%", "％"):
+    if money_asked(query) and f.unit and "元" not in f.unit and f.unit not in ("%", "％"):
         # A sum of money asked (多少保费) and a count printed (230家): another quantity.
         return Contradiction("unit", f"报告中相近的数字（“{f.clause.strip('，；。')}”）不是金额")
     if lead and number_of(f.raw) in given_numbers(query.original) and not VERIFY.search(query.original):

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .constraints import asked, figure_conflict, given_numbers, number_of, row_conflict
+from .constraints import asked, figure_conflict, given_numbers, money_asked, number_of, row_conflict
 from .figures import years_in
 from .lexicon import any_of
 from .sentences import last_sentence, previous_clause
@@ -313,8 +313,8 @@ def match_figures(
     shortlist.sort(key=lambda x: -x[0])
     anchors = _anchors(query, figures) if lead else {}
     # What the question counts (几家单位) names a figure followed by it (21家单位) as well as its terms do.
-    # Money asked by a verb only (罚了多少万, 花了多少): no money noun of the question's own (产值, 保费) to name.
-    money = set(query.units) - {"%"} == {"元"} and not any(MONEY_NOUN.search(t) for t in terms)
+    # Money asked by a verb only (<verb>了多少万): no money noun of the question's own (产值, 保费) to name.
+    money = money_asked(query) and not any(MONEY_NOUN.search(t) for t in terms)
     named_by = terms + tuple(n for n in counted_nouns(query.text) if re.fullmatch(r"[\u4e00-\u9fff]{2}", n))
     sectors = asked(query).sectors
     out = []
@@ -352,7 +352,7 @@ def match_figures(
             local_cov = max(local_cov, coverage(terms, [(local, 1.0), (" ".join(series), 0.85)], stats)[0])
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
         cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)} {before}")
-        # A sum of money asked (罚了多少万) is named by a figure in 元 as a count (几家) is by one in 家.
+        # A sum of money asked by its verb is named by a figure in 元 as a count (几家) is by one in 家.
         if not any(names_the_figure(named_by, f) or (money and base_unit(f.unit) == "元") for f in figs):
             cov *= 0.5
         if query.excluded and all(present(t, f0.sentence) for t in query.excluded):

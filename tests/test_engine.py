@@ -1384,22 +1384,21 @@ def actual_of(answerer, indicator_part: str, year: int):
     return next(r for r in table_row(answerer, indicator_part) if r.measure == "actual" and r.year == year)
 
 
-def test_a_years_actual_as_a_share_of_its_target_ceiling(answerer):
+def target_of(answerer, indicator_part: str) -> float:
+    """The level a row's target cell prints (<15000 -> 15000)."""
     from qa.targets import read_target
 
-    rows = table_row(answerer, "每十万人受灾人次")
-    cap = read_target(next(r for r in rows if r.measure == "target").raw).goal
-    actual = actual_of(answerer, "每十万人受灾人次", 2022)
+    return read_target(next(r for r in table_row(answerer, indicator_part) if r.measure == "target").raw).goal
+
+
+def test_a_years_actual_as_a_share_of_its_target_ceiling(answerer):
+    cap, actual = target_of(answerer, "每十万人受灾人次"), actual_of(answerer, "每十万人受灾人次", 2022)
     ans = answerer.ask("2022年年均每十万人受灾人次占规划上限的百分之几")
     assert ans.kind == "computed" and f"{actual.value / cap * 100:.2f}%" in ans.answer
 
 
 def test_a_target_as_a_multiple_of_a_years_actual(answerer):
-    from qa.targets import read_target
-
-    rows = table_row(answerer, "亿元地区生产总值")
-    goal = read_target(next(r for r in rows if r.measure == "target").raw).goal
-    actual = actual_of(answerer, "亿元地区生产总值", 2022)
+    goal, actual = target_of(answerer, "亿元地区生产总值"), actual_of(answerer, "亿元地区生产总值", 2022)
     ans = answerer.ask("亿元地区生产总值死亡率的规划目标是2022年实际数的几倍")
     assert ans.kind == "computed" and f"{goal / actual.value:.2f}倍" in ans.answer
 
