@@ -316,9 +316,12 @@ class Answerer(FigureAnswers, PassageAnswers):
 
     def _about_document(self, query: Query) -> Answer | None:
         what = metadata.asked(query.original)
-        # Only when every other word of the question is a word of a title or of the ask itself ("编制单位").
-        if what and all(
-            any(t in title for title in self.titles.values()) or metadata.asks_word(t) for t in query.terms
+        # Only when every other word of the question is a word of a title or of the ask itself ("编制单位"),
+        # and it names nothing the documents never print (a final evaluation, where the title is a mid-term one).
+        if (
+            what
+            and not any(is_noun(t) and not metadata.asks_word(t) for t in query.unknown)
+            and all(any(t in title for title in self.titles.values()) or metadata.asks_word(t) for t in query.terms)
         ):
             return metadata.answer(
                 query.original, what, [d for d in self.index.docs if not query.docs or d["name"] in query.docs]
@@ -384,6 +387,7 @@ class Answerer(FigureAnswers, PassageAnswers):
         if op and (
             query.intent == "compare"
             or op in ("remain", "gap", "reach", "sum", "diff", "ratio", "mean", "times")
+            or (op == "pct" and computed.CHANGED_BY.search(query.text))
             or two_years
             or computed.ALL_YEARS.search(query.text)
         ):

@@ -244,6 +244,10 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # An item of "A和B各…" is of the first item's subject; a later ask, of the items together.
             source_subject = item_subject if item else prev_subject
             subject = QUANTITY_NOUN.sub("", source_subject) if QUANTITY_NOUN.search(ask) else source_subject
+            if "，" in subject and _names_its_count(ask):
+                # "<scene>，<A>报了多少条，<B>多少条": the later ask names what it counts itself;
+                # of the earlier subject it keeps the scene (before its comma), not what that one counted.
+                subject = subject.rsplit("，", 1)[0]
             if (_places(ask, compared) or CITY_WORDS.search(ask)) and not COMPARING.search(ask):
                 # "上海…几个人？昆山呢": the place asked now replaces the one before.
                 for p in _places(subject):
@@ -288,7 +292,12 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         out.append(text)
         if years and not only_bases:
             asked_years = [y for y in years if not _is_base(y, ask)]
-            prev_year = asked_years[0] if re.search(r"\d|年", asked_years[0]) else prev_year
+            # Of a year quoted with its count and one asked (前年17起，去年几起), the one asked is in the clause
+            # holding the question word.
+            mark = ASK_MARK.search(ask)
+            at_mark = YEAR_WORDS.findall(re.split(r"[，,]", ask[: mark.start()])[-1]) if mark else []
+            first = at_mark[0] if at_mark and at_mark[0] in asked_years else asked_years[0]
+            prev_year = first if re.search(r"\d|年", first) else prev_year
             if len(asked_years) > 1 and re.search(r"年\s*[、和与及]\s*" + re.escape(asked_years[1]), ask):
                 prev_year = "、".join(asked_years)  # a list of years asked together stays together
             pair = YEAR_PAIR.search(ask)
@@ -306,7 +315,10 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             # After "A、B各几处", a following "合计呢" is of A and B together, not of B.
             source = rewrite(EACH.sub("", whole)) if whole != ask and EACH.search(whole) else ask
             # An ask that opens with its question word (几家无证无照的) keeps the subject before it.
-            prev_subject = _subject(YEAR_WORDS.sub("", source)) or prev_subject
+            # A count the ask quotes (事故17起) is what it knows, not what it is about.
+            said = _subject(YEAR_WORDS.sub("", source))
+            unquoted = re.sub(QUOTED_UNIT, "", said)
+            prev_subject = (unquoted.strip("，, ") if unquoted != said else said) or prev_subject
             prev_measure = _measure(YEAR_WORDS.sub("", source))
         prev_total = bool(TOTAL_WORDS.search(text))
         prev_ask = re.sub(r"[？?。，,]+$", "", text)
@@ -314,6 +326,16 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         if mark and not text.endswith("呢"):
             prev_tail = re.sub(r"[？?。，,]+$", "", text[mark.start() :])
     return out
+
+
+OWN_COUNT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:有|是|为|共)?(?:多少|几)")
+
+
+def _names_its_count(ask: str) -> bool:
+    """The ask names the thing it counts right before its question word (<noun>多少条), not only a measure."""
+    m = OWN_COUNT.search(YEAR_WORDS.sub("", ask))
+    words = content_terms(m.group(1)) if m else ()
+    return bool(words) and names_something(words[-1]) and not GENERIC.fullmatch(words[-1])
 
 
 def _places(text: str, leave: list[str] | tuple[str, ...] = ()) -> list[str]:
@@ -365,6 +387,7 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
 
 OTHER_YEAR = re.compile(f"(?:那|那么)?({YEAR_WORDS.pattern})(?:的话)?(?:呢|的呢)[？?]?")
 QUOTED_COUNT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?=[万亿千]?(?!年)[\u4e00-\u9fff%])")
+QUOTED_UNIT = QUOTED_COUNT.pattern + r"[万亿千]?(?:家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%])"
 PLACE_END = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:(?<![超门集菜夜])市|县|镇|省|州)$|^[\u4e00-\u9fff]{2,4}(?:区|街道)$")
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
 # An ask comparing with the earlier one (咱昆山低多少, 和昆山比怎么样) keeps the earlier ask's place.

@@ -63,7 +63,7 @@ TARGET_WORD = re.compile("|".join(LEXICON["columns"]["target"]))
 # The figure set against the target by a word of comparison ("跟规划目标差多少", "比目标低多少",
 # "离<15000的目标还有多大余量"): the gap to the target, whichever difference word follows.
 AGAINST_TARGET = re.compile(
-    r"(?:跟|和|与|比|离|距|距离)[^，。？；,?]{0,10}?(?:目标|上限)[^，。？；,?]{0,4}?(?:差|低|高|少|多|还有|余量|超)"
+    r"(?:跟|和|与|比|离|距|距离)[^，。？；,?]{0,10}?(?:目标|上限)(?:值|数)?(?:为|是)?[\d.,]*[^，。？；,?]{0,4}?(?:差|低|高|少|多|还有|余量|超)"
 )
 FULL = re.compile(r"全部|全覆盖|百分之百|100%|满分")  # all of it: a rate's whole is 100%
 FILLER = re.compile(r"已经|全部|所有|整个")
@@ -75,7 +75,16 @@ THAN_MORE = re.compile(
     r"(?<!分)比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
 )
 FROM_TO = any_of("operations", "to")
-MULTIPLE_OF = re.compile(r"((?:19|20)\d{2}|(?<!\d)\d{2})年?的(?:(?:几|多少)倍|百分之(?:几|多少))")
+# A percentage change asked by its verb (压减了百分之几, 下降了多少%): the change of a quantity, not a rate printed.
+CHANGED_BY = re.compile(r"(?:减|降|增|涨|升|提高|提升|缩减|压减)(?:了|掉了|低了)?(?:百分之|多少%|几成)")
+# A count the question quotes with its measure word (2537家, 1944家), not a table's number (表2-1).
+COUNT_SAID = re.compile(
+    r"(?<![\d.\-])\d+(?:\.\d+)?(?=[万亿千]?(?:家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%]))"
+)
+SHARE_WORD = re.compile(r"比例|比重|占比|百分之|百分比|几成")
+MULTIPLE_OF = re.compile(
+    r"((?:19|20)\d{2}|(?<!\d)\d{2})年?(?:的)?(?:基数|实际数|数)?的(?:(?:几|多少)倍|百分之(?:几|多少))"
+)
 # "平均每起", "每份平均", "人均": the counted thing an average is taken over.
 MEAN_PER = re.compile(
     r"(?:平均每|平均一|每)(?:一)?(批次|个|起|家|人|名|次|户|条|件|座|辆|艘|项|份|张|所|处|支|台|栋|场|轮|篇|期"
@@ -118,7 +127,11 @@ def operation(query: Query) -> str | None:
     """The arithmetic the question asks for, or None."""
     if SUM_OF_CHANGE.search(query.text):
         return "diff"  # 一共/共 before 少了/多了: the size of one change, not a total
-    if SHARE.search(query.text) or ("率" in query.text and BY_INPUTS.search(query.text)):
+    if (
+        SHARE.search(query.text)
+        or ("率" in query.text and BY_INPUTS.search(query.text))
+        or (SHARE_WORD.search(query.text) and len(COUNT_SAID.findall(query.original)) >= 2)
+    ):
         return "ratio"  # a share, or a printed rate worked out again from its two inputs
     if ("平均" in query.text or PER_BASIS.search(query.text)) and MEAN_PER.search(query.text):
         return "mean"  # 每份平均, 平均每起: an average, whichever order its words come in
@@ -126,7 +139,7 @@ def operation(query: Query) -> str | None:
         return "mean"  # 平均每年, 年均: an average over the years asked
     if NOT_PART.search(query.text):
         return "remain"
-    if "率" in query.text and RECOMPUTE.search(query.text):
+    if "率" in query.text and RECOMPUTE.search(query.text) and len(query.years) + len(query.base_years) < 2:
         return "ratio"  # a printed rate worked out again to more places
     if AGAINST_TARGET.search(query.original) or AGAINST_TARGET.search(query.text):
         return "gap"
@@ -141,7 +154,11 @@ def operation(query: Query) -> str | None:
             if (
                 op == "gap"
                 and not TARGET_WORD.search(query.text)
-                and (len(query.years) + len(query.base_years) >= 2 or len(query.parts) >= 2)
+                and (
+                    len(query.years) + len(query.base_years) >= 2
+                    or len(query.parts) >= 2
+                    or THAN_MORE.search(query.text)
+                )
             ):
                 # 百分点 between two years' changes (去年比前年多降了几个百分点), or between two rates named
                 # (A跟B差了几个百分点), with no target named
@@ -222,7 +239,9 @@ def _enumeration_sum(ctx, query: Query) -> Answer | None:
 
 def _from_to(ctx, query: Query, op: str) -> Answer | None:
     """A change printed as its two ends in one clause: '31家…整合至22家' -> 减少9家."""
-    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+    # A percentage change is asked in % of two ends counted in something else (31家 -> 22家).
+    ends = replace(query, units=()) if op == "pct" else query
+    for m in match_figures(ends, ctx.figures, ctx.stats)[:3]:
         if m.score < lookup.PROSE_MIN:
             continue
         figs = ctx.figures_in(m.figures[0].sentence)
@@ -404,6 +423,10 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     # Words before the first item name the kind of thing every item is ("普查中A和B"), unless each
     # item is a row's whole name already.
     shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 and not whole else ()
+    asked_of_first = re.search(r"的([\u4e00-\u9fff]{2,4})$", parts[0].strip(" ，,"))
+    if asked_of_first and any(MEASURE_WORD.fullmatch(f) for f in lookup.synonyms_of(asked_of_first.group(1))):
+        # "A的投资比B多": the words before 的 name A itself, not a scene B shares; B is asked the same measure.
+        shared = (asked_of_first.group(1),)
     scene_said = re.split(r"[，,：:]", parts[0])
     if shared and len(scene_said) > 1 and content_terms(scene_said[-1]):
         shared = content_terms("".join(scene_said[:-1]))  # "燃气瓶改这块，养老机构": the scene ends at its comma
@@ -465,7 +488,7 @@ def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | N
     said = _numbers_said(query.original)
     # "物资里A加B": the words before 里 set the scene of every item, they name none of them.
     items = [re.split(SCENE_END, parts[0])[-1], *parts[1:]]
-    terms = [content_terms(p) or content_terms(parts[0]) for p in items]
+    terms = _parallel([content_terms(p) or content_terms(parts[0]) for p in items])
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
             continue
@@ -494,6 +517,17 @@ def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | N
         if named and decided and (query.units or len(units) == 1):
             return [_from_figure(figs[k], ctx, parts[i].strip(" ，,的")) for i, k in enumerate(best)]
     return None
+
+
+def _parallel(terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Parts said in parallel (<scene><A>完成比例 vs <B>完成比例): when every part ends in the same words and
+    the others name one word before them, the first part's earlier words are the scene of all, not its own."""
+    tail = 0
+    while all(len(t) > tail + 1 for t in terms) and len({t[-1 - tail] for t in terms}) == 1:
+        tail += 1
+    if not tail or any(len(t) != tail + 1 for t in terms[1:]) or len(terms[0]) <= tail + 1:
+        return terms
+    return [terms[0][-1 - tail :], *terms[1:]]
 
 
 def _item_names(figs: list[Figure]) -> list[str]:
@@ -698,6 +732,21 @@ def _to_full(ctx, query: Query) -> Answer | None:
 
 def _ratio(ctx, query: Query) -> Answer | None:
     """A part's share of a whole, both looked up: 'A占B的比例' -> A ÷ B."""
+    # A share said with 占 names its part and its whole (looked up below, with their labels).
+    quoted = [] if SHARE.search(query.text) else _quoted_anywhere(ctx, query)
+    if len(quoted) == 2 and _same_unit(quoted[0].unit, quoted[1].unit) and quoted[0].value != quoted[1].value:
+        # "名录库里2537家，抽了1944家，比例是多少": the question quotes the part and its whole.
+        a, b = sorted(_in_one_scale([_from_figure(f, ctx, "") for f in quoted]), key=lambda o: o.value)
+        share = a.value / b.value * 100
+        text = f"占{_percent(share)}（{a.raw} ÷ {b.raw}）"
+        return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", [a, b])
+    if (
+        len(COUNT_SAID.findall(query.original)) >= 2
+        and "率" not in query.text
+        and not SHARE.search(query.text)
+        and not BY_INPUTS.search(query.text)
+    ):
+        return None  # asked as a share of the two numbers it quotes, which the report does not print together
     text = YEAR_TEXT.sub(" ", query.text)
     inside = re.search(r"(.+?)在(.+?)(?:中|里|当中|之中)的?占(?!地|用)", text)
     within = re.search(r"(.+?)(?:里头|里面|当中|之中|中|里)[，,]?(.+?)(?:的)?(?:占比|比例|所占|占)", text)
@@ -956,6 +1005,17 @@ def _quoted(ctx, query: Query) -> list[Figure]:
             if len(figs) > len(best):
                 best = figs
     return best if len(best) >= 2 else []
+
+
+def _quoted_anywhere(ctx, query: Query) -> list[Figure]:
+    """The report figures a question quotes (2537家 … 1944家), each where the question's words are most."""
+    found = []
+    for number in _numbers_said(query.original):
+        figs = [f for f in ctx.index.figures if _digits(f) == number and f.unit]
+        if not figs:
+            return []
+        found.append(max(figs, key=lambda f: lookup.coverage(query.terms, [(f.sentence, 1.0)], ctx.stats)[0]))
+    return found
 
 
 def _found_fixed(ctx, query: Query) -> tuple[Figure, Figure] | None:

@@ -60,6 +60,13 @@ WHOLE_CITY = tuple(LEXICON["own_places"]["whole_city"])
 # A planned quantity asked (规划总长度, 计划建设多少) and a figure whose own words say it is built or done.
 PLAN_ASKED = re.compile(r"(?:规划|计划)(?:的|中)?(?:总|建设|新建)?(?:长度|里程|面积|规模|数量|总量|个数|总长|多少|几)")
 BUILT = re.compile(r"已建|已经建|建成|已完成|已经完成")
+OUTCOMES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["outcomes"]["exclusive"]]
+# A change asked (提高了几个点, 下降了多少) and a level printed (提高至49.5%, 降到39家).
+CHANGE_VERB = "提高|增加|上升|下降|降低|减少|增长|提升|降"
+CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
+LEVEL_BEFORE = re.compile(rf"(?:{CHANGE_VERB})(?:至|到)$")
+# A year opening a sentence (…。2022年开展…): the scene of the sentences after it.
+SCENE_YEAR = re.compile(r"(?:^|[。；])\s*((?:19|20)\d{2})年(?!以来|来|至|到|—|-|、|和)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20)\d{2}年")
 
 
@@ -199,7 +206,9 @@ def check(
     if PLAN_ASKED.search(q_text := query.original) and BUILT.search(own) and not ASKED_ACTUAL.search(q_text):
         # "规划总长度" asked and "已建…3.21公里" printed: what is built is not what is planned.
         return Contradiction("status", f"报告给出的是已建成或已完成的数（“{clause.strip('，；。')}”），没有规划数")
-    kind = _kind_conflict(query.original, own, clause)
+    kind = _kind_conflict(query.original, own, clause) or _outcome_conflict(
+        query.original, before + clause + previous_clause(sentence, clause)
+    )
     if kind:
         return kind
     if a.whole_year and PART_YEAR.search(context + clause):
@@ -213,6 +222,15 @@ def check(
         span = YEAR_SPAN.search(sentence) or (len(set(years_in(sentence))) >= 2 and AGGREGATE.search(before))
         if len(own_years) != 1 and span:
             return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
+        if not years_in(sentence) and not years_in(scene) and AGGREGATE.search(before):
+            # "全市共完成…1458个" in a paragraph naming no year: the period's total, not one year's.
+            return Contradiction("period", f"报告中的“{clause.strip('，；。')}”是规划期以来的合计数，没有单独一年的")
+        opening = [int(y) for y in SCENE_YEAR.findall(scene)][-1:]
+        if not years_in(sentence) and opening and opening[0] not in query.years:
+            # A sentence with no year goes on with the year the sentence before it opened with (2022年开展…。开展…).
+            return Contradiction(
+                "period", f"报告中的“{clause.strip('，；。')}”是{opening[0]}年的，没有{query.years[0]}年的"
+            )
     return None
 
 
@@ -246,6 +264,15 @@ def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None
         return None
     name = printed.group(1) + printed.group(2)
     return Contradiction("kind", f"报告中的数字是“{name}”的，没有“{kind}{asked_kind.group(2)}”的")
+
+
+def _outcome_conflict(question: str, named: str) -> Contradiction | None:
+    """An outcome asked (受伤) where the figure names another outcome of the same events (死亡) and not it."""
+    wanted = [m for m in (o.search(question) for o in OUTCOMES) if m]
+    printed = [m for m in (o.search(named) for o in OUTCOMES) if m]
+    if len(wanted) != 1 or not printed or any(m.re is wanted[0].re for m in printed):
+        return None
+    return Contradiction("kind", f"报告中的数字是“{printed[0].group(0)}”的，没有“{wanted[0].group(0)}”的")
 
 
 def _grade_conflict(grades: tuple[str, ...], text: str) -> Contradiction | None:
@@ -283,6 +310,27 @@ def _one_of_joined(query: Query, r0: TableRecord) -> Contradiction | None:
     return None
 
 
+# The kinds a count is of, listed after it with 、 (117家化工、医药、烟花爆竹批发企业开展…), up to a verb, a 的
+# or a stop. (A和B joins two things done to the same N items as often as two kinds: 1343座…标志和公示牌设置.)
+LISTED_AFTER = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,12}?(?:、[\u4e00-\u9fff（）()]{2,14}?){1,6}(?=开展|进行|实施|参加|参与|完成|的|[，,。；;：:]|$)"
+)
+
+
+def _one_of_listed(question: str, f: Figure) -> Contradiction | None:
+    """A count printed for several kinds together (117家化工、医药、烟花爆竹批发企业) is not the count of the one
+    kind the question names alone."""
+    after = f.clause[f.clause.find(f.raw) + len(f.raw) :] if f.raw in f.clause else ""
+    listed = LISTED_AFTER.search(after)
+    if not listed or TOTAL_ASKED.search(question):
+        return None
+    items = [re.sub(r"[（(][^）)]*[）)]", "", i) for i in listed.group(0).split("、")]
+    named = [i for i in items if len(i) >= 2 and i in question]
+    if len(named) == 1 and len(items) >= 2:
+        return Contradiction("joint", f"报告中的{f.raw}是“{listed.group(0)}”合计的数，没有“{named[0]}”单项的")
+    return None
+
+
 def money_asked(query: Query) -> bool:
     """The question asks a sum of money (多少保费, 投了多少): 元 is its only unit besides a share."""
     return set(query.units) - {"%"} == {"元"}
@@ -311,6 +359,9 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
     if lead and number_of(f.raw) in given_numbers(query.original) and not VERIFY.search(query.original):
         # "…降到99家，开局时有多少家": the asker already has this number; it cannot answer what they ask.
         return Contradiction("given", f"问题中给出的{f.raw}就是报告印的数字，报告没有所问的另一个数")
+    if lead and CHANGE_ASKED.search(query.original) and LEVEL_BEFORE.search(f.clause[: f.clause.find(f.raw)]):
+        # "提高了几个点" asked and "提高至49.5%" printed: the level reached, not the change.
+        return Contradiction("change", f"报告只给出达到的数值（“{f.clause.strip('，；。')}”），没有变化了多少")
     if (
         asked(query).one_year
         and query.base_year
@@ -322,6 +373,9 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         return Contradiction(
             "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
         )
+    joint = _one_of_listed(query.original, f)
+    if joint:
+        return joint
     part = asked(query).part
     own = f.subject + f.clause + previous_clause(f.sentence, f.clause)
     if part and not any(form in own for t in part for form in synonyms_of(t)):

@@ -44,11 +44,21 @@ class FigureAnswers(AnswererBase):
         )
         # A table row is preferred when it is about as good: it is structured and has every column.
         # Columns only a table has (目标, 基数, 降幅) or a question naming a table settle it for the table.
+        # A specific word the prose figure's clause carries and the row does not (瓶改 for the census row 学校):
+        # the row names only part of what is asked.
+        row_lacks = bool(
+            row
+            and fig
+            and any(
+                t in fig.found and t not in row.found and self.stats.idf(t) >= lookup.SPECIFIC_IDF for t in query.terms
+            )
+        )
         table_asked = (
             bool(set(query.measures) & {"target", "base", "change"})
             or "表" in query.text
             or (
                 row is not None
+                and not row_lacks
                 and indicator_precision(row.indicator, query.text, self.stats) >= 0.7
                 and (not query.units or any(base_unit(r.unit) in query.units for r in row.records))
             )

@@ -15,12 +15,14 @@ from functools import lru_cache
 
 from .constraints import asked, figure_conflict, given_numbers, money_asked, number_of, row_conflict
 from .figures import years_in
-from .lexicon import any_of
-from .sentences import last_sentence, previous_clause
+from .lexicon import LEXICON, any_of
+from .sentences import last_sentence, next_clause, previous_clause
 from .types import Figure, TableRecord
-from .understand import Query, content_terms, counted_nouns, implied_units, is_noun, synonyms_of
+from .understand import Query, content_terms, counted_nouns, implied_units, is_noun, pos_tags, synonyms_of
 
 TABLE_MIN = 0.62  # below this a table row does not carry the question
+GOES_ON = re.compile("(?:" + "|".join(LEXICON["sentences"]["goes_on"]) + ")")
+TOPIC_WEIGHT = 0.5  # the sentence before, for a sentence with no subject of its own
 PROSE_MIN = 0.55  # below this a prose clause does not carry the question (benchmarks/calibrate.py)
 
 UNIT_PREFIX = re.compile(r"^[万亿千]?[余多]?")
@@ -153,7 +155,26 @@ def figure_candidates(figures: list[Figure]) -> Candidates:
     for f in figures:
         by_clause[(f.doc, f.lines, f.sentence, f.clause)].append(f)
     groups = list(by_clause.values())
-    return Candidates(groups, [previous_clause(g[0].sentence, g[0].clause) + g[0].clause for g in groups])
+    return Candidates(groups, [local_text(g[0]) for g in groups])
+
+
+# A clause that is only a verb and its figure (投入9037.52万元，/ 2022年拨付26万元，): what it was for follows.
+BARE_CLAUSE = re.compile(r"(?:(?:19|20)\d{2}年(?:度)?)?(?:共|约|累计|共计)?[\u4e00-\u9fff]{1,3}(?:约|了)?$")
+
+
+# A clause after the figures that says what was done to all of them (…14家、…12家，均予以关停取缔).
+BACK_TO = re.compile(r"(?:均|都|全部|一律|并均|均已|全部已)")
+
+
+def local_text(f: Figure) -> str:
+    """The figure's clause with the one before it, and the one after it when the clause names nothing itself."""
+    text = previous_clause(f.sentence, f.clause) + f.clause
+    head = f.clause[: f.clause.find(f.raw)] if f.raw in f.clause else f.clause
+    rest = f.clause[f.clause.find(f.raw) + len(f.raw) :] if f.raw in f.clause else ""
+    after = next_clause(f.sentence, f.clause)
+    if (BARE_CLAUSE.fullmatch(head) and not re.search(r"[\u4e00-\u9fff]", rest)) or BACK_TO.match(after):
+        text += after
+    return text
 
 
 def row_candidates(rows: dict[tuple, list[TableRecord]]) -> Candidates:
@@ -306,7 +327,7 @@ def match_figures(
         f0 = figs[0]
         if query.docs and f0.doc not in query.docs:
             continue
-        local = previous_clause(f0.sentence, f0.clause) + f0.clause
+        local = local_text(f0)
         local_cov, found = coverage(terms, [(local, 1.0)], stats)
         if local_cov > 0:
             shortlist.append((local_cov, found, local, figs))
@@ -340,10 +361,13 @@ def match_figures(
             and (s == before or f0.sentence in anchors.get(("before", f0.doc, f0.lines), ()))
             and any(str(y) not in years_in(s) for y in own_years)
         ]
+        # A sentence opening with a verb or a preposition (完成…, 对…进行立案处罚) has no subject of its own: it
+        # goes on about the topic of the sentence before, whose words then count as its scene.
+        topic = before if opens_without_subject(f0.sentence) else ""
         ctx_cov, ctx_found = coverage(
             terms,
             [(local, 1.0), (f0.sentence, 0.85), (" ".join(series), 0.85), (f0.lead, 0.6), (scene, 0.5)]
-            + [(" ".join(f0.section), 0.5)],
+            + [(" ".join(f0.section), 0.5), (topic, TOPIC_WEIGHT)],
             stats,
         )
         if ctx_cov <= 0 or local_cov <= 0:
@@ -353,7 +377,9 @@ def match_figures(
         cov = ctx_cov * (0.7 + 0.3 * local_cov)
         cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)} {before}")
         # A sum of money asked by its verb is named by a figure in 元 as a count (几家) is by one in 家.
-        if not any(names_the_figure(named_by, f) or (money and base_unit(f.unit) == "元") for f in figs):
+        # Only a figure in a measure the question asks can be the one it names (立案228起 for 几起, not 罚款…元).
+        counted = [f for f in figs if _unit_ok(query, f.unit) >= 1] or figs
+        if not any(names_the_figure(named_by, f) or (money and base_unit(f.unit) == "元") for f in counted):
             cov *= 0.5
         if query.excluded and all(present(t, f0.sentence) for t in query.excluded):
             # The sentence names the part the question leaves out (第三方…安全检查), every word of it.
@@ -371,6 +397,17 @@ def match_figures(
             continue
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
+
+
+@lru_cache(maxsize=4096)
+def opens_without_subject(sentence: str) -> bool:
+    """The sentence opens with its year (2021年共推送…) or with a word that goes on from the sentence before
+    (完成…, 对…进行立案处罚, 截至…): its subject is the topic of that sentence. A sentence opening with a verb of
+    its own (制定《…》, 建设…平台) starts a new activity, as most sentences of a report do."""
+    tags = pos_tags(sentence[:12])
+    if tags and tags[0][1] in ("m", "t") and re.match(r"(?:19|20)\d{2}年", sentence):
+        return True
+    return bool(GOES_ON.match(sentence))
 
 
 def _anchors(query: Query, figures: Candidates) -> dict[tuple, set[str]]:

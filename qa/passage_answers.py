@@ -31,6 +31,7 @@ PLACE_NAME = re.compile(r"(?:市|县|镇|区|省|州)$")
 TYPES = LEXICON["answer_types"]
 CAUSE_ASKED, CAUSE_SAID = re.compile(TYPES["cause_asked"]), re.compile(TYPES["cause_said"])
 COMPANY_ASKED, COMPANY_SAID = re.compile(TYPES["company_asked"]), re.compile(TYPES["company_said"])
+PERSON_ASKED, PERSON_SAID = re.compile(TYPES["person_asked"]), re.compile(TYPES["person_said"])
 TIME_ASKED, TIME_SAID = re.compile(TYPES["time_asked"]), re.compile(TYPES["time_said"])
 LONG_ASKED, LONG_SAID = re.compile(TYPES["duration_asked"]), re.compile(TYPES["duration_said"])
 NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
@@ -144,7 +145,9 @@ class PassageAnswers(AnswererBase):
         said = [s for h in hits[:5] for s in sentences(h.chunk.text)]
         asked = re.sub(r"\s+", "", query.original)
         subject = [
-            t for t in query.terms if not any(p.search(t) for p in (CAUSE_ASKED, COMPANY_ASKED, TIME_ASKED, LONG_ASKED))
+            t
+            for t in query.terms
+            if not any(p.search(t) for p in (CAUSE_ASKED, COMPANY_ASKED, PERSON_ASKED, TIME_ASKED, LONG_ASKED))
         ]
         # A sentence about the asked thing carries most of its words, not one of them in passing.
         about = [s for s in said if subject and coverage(tuple(subject), [(s, 1.0)], self.stats)[0] >= 0.5]
@@ -152,6 +155,8 @@ class PassageAnswers(AnswererBase):
             return "报告陈述了相关情况，但没有说明原因"
         if COMPANY_ASKED.search(asked) and not any(COMPANY_SAID.search(s) for s in about):
             return "报告没有写明承担单位的名称"
+        if PERSON_ASKED.search(asked) and not any(PERSON_SAID.search(s) for s in about):
+            return "报告没有写明人员的姓名"
         if FINER.search(asked) and not any(DATE_PRINTED.search(s) for s in about):
             return "报告陈述了相关情况，但没有写明月份或日期"
         if TIME_ASKED.search(asked) and not any(TIME_SAID.search(s) for s in about):

@@ -41,6 +41,15 @@ def _clauses(sentence: str) -> tuple[str, ...]:
     return tuple(clauses(sentence))
 
 
+def next_clause(sentence: str, clause: str) -> str:
+    """The clause after this one in its sentence, or ''."""
+    parts = _clauses(sentence)
+    for i, c in enumerate(parts):
+        if c == clause:
+            return parts[i + 1] if i + 1 < len(parts) else ""
+    return ""
+
+
 def previous_clause(sentence: str, clause: str) -> str:
     """The clause before this one in its sentence, or ''."""
     parts = _clauses(sentence)

@@ -145,6 +145,9 @@ IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
 # Verbs of attending: a count of people who did them may be printed in 人次.
 ATTENDED = "看过|观看|参加|参训|培训|受训|受教育|参与|听过|接受"
 # "…检查率是多少": a rate is a percentage or a bare ratio, never a count (797艘次 is not 实船检查率).
+# Percentage points said short (提高了几个点): 点 alone, not a word of its own (点位, 点多).
+POINTS = re.compile(r"点(?![\u4e00-\u9fff])")
+POINTS_ASKED = re.compile(r"(?:多少|几)个?点(?![\u4e00-\u9fff])")
 RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约|算下来|算起来|算出来)?(?:是|为)?(?:多少|几)")
 
 
@@ -284,7 +287,7 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 GAZETTEER = tuple(sorted(LEXICON["gazetteer"]["names"], key=len, reverse=True))
 # 各镇/每镇/全镇 are all towns, or the town of the speaker: no particular one.
-TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市各每全本该些哪\W](?:镇|街道)(?!区)")
+TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市各每全本该些哪年\W](?:镇|街道)(?!区|[（(]区)")
 
 
 def find_places(text: str) -> tuple[str, ...]:
@@ -320,7 +323,7 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
         text = text[: named.start(2)] + f"{y - 1}年" + text[named.end(2) :]
     for word, offset in RELATIVE_YEARS.items():
         y = report_year + offset
-        if word == "当年" and re.search(r"(?:19|20)\d{2}\s*年\S{0,3}当年", text):
+        if word == "当年" and re.search(r"(?:(?:19|20)\d{2}|(?<!\d)\d{2})\s*年\S{0,3}当年", text):
             text = re.sub(r"(?<=年)(\S{0,3})当年", r"\1", text)  # "2022年当年" is 2022, not the report's year
             continue
         if word in text:
@@ -328,7 +331,7 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
             text = text.replace(word, f"{y}年")
     # A bare year counts beside 比/和/至 ("2022比2021"), where no figure would stand.
     text = re.sub(
-        r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比|、)|$)|(?<=[比较和与至到、])(20[0-4]\d)(?![\d.年万个%])",
+        r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比|、|基数|的基数)|$)|(?<=[比较和与至到、])(20[0-4]\d)(?![\d.年万个%])",
         lambda m: (m.group(1) or m.group(2)) + "年",
         text,
     )
@@ -339,7 +342,8 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
                 continue
             y += 2000
         before = text[max(0, m.start() - 3) : m.start()]
-        if re.search(r"(比|较|跟|与|和|相比|对比)$", before) and re.search(
+        # 占比 is a share, not a comparison ("占比20年是多少" asks the share in 2020).
+        if re.search(r"((?<!占)比|较|跟|与|和|相比|对比)$", before) and re.search(
             r"比|较|相比|变化|升|降|增|减", text[m.end() : m.end() + 8] + before
         ):
             bases.append(y)
@@ -389,8 +393,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     years, bases, note = read_years(NOT_BASE.sub("", text), report_year)
     units: list[str] = []
     for m in ASK_UNIT.finditer(text):
-        if text.startswith("百分点", m.end()):
-            continue  # 多少个百分点 asks for a difference of percentages, not a count
+        if text.startswith("百分点", m.end()) or POINTS.match(text, m.end()):
+            continue  # 多少个百分点 (几个点) asks for a difference of percentages, not a count
         units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
     if re.search(r"(?:多少|几)(?:个)?亿(?![\u4e00-\u9fff])|(?:多少|几)亿(?:块|的)", text) and not units:
         units.append("元")  # 多少亿 alone asks a sum of money: in this domain nothing else is counted in 亿
@@ -398,12 +402,16 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         units.extend(["公里", "km", "米"])
     if not units and PEOPLE_COUNTED.search(text):
         units.extend(["人", "名", "人次"])  # people are counted, not the teams they are in
-    if re.search(r"百分之|比例|占比|百分比|%", text) or (RATE_ASKED.search(text) and not units):
+    if (
+        re.search(r"百分之|比例|占比|百分比|%|几成", text)
+        or POINTS_ASKED.search(text)
+        or (RATE_ASKED.search(text) and not units)
+    ):
         units.append("%")
     rewritten = rewrite(text)
     if (
         re.search(
-            r"处罚金额|金额|资金|罚款|罚金|钱|保费|费用|经费|赔款|(?:投资|投入|投了|花费|花了|罚了?|赔了?)(?:是|为|有|共)?(?:多少|几)",
+            r"处罚金额|金额|资金|罚款|罚金|钱|保费|费用|经费|赔款|(?:投资|投入|投了|花费|花了|罚了?|赔了?)(?:了|大概|大约|大致|约|一共|总共|总计|共计)?(?:是|为|有|共)?(?:多少|几)",
             rewritten,
         )
         and not units

@@ -25,6 +25,7 @@ NAME_END = "率数额量"  # characters that end a quantity's name (检查率, �
 VERB_AFTER = "到达是为有了在"  # a verb or particle jieba may glue to such a last character
 # jieba's count for a word people write on purpose; typos of report words (平装 for 瓶装: 6) are rarer.
 COMMON_WORD = 100
+MISHEARD_RATIO = 5  # how much more often the word it sounds like must be printed
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Vocabulary:
                 # 民生/保险 is one compound (民生保险), which the report may also shorten (民生险).
                 known[-1] += t
                 continue
-            if self.knows(t):
+            if self.knows(t) and not self._misheard(t, question):
                 known.append(t)
                 continue
             if len(t) == 2 and t[1] in GLUE and t[0] in question and self.knows(t[0]):
@@ -119,6 +120,19 @@ class Vocabulary:
                 unknown.append(t)
         return TermCheck(tuple(dict.fromkeys(known)), tuple(corrected), tuple(unknown))
 
+    def _misheard(self, term: str, question: str) -> bool:
+        """A two-character term printed only inside other words (规化 in 正规化) that sounds like a word the
+        documents print far more often (规划): an input-method slip, not the rarer word."""
+        if len(term) != 2 or self.words.get(term) or not CJK.search(term):
+            return False
+        printed = self.text.count(term)
+        return any(
+            sum(a != b for a, b in zip(w, term)) == 1
+            and sounds_alike(term, w)
+            and self.text.count(w) >= MISHEARD_RATIO * printed
+            for w in self._by_len.get(2, [])
+        )
+
     def mend(self, term: str, question: str) -> str | None:
         """The report's word one substituted character away (or with 1–2 characters left out), if one fits."""
         if len(term) < 2 or not CJK.search(term):
@@ -127,7 +141,7 @@ class Vocabulary:
             return None  # a determiner on a known word (每平方米) is meant, not a typo of 万平方米
         # An enumeration said as one word (水电气 for 水、电、气): the report's own form.
         listed = re.search("[、和及与]?".join(map(re.escape, term)), self.text)
-        if listed:
+        if listed and listed.group(0) != term:
             return listed.group(0)
         at = question.find(term)
         before = question[max(0, at - 2) : at] if at >= 0 else ""
@@ -161,6 +175,11 @@ class Vocabulary:
         if word_frequency(term) >= COMMON_WORD and not sounds_alike(term, best):
             # A common word is a typo only as a homophone an input method offers (战地 for 占地, 有线 for
             # 有限); otherwise it is meant (受伤 is not 受灾).
+            return None
+        split = term[1] + after[:1]
+        if len(term) == 2 and self.words.get(split) and self.text.count(split) > 2 * self.text.count(best + after[:1]):
+            # 占查|改 cut from 占|查改 (查改 is the report's word, 排查改 is not): the tokenizer's split, not a typo;
+            # 战地|面积 is a typo (占地面 is printed more often than 地面).
             return None
         # A 2-character guess needs its neighbours to agree; otherwise it is a guess between many words.
         if len(term) == 2 and fit(best)[0] == 0:

@@ -1456,3 +1456,188 @@ def test_two_items_asked_how_far_apart_with_a_count_word(answerer):
     base = next(f for f in answerer.index.figures if "实训基地" in f.sentence and f.raw.startswith("1300"))
     hall = next(f for f in answerer.index.figures if "工业安全教育馆" in f.sentence and f.raw.startswith("5000"))
     assert ans.kind == "computed" and ans.answer.startswith(f"相差{number(hall.value - base.value)}万元")
+
+
+# ---- outcomes of one event, and the document itself -------------------------------------------
+
+
+def test_an_outcome_the_report_does_not_count_is_refused_not_answered_with_another(answerer):
+    deaths = next(
+        f
+        for f in answerer.index.figures
+        if "死亡人数" in f.clause and f.raw.endswith("人") and re.match(r"20\d\d年", f.sentence)
+    )
+    year = deaths.sentence[:4]
+    asked_other = answerer.ask(f"{year}年事故受伤多少人")
+    assert asked_other.kind == "not_found" and deaths.raw not in asked_other.answer
+    assert answerer.ask(f"{year}年事故死了几个人").answer.startswith(deaths.raw)
+
+
+def test_the_documents_date_is_answered_with_a_demonstrative_and_a_colloquial_ask(answerer):
+    ans = answerer.ask("这份报告啥时候出的")
+    assert ans.kind == "passage" and re.match(r"20\d\d年\d{1,2}月", ans.answer)
+
+
+def test_a_percentage_change_asked_by_its_verb_runs_over_the_two_ends_printed(answerer):
+    before, after = [g for g in answerer.index.figures if "整合至" in g.clause][:2]
+    ans = answerer.ask("瓶装液化气供应站整合后压减了百分之几")
+    assert ans.kind == "computed"
+    assert ans.answer.startswith(f"下降{(before.value - after.value) / before.value * 100:.2f}%")
+
+
+def test_percentage_points_said_short_ask_a_change_and_a_level_does_not_answer_it(answerer):
+    level = next(f for f in answerer.index.figures if "提高至" in f.clause and f.unit == "%")
+    name = re.split(r"提高至", level.clause)[0].strip("，")
+    ans = answerer.ask(f"{name}提高了几个点")
+    assert ans.kind == "not_found" and level.raw not in ans.answer.split("（“")[0]
+
+
+def test_a_share_followed_by_a_year_asks_that_years_share_not_a_comparison(answerer):
+    q = understand("高新技术产业产值占比20年的时候是多少", base_year=2020)
+    assert q.years == (2020,) and q.base_years == ()
+
+
+def test_a_count_printed_for_several_kinds_listed_together_is_not_one_kinds(answerer):
+    f = next(g for g in answerer.index.figures if re.search(r"\d+家[^，。]{0,12}、[^，。]{2,12}、", g.clause))
+    kinds = re.search(re.escape(f.raw) + r"([^，。]+?)(?:开展|进行|的|，|$)", f.clause).group(1).split("、")
+    last = re.sub(r"[（(][^）)]*[）)]", "", kinds[-1])
+    alone = answerer.ask(f"全市{last}有几家？")
+    assert alone.kind == "not_found" and "合计" in alone.answer
+    # Asked of all of them together, the count answers.
+    assert answerer.ask(f"深度检查指导了多少家{last[-2:]}").answer.startswith(f.raw)
+
+
+def test_a_year_written_short_before_dang_nian_is_that_year(answerer):
+    years, _, _ = read_years("22年当年罚了多少钱", 2023)
+    assert years == [2022]
+
+
+def test_a_sentence_without_a_year_goes_on_with_the_year_the_sentence_before_opened(answerer):
+    f = next(
+        g
+        for g in answerer.index.figures
+        if g.unit == "家次" and not re.search(r"20\d\d年", g.sentence) and re.search(r"。20\d\d年[^。]*。$", g.earlier)
+    )
+    opened = int(re.findall(r"。(20\d\d)年", f.earlier)[-1])
+    other = 2021 if opened != 2021 else 2022
+    subject = re.sub(r"^(?:共计|共|累计)", "", re.split(r"[，。]", f.clause)[0].replace(f.raw, ""))
+    ans = answerer.ask(f"{other}年{subject}多少家次")
+    assert ans.kind == "not_found" or f.raw not in ans.answer[:40]
+
+
+def test_a_later_ask_naming_what_it_counts_keeps_only_the_scene_of_the_one_before(answerer):
+    # (generic: every word counts as common in the documents, as 重大 and 风险 are)
+    asks = split_asks("去年工贸企业风险上报，较大以上风险报了多少条，重大风险多少条？", 2023, generic=lambda term: True)
+    assert len(asks) == 2 and "较大以上" not in asks[1] and "风险上报" in asks[1]
+    asks = split_asks("22年建筑工地安全检查罚款总额多少？开了多少停工单", 2023, generic=lambda term: True)
+    assert "罚款" not in asks[1] and "建筑工地" in asks[1]
+
+
+def test_a_sentence_opening_with_a_verb_takes_its_topic_from_the_sentence_before(answerer):
+    f = next(g for g in answerer.index.figures if g.clause.startswith("完成规范化建设园区"))
+    cases = [g for g in answerer.figures_in(f.sentence) if g.unit == "起"]
+    ans = answerer.ask("群租厂区规范提升，立案多少起")
+    assert cases and ans.kind == "figure" and ans.answer.startswith(cases[0].raw)
+
+
+def test_parts_said_in_parallel_share_the_first_parts_scene(answerer):
+    f = next(g for g in answerer.index.figures if "投资完成百分比" in g.clause)
+    works = next(g for g in answerer.figures_in(f.sentence) if g is not f and g.unit == "%")
+    ans = answerer.ask("供水管道改造投资完成比例比工程完成比例低几个百分点")
+    assert ans.kind == "computed"
+    assert f"{number(abs(works.value - f.value))}个百分点" in ans.answer[:40]
+    assert f"投资完成比例{f.raw}" in ans.answer
+
+
+def test_a_persons_name_asked_is_refused_when_no_passage_names_one(answerer):
+    assert answerer.ask("这份中期评估报告的项目负责人是谁？").kind == "not_found"
+
+
+def test_a_homophone_slip_printed_only_inside_other_words_is_mended(answerer):
+    # 规化 occurs only inside 正规化; 规划 is printed far more often and sounds the same.
+    checked = answerer.vocab.check(("规化", "目标"), "规化目标是多少")
+    assert ("规化", "规划") in checked.corrected
+
+
+def test_a_tokenizer_split_is_not_mended_as_a_typo(answerer):
+    # 占查|改隐患 is the tokenizer's cut of 占|查改隐患; 查改 is the report's word.
+    assert answerer.vocab.mend("占查", "重大隐患占查改隐患的比重") is None
+
+
+def test_how_is_it_going_asks_for_a_passage(answerer):
+    assert understand("那个平台这几年搞得咋样").intent == "passage"
+
+
+def test_a_year_before_a_town_word_is_not_a_town(answerer):
+    assert understand("2022年镇（区）上报的信息有多少条").places == ()
+
+
+def test_money_asked_with_an_adverb_is_still_money(answerer):
+    assert understand("实训基地投资大概多少").units == ("元",)
+
+
+def test_a_gap_to_a_target_the_question_quotes_is_arithmetic(answerer):
+    row = next(r for r in answerer.index.records if r.indicator.startswith("年均每十万人受灾人次"))
+    target = re.search(r"\d+", next(r.raw for r in answerer.row_records(row) if r.measure == "target")).group(0)
+    ans = answerer.ask(f"每十万人受灾人次去年离规划上限{target}还差多少")
+    assert ans.kind == "computed"
+
+
+def test_a_multiple_of_the_base_year_written_without_nian(answerer):
+    ans = answerer.ask("亿元企业二级标准化创建数，22年是2020基数的几倍")
+    assert ans.kind == "computed" and "2020年的" in ans.answer
+
+
+def test_two_years_compared_to_two_places_is_a_change_not_a_rate_recomputed(answerer):
+    ans = answerer.ask("万车死亡率22年比21年降了百分之多少（保留两位小数）")
+    assert ans.kind == "computed" and "2021年" in ans.answer and ans.answer.startswith("下降")
+
+
+def test_a_year_quoted_with_its_count_is_not_the_year_asked_next(answerer):
+    asks = split_asks("前年事故17起，去年几起？比前年少了几起", 2023)
+    assert asks[1].startswith("去年") and "17" not in asks[1]
+
+
+def test_a_clause_of_only_a_verb_and_its_figure_is_named_by_the_clause_after(answerer):
+    f = next(
+        g
+        for g in answerer.index.figures
+        if re.fullmatch(r"投入[\d.]+万元[，,]", g.clause) and "物资储备库" in g.sentence
+    )
+    ans = answerer.ask("新建市级物资储备库投了多少钱")
+    assert ans.kind == "figure" and ans.answer.startswith(f.raw)
+
+
+def test_a_measure_asked_of_the_first_item_is_asked_of_the_second_not_its_name(answerer):
+    store = next(
+        g
+        for g in answerer.index.figures
+        if re.fullmatch(r"投入[\d.]+万元[，,]", g.clause) and "物资储备库" in g.sentence
+    )
+    base = next(g for g in answerer.index.figures if "区域性战勤保障基地" in g.clause and g.unit.endswith("元"))
+    ans = answerer.ask("区域性战勤保障基地的投资比新建市级物资储备库多多少万元？")
+    assert ans.kind == "computed" and store.raw in ans.answer and base.raw in ans.answer
+
+
+def test_a_share_of_two_figures_the_question_quotes(answerer):
+    part = next(f for f in answerer.index.figures if "抽取" in f.clause and "名录库" in f.clause)
+    whole = next(f for f in answerer.index.figures if "名录库" in f.clause and f.value > part.value)
+    ans = answerer.ask(f"名录库里重点企业{whole.raw}，抽了{part.raw}重点执法，抽查比例是多少")
+    assert ans.kind == "computed" and ans.answer.startswith(f"占{part.value / whole.value * 100:.2f}%")
+
+
+def test_a_census_row_lacking_a_specific_word_of_the_question_yields_to_prose_that_carries_it(answerer):
+    f = next(g for g in answerer.index.figures if re.fullmatch(r"完成\d+所学校瓶改[。，]?", g.clause))
+    ans = answerer.ask("全市学校搞“瓶改”完成了多少所")
+    assert ans.kind == "figure" and ans.answer.startswith(f.raw)
+
+
+def test_counts_a_later_clause_says_were_all_dealt_with_are_summed(answerer):
+    sentence = next(g.sentence for g in answerer.index.figures if "均予以关停取缔" in g.sentence)
+    counts = [
+        g
+        for g in answerer.figures_in(sentence)
+        if g.unit == "家" and "关停取缔" in sentence[sentence.find(g.raw) :][:30]
+    ]
+    ans = answerer.ask("小化工整治被关停取缔的企业一共几家？")
+    assert len(counts) == 2 and ans.answer.startswith(f"合计{number(sum(c.value for c in counts))}家")
