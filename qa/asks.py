@@ -268,8 +268,9 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
                 # (a change asked next is not).
                 text = re.sub(r"(多少|几)", r"一共\1", text, count=1)
         elif prev_tail and re.search(r"呢[？?]?$", ask) and not ASK_MARK.search(re.sub(r"呢[？?]?$", "", ask)):
-            # "A有几个？B呢" asks of B what was asked of A.
-            text = re.sub(r"呢[？?]?$", "", text) + prev_tail
+            # "A有几个？B呢" asks of B what was asked of A; of a rate (B达标率呢), its value, not A's count.
+            text = re.sub(r"呢[？?]?$", "", text)
+            text += "是多少" if re.search(r"(?:率|比例|占比|比重)$", text) else prev_tail
         # Places compared with (比苏州市) are not where the ask is.
         own_places = [p for p in _places(text) if not re.search(f"(?:比|较){re.escape(p)}", text)]
         if own_places or CITY_WORDS.search(ask):

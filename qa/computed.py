@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from . import lookup
-from .constraints import given_numbers
+from .constraints import given_numbers, number_of
 from .figures import FIGURE, SCALE
 from .lexicon import LEXICON, any_of
 from .lookup import (
@@ -55,6 +55,11 @@ BY_INPUTS = re.compile(
 MEASURE_WORD = any_of("asks", "which_figure")
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
 CHANGE_NAMED = re.compile(r"降幅|增幅|涨幅|跌幅|下降幅度|增长幅度")
+# A change of one year over the year before (同比降幅, 相对前年的降幅): computed from the two years' values, not
+# the table's changes against its base compared.
+SAME_PERIOD_CHANGE = re.compile(
+    r"同比|环比|(?:相对|相比|较)(?:于)?(?:前年|上年|上一年|\d{2,4}年?)的?(?:降幅|增幅|涨幅|跌幅)"
+)
 # "A和B哪个投资大": which of the items is larger by the measure named between (投资).
 MORE_ASKED = re.compile(
     r"哪(?:个|一个|年|一年|家|项)([\u4e00-\u9fff]{1,4}?)(?:更)?(?:多|少|高|低|大|小)(?![\u4e00-\u9fff])"
@@ -69,7 +74,7 @@ FULL = re.compile(r"全部|全覆盖|百分之百|100%|满分")  # all of it: a 
 FILLER = re.compile(r"已经|全部|所有|整个")
 # A whole said only as "the total" (占总数的比例): the scene the part is in is the whole.
 GENERIC_WHOLE = re.compile(r"^(?:全部|所有|整个|全市)?(?:的)?(?:总数|总量|总和|总体|总|全部|数量)?(?:的)?$")
-SUM_OF_CHANGE = re.compile(r"(?:一共|总共|共)(?:少|多|减少|增加)了?(?:多少|几)")
+SUM_OF_CHANGE = re.compile(r"(?:一共|总共|共)(?:少|多|减少|增加|下降|降低|降|上升|提高|增长)了?(?:多少|几)")
 # "X年比Y年多<verb>了多少": a comparison whose 多/少 stands apart from its 多少.
 THAN_MORE = re.compile(
     r"(?<!分)比(?![例重率较])[^，。？?]{0,16}?(多|少|高|低|增加|减少|提高|降低|下降|上升)[^，。？?]{0,8}?(?:多少|几)"
@@ -79,7 +84,7 @@ FROM_TO = any_of("operations", "to")
 CHANGED_BY = re.compile(r"(?:减|降|增|涨|升|提高|提升|缩减|压减)(?:了|掉了|低了)?(?:百分之|多少%|几成)")
 # A count the question quotes with its measure word (2537家, 1944家), not a table's number (表2-1).
 COUNT_SAID = re.compile(
-    r"(?<![\d.\-])\d+(?:\.\d+)?(?=[万亿千]?(?:家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%]))"
+    r"(?<![\d.\-])\d+(?:\.\d+)?(?=[万亿千]?(?:家次|人次|公里|千米|平方米|km|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期米%]))"
 )
 SHARE_WORD = re.compile(r"比例|比重|占比|百分之|百分比|几成")
 MULTIPLE_OF = re.compile(
@@ -186,6 +191,11 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
         return _mean(ctx, query)
     if op in ("gap", "reach"):
         return _against_target(ctx, query, op)
+    if op == "diff" and len(COUNT_SAID.findall(query.original)) >= 2:
+        quoted = _quoted_pair(ctx, query)
+        if quoted:
+            # "一处写1397.513公里，另一处写1333.67公里，差多少": the two figures the question quotes.
+            return _result(query, op, quoted, "", apart=True)
     years = list(query.years) + [y for y in query.base_years if y not in query.years]
     # The words of an average over years (平均每年, 这三年) say how to compute, not which row.
     row = _row(ctx, query, tuple(t for t in query.terms if not OVER_YEARS_WORD.fullmatch(t)))
@@ -284,12 +294,20 @@ def _from_figure(f: Figure, ctx, label: str) -> Operand:
 
 def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | None:
     """The same quantity in two or more years: from one table row, else from parallel prose sentences."""
-    if row is not None and "change" in query.measures and CHANGE_NAMED.search(query.text):
+    if (
+        row is not None
+        and "change" in query.measures
+        and CHANGE_NAMED.search(query.text)
+        and not SAME_PERIOD_CHANGE.search(query.text)
+    ):
         # The changes themselves compared ("降幅去年比前年多几个百分点"): each year's change cell.
+        # The base year named with them (22年比2020的降幅) is what each change is against, not a third change.
+        changed = [y for y in years if any(r.year == y and r.measure == "change" for r in row)]
         changes = [
-            next((r for r in row if r.year == y and r.measure == "change" and r.value is not None), None) for y in years
+            next((r for r in row if r.year == y and r.measure == "change" and r.value is not None), None)
+            for y in changed
         ]
-        if all(changes):
+        if len(changes) >= 2 and all(changes):
             a, b = [_from_cell(c, ctx, f"{c.year}年比基数") for c in changes if c is not None][:2]
             gap = round(abs(abs(a.value) - abs(b.value)), max(decimals(a.raw), decimals(b.raw)))
             text = f"相差{format_number(gap)}个百分点（{a.label}{a.raw}，{b.label}{b.raw}；|{a.raw}| − |{b.raw}| 之差）"
@@ -393,7 +411,7 @@ def _split_items(text: str, op: str) -> list[str]:
     items = [i for i in re.split(r"和|与|跟|及|以及|、|\+|＋|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
     # "…化工实训基地三个项目": the count of the items is not part of the last one's name.
     items = [
-        re.sub(r"(?:这)?[两三四五六七八九十\d]+(?:个|项)(?:项目|工程)?(?:的)?(?=[\u4e00-\u9fff]{0,4}$)", "", i)
+        re.sub(r"(?:这)?[两三四五六七八九十\d]+(?:个|项|类|种)(?:项目|工程)?(?:的)?(?=[\u4e00-\u9fff]{0,4}$)", "", i)
         for i in items
     ]
     if any(FIGURE.search(i) for i in items):
@@ -447,10 +465,12 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         if listed is not None:
             than = op in ("diff", "pct") and bool(re.search(r"(?<!分)比(?![例重率较])", query.text))
             return _result(query, op, listed, "", than=than, apart=True)
+    # What the items are counted by, said after the operation word (…三类合计完成了多少家瓶改): every item's.
+    said_after = _after_operation(ctx, query)
     operands: list[Operand] = []
     for i, part in enumerate(parts):
         own = ctx.vocab.check(content_terms(part) + (tail if i < len(parts) - 1 else ()), part).known
-        terms = tuple(dict.fromkeys(scene + (own if i == 0 else tuple(shared) + own)))
+        terms = tuple(dict.fromkeys(scene + said_after + (own if i == 0 else tuple(shared) + own)))
         if not own:
             return None
         others = {t for j, other in enumerate(parts) if j != i for t in content_terms(other)}
@@ -478,6 +498,16 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         return None
     than = op in ("diff", "pct") and bool(re.search(r"(?<!分)比(?![例重率较])", query.text))
     return _result(query, op, operands, "", than=than, apart=True)
+
+
+def _after_operation(ctx, query: Query) -> tuple[str, ...]:
+    """The printed words after the question's last operation word, other than the ask (合计完成了多少家瓶改 -> 瓶改)."""
+    text = YEAR_TEXT.sub(" ", query.text)
+    ends = [m.end() for _, words in OPS for w in words for m in re.finditer(re.escape(w), text)]
+    if not ends:
+        return ()
+    rest = text[max(ends) :]
+    return tuple(t for t in ctx.vocab.check(content_terms(rest), rest).known if ctx.stats.idf(t) >= lookup.SPECIFIC_IDF)
 
 
 def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
@@ -1016,6 +1046,23 @@ def _quoted_anywhere(ctx, query: Query) -> list[Figure]:
             return []
         found.append(max(figs, key=lambda f: lookup.coverage(query.terms, [(f.sentence, 1.0)], ctx.stats)[0]))
     return found
+
+
+def _quoted_pair(ctx, query: Query) -> list[Operand]:
+    """Two figures the question quotes in one measure (the one asked, when it names one), each printed in the
+    text or in a table cell."""
+    ops = []
+    for number in _numbers_said(query.original):
+        figs = [f for f in ctx.index.figures if _digits(f) == number and f.unit]
+        cells = [r for r in ctx.index.records if r.value is not None and number_of(r.raw) == number and r.unit]
+        if figs:
+            best = max(figs, key=lambda f: lookup.coverage(query.terms, [(f.sentence, 1.0)], ctx.stats)[0])
+            ops.append(_from_figure(best, ctx, ""))
+        elif cells:
+            ops.append(_from_cell(cells[0], ctx, "表中"))
+    if query.units:
+        ops = [o for o in ops if base_unit(o.unit) in query.units]
+    return ops if len(ops) == 2 and len({base_unit(o.unit) for o in ops}) == 1 else []
 
 
 def _found_fixed(ctx, query: Query) -> tuple[Figure, Figure] | None:

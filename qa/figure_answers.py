@@ -150,6 +150,8 @@ class FigureAnswers(AnswererBase):
         asked = [t for t in query.terms if len(t) >= 2] + re.findall(r"年一遇", query.text)
         cells.sort(key=lambda c: not (c.value is None and len(c.raw) > 6 and any(w in c.raw for w in asked)))
         said = self._untracked.get((cells[0].doc, cells[0].indicator))
+        if said is not None and "target" in query.measures and any(c.measure == "target" for c in cells):
+            cells = [c for c in cells if c.measure == "target"]  # the target asked is printed, the rest is not
         if (
             said is not None
             and all(c.value is None for c in cells if c.measure != "target")

@@ -22,6 +22,7 @@ from .understand import Query, content_terms, counted_nouns, implied_units, is_n
 
 TABLE_MIN = 0.62  # below this a table row does not carry the question
 GOES_ON = re.compile("(?:" + "|".join(LEXICON["sentences"]["goes_on"]) + ")")
+NEW_ACTIVITY = tuple(LEXICON["sentences"]["new_activity"])
 TOPIC_WEIGHT = 0.5  # the sentence before, for a sentence with no subject of its own
 PROSE_MIN = 0.55  # below this a prose clause does not carry the question (benchmarks/calibrate.py)
 
@@ -361,9 +362,10 @@ def match_figures(
             and (s == before or f0.sentence in anchors.get(("before", f0.doc, f0.lines), ()))
             and any(str(y) not in years_in(s) for y in own_years)
         ]
-        # A sentence opening with a verb or a preposition (完成…, 对…进行立案处罚) has no subject of its own: it
-        # goes on about the topic of the sentence before, whose words then count as its scene.
-        topic = before if opens_without_subject(f0.sentence) else ""
+        # A sentence opening with its year or a word that goes on (完成…, 对…进行立案处罚) has no subject of its
+        # own, nor has one opening with a verb whose clause holds the question's rarest word: each goes on about
+        # the topic of the sentence before, whose words then count as its scene.
+        topic = before if opens_without_subject(f0.sentence) or _names_rarest(terms, local, f0.sentence, stats) else ""
         ctx_cov, ctx_found = coverage(
             terms,
             [(local, 1.0), (f0.sentence, 0.85), (" ".join(series), 0.85), (f0.lead, 0.6), (scene, 0.5)]
@@ -408,6 +410,19 @@ def opens_without_subject(sentence: str) -> bool:
     if tags and tags[0][1] in ("m", "t") and re.match(r"(?:19|20)\d{2}年", sentence):
         return True
     return bool(GOES_ON.match(sentence))
+
+
+def _names_rarest(terms: tuple[str, ...], local: str, sentence: str, stats: TermStats) -> bool:
+    """A sentence opening with a verb of its own (接受…报告…，实船检查率达45%) whose clause holds the question's
+    rarest word: the words of the sentence before may still set its scene."""
+    known = [t for t in terms if stats.idf(t) > 0]
+    return bool(known) and present(max(known, key=stats.idf), local) and _opens_with_own_verb(sentence)
+
+
+@lru_cache(maxsize=4096)
+def _opens_with_own_verb(sentence: str) -> bool:
+    tags = pos_tags(sentence[:6])
+    return bool(tags) and tags[0][1][0] == "v" and not sentence.startswith(NEW_ACTIVITY)
 
 
 def _anchors(query: Query, figures: Candidates) -> dict[tuple, set[str]]:

@@ -1641,3 +1641,91 @@ def test_counts_a_later_clause_says_were_all_dealt_with_are_summed(answerer):
     ]
     ans = answerer.ask("小化工整治被关停取缔的企业一共几家？")
     assert len(counts) == 2 and ans.answer.startswith(f"合计{number(sum(c.value for c in counts))}家")
+
+
+def test_a_numbered_set_asked_what_they_are_lists_its_headings(answerer):
+    ans = answerer.ask("规划定的六项重点工程都是啥")
+    assert ans.kind == "passage" and ans.answer.split("\n", 1)[0].count("、") == 5
+
+
+def test_two_years_changes_against_a_base_named_with_them_are_compared(answerer):
+    row = next(
+        r for r in answerer.index.records if r.indicator.startswith("亿元地区生产总值") and r.measure == "change"
+    )
+    cells = {r.year: r for r in answerer.row_records(row) if r.measure == "change" and r.value is not None}
+    gap = abs(abs(cells[2022].value) - abs(cells[2021].value))
+    ans = answerer.ask("亿元GDP死亡率，22年比2020的降幅比21年的降幅多了多少个百分点？")
+    assert ans.kind == "computed" and ans.answer.startswith(f"相差{number(round(gap, 2))}个百分点")
+
+
+def test_a_row_the_question_says_it_does_not_mean_is_left_out(answerer):
+    wanted = next(r for r in answerer.index.records if r.indicator == "市政桥梁" and r.value is not None)
+    for q in (
+        "普查表里市政桥梁调查了几座，不是不需要调查的那个",
+        "市政桥梁普查完成了多少座 (not the ones 不需要调查)?",
+    ):
+        assert answerer.ask(q).answer.startswith(wanted.raw.replace(" ", "")[:3])
+
+
+def test_the_target_of_an_indicator_not_yet_collected_is_still_answered(answerer):
+    row = next(
+        r
+        for r in answerer.index.records
+        if r.measure == "target" and r.raw.startswith(">") and (r.doc, r.indicator) in answerer._untracked
+    )
+    ans = answerer.ask(f"{row.indicator}，规划里要求下降多少")
+    assert ans.kind == "figure" and ans.answer.startswith(row.raw)
+
+
+def test_a_change_over_the_year_before_is_computed_not_the_base_changes_compared(answerer):
+    ans = answerer.ask("运营车辆万车死亡率去年相对前年的同比降幅是多少")
+    assert ans.kind == "computed" and ans.answer.startswith("下降") and "个百分点" not in ans.answer[:20]
+
+
+def test_a_fall_said_as_a_total_is_one_change(answerer):
+    ans = answerer.ask("万车死亡率从2020年到22年绝对值一共下降了多少")
+    assert ans.kind == "computed" and ans.answer.startswith("减少")
+
+
+def test_a_later_count_keeps_the_scene_not_the_earlier_outcome(answerer):
+    asks = split_asks("21、22两年生产安全事故死亡人数合计多少，事故起数合计多少", 2023)
+    assert "死亡" not in asks[1] and "生产安全事故" in asks[1]
+
+
+def test_what_the_answer_is_for_said_last_is_a_frame(answerer):
+    ans = answerer.ask("21年以来全市排查隐患点位多少处、整改隐患多少条？讲话稿要用")
+    assert "讲话稿" not in ans.answer and "报告未给出" not in ans.answer
+
+
+def test_a_rate_asked_with_ne_after_a_count_asks_its_value(answerer):
+    asks = split_asks("累计创建安全生产标准化企业多少家？规上企业三级标准化达标率呢", 2023)
+    assert asks[1].endswith("达标率是多少")
+
+
+def test_two_figures_the_question_quotes_are_subtracted(answerer):
+    prose = next(f for f in answerer.index.figures if f.unit == "公里" and "公路承灾体" in f.clause)
+    cell = next(r for r in answerer.index.records if r.indicator == "公路" and r.value is not None)
+    ans = answerer.ask(
+        f"普查表里公路是{cell.raw.replace(' ', '')}，正文又说完成{prose.raw}公路承灾体普查，两个数差多少公里"
+    )
+    assert ans.kind == "computed" and ans.answer.startswith(f"相差{number(round(abs(cell.value - prose.value), 3))}")
+
+
+def test_a_verb_opened_sentence_holding_the_rarest_word_takes_the_scene_before(answerer):
+    f = next(g for g in answerer.index.figures if g.clause.startswith("实船检查率"))
+    ans = answerer.ask("水路危化品运输监管里，实船检查率是多少？")
+    assert ans.kind == "figure" and ans.answer.startswith(f.raw)
+
+
+def test_room_left_under_a_limit_is_the_gap_to_it(answerer):
+    ans = answerer.ask("年均每十万人受灾人次，22年实际值离规划上限还有多大空间")
+    assert ans.kind == "computed" and "距上限还有" in ans.answer
+
+
+def test_what_items_are_counted_by_said_after_the_sum_word_is_each_items(answerer):
+    done = [
+        next(f for f in answerer.index.figures if re.fullmatch(rf"完成\d+[所家]{name}瓶改[。，]?", f.clause))
+        for name in ("学校", "医疗卫生机构", "养老机构")
+    ]
+    ans = answerer.ask("学校、医疗卫生机构、养老机构三类合计完成了多少家瓶改？")
+    assert ans.kind == "computed" and ans.answer.startswith(f"合计{number(sum(f.value for f in done))}")
