@@ -465,7 +465,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         if listed is not None:
             than = op in ("diff", "pct") and bool(re.search(r"(?<!分)比(?![例重率较])", query.text))
             return _result(query, op, listed, "", than=than, apart=True)
-    # What the items are counted by, said after the operation word (…三类合计完成了多少家瓶改): every item's.
+    # What the items are counted by, said after the operation word (…N类合计<verb>了多少家<what>): every item's.
     said_after = _after_operation(ctx, query)
     operands: list[Operand] = []
     for i, part in enumerate(parts):
@@ -501,7 +501,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
 
 
 def _after_operation(ctx, query: Query) -> tuple[str, ...]:
-    """The printed words after the question's last operation word, other than the ask (合计完成了多少家瓶改 -> 瓶改)."""
+    """The printed words after the question's last operation word other than the ask (合计…多少家<what> -> <what>)."""
     text = YEAR_TEXT.sub(" ", query.text)
     ends = [m.end() for _, words in OPS for w in words for m in re.finditer(re.escape(w), text)]
     if not ends:
