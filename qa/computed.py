@@ -130,6 +130,8 @@ class Operand:
 
 def operation(query: Query) -> str | None:
     """The arithmetic the question asks for, or None."""
+    if SAME_PERIOD_CHANGE.search(query.text):
+        return "pct"  # 同比降幅, 相对前年的降幅: the change over the year before, in per cent
     if SUM_OF_CHANGE.search(query.text):
         return "diff"  # 一共/共 before 少了/多了: the size of one change, not a total
     if (
