@@ -57,9 +57,7 @@ MEASURE_WORD = any_of("asks", "which_figure")
 CHANGE_NAMED = re.compile(r"降幅|增幅|涨幅|跌幅|下降幅度|增长幅度")
 # A change of one year over the year before (同比降幅, 相对前年的降幅): computed from the two years' values, not
 # the table's changes against its base compared.
-SAME_PERIOD_CHANGE = re.compile(
-    r"同比|环比|(?:相对|相比|较)(?:于)?(?:前年|上年|上一年)的?(?:降幅|增幅|涨幅|跌幅)"
-)
+SAME_PERIOD_CHANGE = re.compile(r"同比|环比|(?:相对|相比|较)(?:于)?(?:前年|上年|上一年)的?(?:降幅|增幅|涨幅|跌幅)")
 # "A和B哪个投资大": which of the items is larger by the measure named between (投资).
 MORE_ASKED = re.compile(
     r"哪(?:个|一个|年|一年|家|项)([\u4e00-\u9fff]{1,4}?)(?:更)?(?:多|少|高|低|大|小)(?![\u4e00-\u9fff])"
