@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from .lexicon import LEXICON, any_of
 from .understand import (
+    COUNT_MEASURE,
     RELATIVE_YEARS,
     SECTION,
     YEAR_TEXT,
@@ -388,7 +389,7 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
 
 OTHER_YEAR = re.compile(f"(?:那|那么)?({YEAR_WORDS.pattern})(?:的话)?(?:呢|的呢)[？?]?")
 QUOTED_COUNT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?=[万亿千]?(?!年)[\u4e00-\u9fff%])")
-QUOTED_UNIT = QUOTED_COUNT.pattern + r"[万亿千]?(?:家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%])"
+QUOTED_UNIT = QUOTED_COUNT.pattern + rf"[万亿千]?(?:{COUNT_MEASURE})"
 PLACE_END = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:(?<![超门集菜夜])市|县|镇|省|州)$|^[\u4e00-\u9fff]{2,4}(?:区|街道)$")
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
 # An ask comparing with the earlier one (咱昆山低多少, 和昆山比怎么样) keeps the earlier ask's place.

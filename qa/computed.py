@@ -30,7 +30,16 @@ from .lookup import (
 from .quote import figure_citation, list_item, row_citation
 from .targets import fall_meets, is_cap, level_meets, read_target
 from .types import Answer, Citation, Figure, TableRecord
-from .understand import RATE_ASKED, UNIT_WORDS, YEAR_TEXT, Query, content_terms, implied_units, understand
+from .understand import (
+    COUNT_MEASURE,
+    RATE_ASKED,
+    UNIT_WORDS,
+    YEAR_TEXT,
+    Query,
+    content_terms,
+    implied_units,
+    understand,
+)
 
 OPS = tuple(
     (op, tuple(LEXICON["operations"][op] + (LEXICON["operations"]["excluding"] if op == "remain" else [])))
@@ -81,9 +90,7 @@ FROM_TO = any_of("operations", "to")
 # A percentage change asked by its verb (压减了百分之几, 下降了多少%): the change of a quantity, not a rate printed.
 CHANGED_BY = re.compile(r"(?:减|降|增|涨|升|提高|提升|缩减|压减)(?:了|掉了|低了)?(?:百分之|多少%|几成)")
 # A count the question quotes with its measure word (2537家, 1944家), not a table's number (表2-1).
-COUNT_SAID = re.compile(
-    r"(?<![\d.\-])\d+(?:\.\d+)?(?=[万亿千]?(?:家次|人次|公里|千米|平方米|km|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期米%]))"
-)
+COUNT_SAID = re.compile(rf"(?<![\d.\-])\d+(?:\.\d+)?(?=[万亿千]?(?:公里|千米|平方米|km|米|{COUNT_MEASURE}))")
 SHARE_WORD = re.compile(r"比例|比重|占比|百分之|百分比|几成")
 MULTIPLE_OF = re.compile(
     r"((?:19|20)\d{2}|(?<!\d)\d{2})年?(?:的)?(?:基数|实际数|数)?的(?:(?:几|多少)倍|百分之(?:几|多少))"
@@ -1040,7 +1047,7 @@ def _quoted(ctx, query: Query) -> list[Figure]:
 def _quoted_anywhere(ctx, query: Query) -> list[Figure]:
     """The report figures a question quotes (2537家 … 1944家), each where the question's words are most."""
     found = []
-    for number in _numbers_said(query.original):
+    for number in sorted(_numbers_said(query.original), key=query.original.replace(",", "").find):
         figs = [f for f in ctx.index.figures if _digits(f) == number and f.unit]
         if not figs:
             return []
@@ -1052,7 +1059,7 @@ def _quoted_pair(ctx, query: Query) -> list[Operand]:
     """Two figures the question quotes in one measure (the one asked, when it names one), each printed in the
     text or in a table cell."""
     ops = []
-    for number in _numbers_said(query.original):
+    for number in sorted(_numbers_said(query.original), key=query.original.replace(",", "").find):
         figs = [f for f in ctx.index.figures if _digits(f) == number and f.unit]
         cells = [r for r in ctx.index.records if r.value is not None and number_of(r.raw) == number and r.unit]
         if figs:

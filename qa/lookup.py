@@ -339,6 +339,8 @@ def match_figures(
     money = money_asked(query) and not any(MONEY_NOUN.search(t) for t in terms)
     named_by = terms + tuple(n for n in counted_nouns(query.text) if re.fullmatch(r"[\u4e00-\u9fff]{2}", n))
     sectors = asked(query).sectors
+    known = [t for t in terms if stats.idf(t) > 0]
+    rarest = max(known, key=stats.idf) if known else ""  # the question's rarest printed word
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
@@ -365,7 +367,10 @@ def match_figures(
         # A sentence opening with its year or a word that goes on (完成…, 对…进行立案处罚) has no subject of its
         # own, nor has one opening with a verb whose clause holds the question's rarest word: each goes on about
         # the topic of the sentence before, whose words then count as its scene.
-        topic = before if opens_without_subject(f0.sentence) or _names_rarest(terms, local, f0.sentence, stats) else ""
+        chained = opens_without_subject(f0.sentence) or (
+            bool(rarest) and present(rarest, local) and _opens_with_own_verb(f0.sentence)
+        )
+        topic = before if chained else ""
         ctx_cov, ctx_found = coverage(
             terms,
             [(local, 1.0), (f0.sentence, 0.85), (" ".join(series), 0.85), (f0.lead, 0.6), (scene, 0.5)]
@@ -412,15 +417,10 @@ def opens_without_subject(sentence: str) -> bool:
     return bool(GOES_ON.match(sentence))
 
 
-def _names_rarest(terms: tuple[str, ...], local: str, sentence: str, stats: TermStats) -> bool:
-    """A sentence opening with a verb of its own (接受…报告…，实船检查率达45%) whose clause holds the question's
-    rarest word: the words of the sentence before may still set its scene."""
-    known = [t for t in terms if stats.idf(t) > 0]
-    return bool(known) and present(max(known, key=stats.idf), local) and _opens_with_own_verb(sentence)
-
-
 @lru_cache(maxsize=4096)
 def _opens_with_own_verb(sentence: str) -> bool:
+    """The sentence opens with a verb of its own (接受…报告…，实船检查率达45%), not one issuing a document: when
+    its clause holds the question's rarest word, the sentence before may still set its scene."""
     tags = pos_tags(sentence[:6])
     return bool(tags) and tags[0][1][0] == "v" and not sentence.startswith(NEW_ACTIVITY)
 

@@ -38,6 +38,8 @@ STOPWORDS |= set(LEXICON["asks"]["place_words"]) | set(LEXICON["asks"]["new_topi
 STOPWORDS |= {w for col in ("target", "base", "change") for w in LEXICON["columns"][col]}
 UNIT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON["units"].items()}
 INTENTS: dict[str, str] = LEXICON["intents"]
+# The measure words after a count a question quotes (17起, 2537家): asks and arithmetic read quoted counts by them.
+COUNT_MEASURE = "家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%]"
 ASK_UNIT = re.compile(
     r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
 )
