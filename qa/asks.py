@@ -381,6 +381,8 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
     head = re.sub(r"^(?:和|与|及|跟|、)", "", head)
     head = PLACE_VERB.sub("", head.strip("，,：: "))
     head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要|还剩|还有|剩下|剩余|还)+$", "", head)
+    # A year said bare (…死亡率2020基数) is the ask's own, not part of what the next ask inherits.
+    head = re.sub(r"(?<!\d)(?:19|20)\d{2}$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.
     while strip_measure and (m := GENERIC_END.search(head)) and m.start() > 0:
         head = re.sub(r"的$", "", head[: m.start()])

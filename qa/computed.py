@@ -31,6 +31,7 @@ from .quote import figure_citation, list_item, row_citation
 from .targets import fall_meets, is_cap, level_meets, read_target
 from .types import Answer, Citation, Figure, TableRecord
 from .understand import (
+    ASK_UNIT,
     COUNT_MEASURE,
     RATE_ASKED,
     UNIT_WORDS,
@@ -46,6 +47,7 @@ OPS = tuple(
     for op in ("gap", "remain", "reach", "more", "times", "ratio", "mean", "sum", "pct", "diff")
 )
 ALL_YEARS = any_of("operations", "all_years")
+JOINS = ("加上", "加", "+", "＋")  # sum words that stand between the items, not after them
 TOTAL = re.compile(r"共|合计|总计|总数")
 FOUND = any_of("operations", "found")
 FIXED = any_of("operations", "fixed")
@@ -110,6 +112,8 @@ EXCLUDING = re.compile(
 )
 
 
+# A percentage the question states (按下降20%算) is an input, not a percentage asked.
+QUOTED_PCT = re.compile(r"\d+(?:\.\d+)?%")
 # Asked to work a printed rate out more exactly (精确算一下, 精确到两位小数, 重新算).
 RECOMPUTE = re.compile(r"精确|算一下|算算|重新算|小数|准确")
 # An average over years (平均每年多少起, 年均): the mean of one quantity's yearly figures.
@@ -119,7 +123,11 @@ OVER_YEARS_WORD = re.compile(r"平均|每年|年均|[这那]?[两三四五]年|�
 # "2020到2022": every year from the first to the last.
 YEAR_RANGE = re.compile(r"((?:19|20)\d{2})年?(?:至|到|-|—|～|~)((?:19|20)\d{2})")
 # "A里，没有申报B的有多少": the part of A that did not do B, A less those that did.
-NOT_PART = re.compile(r"(?:还没有|还没|没有|没|未|尚未)([\u4e00-\u9fff]{2,12}?)的(?:有|是|还有|企业|单位)?(?:多少|几)")
+NOT_PART = re.compile(
+    r"(?:还没有|还没|没有|没|未|尚未)([\u4e00-\u9fff]{2,12}?)的(?:有|是|还有|企业|单位)?(?:多少|几)"
+    # or the count asked first: "…里还有多少家没签协议"
+    r"|(?:还有|有)(?:多少|几)[家个户所名人项条处座]?(?:还没有|还没|没有|没|未|尚未)([\u4e00-\u9fff]{2,12}?)(?=[？?。，,]|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,10 @@ def operation(query: Query) -> str | None:
     for op, words in OPS:
         if op == "remain" and comparing and not any(w in query.text for w in LEXICON["operations"]["remain"]):
             continue
-        named = any(w in query.original or w in query.text for w in words)
+        said = [QUOTED_PCT.sub("", query.original), QUOTED_PCT.sub("", query.text)]
+        if op == "reach":
+            said = [s.replace("达标率", "") for s in said]  # a rate's name (达标率), not whether a target was met
+        named = any(w in s for w in words for s in said)
         if named or (op == "more" and MORE_ASKED.search(query.text)):
             if (
                 op == "gap"
@@ -382,26 +393,44 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     (政府专职和企事业专职消防队伍与装备)."""
     text = YEAR_TEXT.sub(" ", query.text)
     # The question's last operation word ends the items: "A加上B总共…" runs over A and B.
-    cut = max([m.start() for op, words in OPS for w in words for m in re.finditer(re.escape(w), text)] or [len(text)])
+    cut = max(
+        [m.start() for op, words in OPS for w in words if w not in JOINS for m in re.finditer(re.escape(w), text)]
+        or [len(text)]
+    )
     head = text[:cut]
     named = _named_items(head, getattr(ctx, "item_names", ()))
     parents = getattr(ctx, "item_parents", {})
     # A category named beside its own members ("房屋建筑四类（城镇住宅、…）") is their heading, not an item.
     named = [n for n in named if not any(n in parents.get(m, ()) for m in named)]
-    split = _split_items(text, op)
+    split = _rejoined(ctx, text, _split_items(text, op))
     # Row names found beside an item that names no row (学校、医疗卫生机构、养老机构): every item counts.
     if len(named) >= 2 and (len(split) <= len(named) or not all(any(n in i for i in split) for n in named)):
         return named
     return split
 
 
+def _rejoined(ctx, text: str, items: list[str]) -> list[str]:
+    """Items put back together where the report prints the first only joined to the next: 农村内部及其它道路
+    is one name, since 农村内部 stands nowhere else."""
+    out: list[str] = []
+    for item in items:
+        joined = re.search(re.escape(out[-1]) + r"(以及|和|与|及|、)" + re.escape(item), text) if out else None
+        if joined and hasattr(ctx, "sentences_with"):
+            alone = ctx.sentences_with(out[-1].strip())
+            together = set(ctx.sentences_with(out[-1].strip()[-2:] + joined.group(1) + item.strip()[:2]))
+            if alone and set(alone) <= together:
+                out[-1] += joined.group(1) + item
+                continue
+        out.append(item)
+    return out
+
+
 def _split_items(text: str, op: str) -> list[str]:
     """The items of a question split at its conjunctions, up to its operation word."""
     # Items said side by side by their ordinals (一期二期) are items all the same.
     text = re.sub(r"(?<=[一二三四五六七八九十]期)(?=[一二三四五六七八九十]期)", "、", text)
-    joins = ("加上", "加")
     cut = min(
-        [m.start() for op, words in OPS for w in words if w not in joins for m in re.finditer(re.escape(w), text)]
+        [m.start() for op, words in OPS for w in words if w not in JOINS for m in re.finditer(re.escape(w), text)]
         or [len(text)]
     )
     more = MORE_ASKED.search(text)
@@ -416,6 +445,9 @@ def _split_items(text: str, op: str) -> list[str]:
     # "A比B多多少" compares A with B (比例 and 比重 are words of their own).
     than = r"|(?<!分)比(?![例重率较])" if op in ("diff", "pct", "more") else ""
     items = [i for i in re.split(r"和|与|跟|及|以及|、|\+|＋|加上|加(?!油|气|工|强|快|大)" + than, head) if i.strip()]
+    multiple = re.fullmatch(r"(.{2,}?)(?:是|相当于)(.{2,}?)的?", head.strip(" ，,")) if op == "times" else None
+    if multiple and len(items) == 1:
+        items = [multiple.group(1), multiple.group(2)]  # "A是B的几倍": A over B
     # "…化工实训基地三个项目": the count of the items is not part of the last one's name.
     items = [
         re.sub(r"(?:这)?[两三四五六七八九十\d]+(?:个|项|类|种)(?:项目|工程)?(?:的)?(?=[\u4e00-\u9fff]{0,4}$)", "", i)
@@ -510,7 +542,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
 def _after_operation(ctx, query: Query) -> tuple[str, ...]:
     """The printed words after the question's last operation word other than the ask (合计…多少家<what> -> <what>)."""
     text = YEAR_TEXT.sub(" ", query.text)
-    ends = [m.end() for _, words in OPS for w in words for m in re.finditer(re.escape(w), text)]
+    ends = [m.end() for _, words in OPS for w in words if w not in JOINS for m in re.finditer(re.escape(w), text)]
     if not ends:
         return ()
     rest = text[max(ends) :]
@@ -573,7 +605,8 @@ def _item_names(figs: list[Figure]) -> list[str]:
     names = []
     for prev, f in zip([None, *figs], figs):
         after = _noun_after(f)
-        if content_terms(after):
+        # "中间库396个和储存专用柜2887个": words after a joining word name the next figure, not this one.
+        if content_terms(after) and not re.match(r"和|及|与|以及|并", after):
             names.append(after)
             continue
         before = words_before(f)
@@ -692,8 +725,10 @@ def _remain(ctx, query: Query) -> Answer | None:
     if less:
         return _less_part(ctx, query, query.text[: less.start()], less.group(1))
     undone = NOT_PART.search(query.text)
+    if undone and undone.group(2) and FIXED.search(undone.group(2)):
+        undone = None  # "还有多少条没整改": what was found less what was fixed, below
     if undone:
-        rest = _less_part(ctx, query, query.text[: undone.start()], undone.group(1))
+        rest = _less_part(ctx, query, query.text[: undone.start()], undone.group(1) or undone.group(2))
         if rest is not None:
             return rest
     pair = _found_fixed(ctx, query)
@@ -701,6 +736,8 @@ def _remain(ctx, query: Query) -> Answer | None:
         return _share_left(ctx, query)
     found, fixed = pair
     a, b = _in_one_scale([_from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")])
+    if b.value > a.value:
+        return None  # more done than there was: the two figures count different things
     left, unit = _left(a, b)
     said = "发现" if FOUND.search(found.clause[: found.clause.find(found.raw) + 1]) else "共"
     done = re.sub(r"^(其中|已)", "", fixed.clause.rstrip("，,；。"))
@@ -817,6 +854,8 @@ def _ratio(ctx, query: Query) -> Answer | None:
     )
     if GENERIC_WHOLE.match(whole.strip(" ，,的")) and content_terms(scene) and content_terms(part):
         head, whole = part, scene  # "X里A占总数的比例": A of all X
+    elif content_terms(scene) and content_terms(part):
+        head = part  # "X里A占B": the part is A; X only says where to look, and names none of the two figures
     parts = [re.sub(FILLER, "", p) for p in (head, whole) if content_terms(re.sub(FILLER, "", p))]
     if len(parts) != 2:
         return None
@@ -1118,7 +1157,9 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
         return _to_full(ctx, query) if FULL.search(query.text) else None
     latest = max((r.year for r in row if r.year and r.measure == "actual" and r.value is not None), default=None)
     years = list(query.years) or ([latest] if latest else [])
-    checks = [c for c in (_attainment(ctx, row, y) for y in years) if c is not None]
+    # Asked in the row's own unit (低了几个人, 比上限少多少), the fall target is checked as a level too.
+    in_units = bool(ASK_UNIT.search(query.text) or LEVEL_NAMED.search(query.text)) and "百分点" not in query.text
+    checks = [c for c in (_attainment(ctx, row, y, in_units) for y in years) if c is not None]
     if not checks:
         return None
     text = "；".join(c[0] for c in checks)
@@ -1161,7 +1202,37 @@ def _of_target(ctx, query: Query, op: str) -> Answer | None:
     return _computed(query, text, formula, [act, goal], source=f"{row[0].table}，“{row[0].indicator}”")
 
 
-def _attainment(ctx, row: list[TableRecord], year: int):
+def target_level(ctx, query: Query, row: list[TableRecord]) -> Answer | None:
+    """A fall target in per cent asked as a level in the row's own unit (按下降20%算，上限是多少起):
+    基数 × (1 − 20%), which the table does not print."""
+    asked = ASK_UNIT.search(query.text)  # asked in a measure word (多少起), not only implied by 人数
+    # A per cent the question quotes (按下降20%算) is the target itself; a per cent asked is not a level.
+    pct_asked = re.search(r"百分之|比例|占比|百分比|百分点|几成|(?<![\d.])%", query.text)
+    if "target" not in query.measures or not asked or pct_asked:
+        return None
+    target = next((r for r in row if r.measure == "target"), None)
+    base = next((r for r in row if r.measure == "base" and r.value is not None), None)
+    t = read_target(target.raw) if target else None
+    if target is None or base is None or base.value is None or t is None or not t.pct:
+        return None
+    if not target.indicator.endswith("下降"):
+        return None
+    unit = base.unit or next(iter(implied_units(target.indicator)), "")
+    if unit not in query.units:
+        return None
+    bound = round(base.value * (1 - t.goal / 100), decimals(base.raw) + 2)
+    shown = format_number(bound)
+    cap = "低于" if t.sign == ">" else "不超过"
+    text = f"{cap}{shown}{unit}（规划目标下降{target.raw}：基数{base.raw}{unit}×(1-{t.digits}%)）"
+    formula = f"{base.raw} × (1 - {t.digits}%) = {shown}"
+    ops = [_from_cell(base, ctx, "基数"), _from_cell(target, ctx, "规划目标")]
+    return _computed(query, text, formula, ops, source=f"{target.table}，“{target.indicator}”")
+
+
+LEVEL_NAMED = re.compile(r"上限|这条线|目标线|红线|控制线")
+
+
+def _attainment(ctx, row: list[TableRecord], year: int, in_units: bool = False):
     """(text, formula, operands, citations) for one year's figure against the row's target, or None."""
     target = next((r for r in row if r.measure == "target"), None)
     actual = next((r for r in row if r.year == year and r.measure == "actual"), None)
@@ -1184,10 +1255,19 @@ def _attainment(ctx, row: list[TableRecord], year: int):
         level = ""
         inputs = [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")]
         if base is not None and base.value is not None:
-            bound = base.value * (1 - tval / 100)
+            bound = round(base.value * (1 - tval / 100), decimals(base.raw) + 2)
             cap = "低于" if t.sign == ">" else "不超过"
-            shown = format_number(round(bound, decimals(base.raw) + 2))
-            level = f"（即{cap}{shown}{base.unit}：基数{base.raw}×(1-{t.digits}%)）"
+            shown = format_number(bound)
+            unit = base.unit or next(iter(implied_units(ind)), "")
+            level = f"（即{cap}{shown}{unit}：基数{base.raw}×(1-{t.digits}%)）"
+            if actual.value is not None and in_units:
+                # The same check in the row's own unit: how far the year's figure is under that level.
+                under = round(bound - actual.value, max(decimals(actual.raw), decimals(shown)))
+                word = "少" if under >= 0 else "多"
+                level = (
+                    f"；{actual.raw}{unit}比目标线{shown}{unit}{word}{format_number(abs(under))}{unit}"
+                    f"（目标线＝基数{base.raw}×(1-{t.digits}%)）"
+                )
             inputs.append(_from_cell(base, ctx, "基数"))
         text = (
             f"{year}年{'已达到' if met else '未达到'}：比基数下降{format_number(abs(change.value))}%，"
@@ -1195,8 +1275,8 @@ def _attainment(ctx, row: list[TableRecord], year: int):
         )
         formula = f"{format_number(fall)} - {format_number(tval)} = {format_number(gap)}"
         return text, formula, inputs, []
-    if actual.value is None:
-        return None
+    if actual.value is None or ("%" in target.raw and "%" not in actual.raw and actual.value > 100):
+        return None  # a count printed in a rate's row (332 under 创建率 100%) is no rate to check
     places = max(decimals(actual.raw), decimals(t.digits))
     margin = format_number(round(abs(tval - actual.value), places))
     lowering = ind.endswith("降至")

@@ -11,6 +11,7 @@ The question's qualifiers are read once per question (asked()); each candidate i
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,9 +59,12 @@ DATE_PRINTED = re.compile(r"\d{1,2}月|[一二三四五六七八九十]+月|\d{1
 AGGREGATE = any_of("periods", "aggregate")
 WHOLE_CITY = tuple(LEXICON["own_places"]["whole_city"])
 # A planned quantity asked (规划总长度, 计划建设多少) and a figure whose own words say it is built or done.
-PLAN_ASKED = re.compile(r"(?:规划|计划)(?:的|中)?(?:总|建设|新建)?(?:长度|里程|面积|规模|数量|总量|个数|总长|多少|几)")
+PLAN_ASKED = re.compile(
+    r"(?:规划|计划)(?:的|中)?(?:到(?:19|20)\d{2}年(?:底)?)?(?:要)?(?:总|建设|新建|建成|建)?(?:长度|里程|面积|规模|数量|总量|个数|总长|多少|几)"
+)
 BUILT = re.compile(r"已建|已经建|建成|已完成|已经完成")
 OUTCOMES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["outcomes"]["exclusive"]]
+LEVELS = [re.compile("|".join(group)) for group in LEXICON["levels"]["exclusive"]]
 # A change asked (提高了几个点, 下降了多少) and a level printed (提高至49.5%, 降到39家).
 CHANGE_VERB = "提高|增加|上升|下降|降低|减少|增长|提升|降"
 CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
@@ -189,7 +193,10 @@ def check(
     # The grade nearest before the figure in its sentence is the figure's (D级危房217处，…，应急搬离280人).
     upto = sentence[: sentence.find(clause)] + before if clause in sentence else before
     nearest = [m.group(0) for m in GRADE.finditer(upto)][-1:]
-    grade = _grade_conflict(a.grades, "".join(nearest) + before + clause + previous_clause(sentence, clause))
+    # A clause naming a grade of its own (…，规模以上企业三级标准化达标率92%) is not the clause before's.
+    own_grade = GRADE.search(before + clause)
+    named = before + clause if own_grade else "".join(nearest) + before + clause + previous_clause(sentence, clause)
+    grade = _grade_conflict(a.grades, named)
     if grade:
         return grade
     # A count fixed asked is not answered by a count found (发现隐患N条), nor a count found by one fixed.
@@ -206,11 +213,19 @@ def check(
     if PLAN_ASKED.search(q_text := query.original) and BUILT.search(own) and not ASKED_ACTUAL.search(q_text):
         # "规划总长度" asked and "已建…3.21公里" printed: what is built is not what is planned.
         return Contradiction("status", f"报告给出的是已建成或已完成的数（“{clause.strip('，；。')}”），没有规划数")
-    kind = _kind_conflict(query.original, own, clause) or _outcome_conflict(
-        query.original, before + clause + previous_clause(sentence, clause)
+    named = before + clause + previous_clause(sentence, clause)
+    kind = (
+        _kind_conflict(query.original, own, clause)
+        or _exclusive_conflict(OUTCOMES, query.original, named)
+        or _exclusive_conflict(LEVELS, query.original, named)
     )
     if kind:
         return kind
+    swapped = _substituted(query, before + clause, context + clause + scene) or _sibling(
+        query, [clause, previous_clause(sentence, clause)], context + clause + scene
+    )
+    if swapped:
+        return swapped
     if a.whole_year and PART_YEAR.search(context + clause):
         return Contradiction("period", "报告只给出部分时段的数字，没有全年的")
     if a.finer and not DATE_PRINTED.search(context + clause):
@@ -222,7 +237,7 @@ def check(
         span = YEAR_SPAN.search(sentence) or (len(set(years_in(sentence))) >= 2 and AGGREGATE.search(before))
         if len(own_years) != 1 and span:
             return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
-        if not years_in(sentence) and not years_in(scene) and AGGREGATE.search(before):
+        if not years_in(sentence) and not years_in(scene) and AGGREGATE.search(before + clause + sentence):
             # "全市共完成…1458个" in a paragraph naming no year: the period's total, not one year's.
             return Contradiction("period", f"报告中的“{clause.strip('，；。')}”是规划期以来的合计数，没有单独一年的")
         opening = [int(y) for y in SCENE_YEAR.findall(scene)][-1:]
@@ -266,10 +281,87 @@ def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None
     return Contradiction("kind", f"报告中的数字是“{name}”的，没有“{kind}{asked_kind.group(2)}”的")
 
 
-def _outcome_conflict(question: str, named: str) -> Contradiction | None:
-    """An outcome asked (受伤) where the figure names another outcome of the same events (死亡) and not it."""
-    wanted = [m for m in (o.search(question) for o in OUTCOMES) if m]
-    printed = [m for m in (o.search(named) for o in OUTCOMES) if m]
+@lru_cache(maxsize=1024)
+def _slots(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, str, str, re.Pattern], ...]:
+    """(word, left, right, pattern) for each noun of the question between two characters on each side."""
+    out = []
+    for x in terms:
+        i = text.find(x)
+        left, right = text[max(0, i - 2) : i], text[i + len(x) : i + len(x) + 2]
+        if len(x) >= 2 and i >= 2 and CJK_PAIR.fullmatch(left) and CJK_PAIR.fullmatch(right) and is_noun(x):
+            out.append((x, left, right, re.compile(re.escape(left) + r"([\u4e00-\u9fff]{2,4}?)" + re.escape(right))))
+    return tuple(out)
+
+
+def _substituted(query: Query, own: str, context: str) -> Contradiction | None:
+    """A word of the question that the fact replaces by another between the same two neighbours: 城市燃气管道
+    asked, 城市供水管道 printed. The neighbours on both sides make it the same slot, not a typo or a reordering."""
+    for x, left, right, slot in _slots(query.text, query.terms):
+        if left not in own or right not in own or any(form in context for form in synonyms_of(x)):
+            continue
+        m = slot.search(own)
+        if m and is_noun(m.group(1)) and _other_word(x, m.group(1)):
+            return Contradiction("kind", f"报告中相近的数字说的是“{m.group(1)}”（{m.group(0)}…），不是“{x}”")
+    return None
+
+
+# Last characters that end the names of many unrelated quantities (人数, 起数, 总量): no kind of thing.
+GENERIC_HEAD = "数量率额度的了是和与及等较"
+CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _sibling(query: Query, own: list[str], context: str) -> Contradiction | None:
+    """A noun of the question that the fact's context never prints, where the fact's own words name another
+    kind with the same head (安责险 asked, 受益民生险，共赔付… printed): the figure is that other kind's.
+
+    own: the fact's clause, then the clause before it; the first that has a word with that head decides
+    (检查文体旅单位 counts 检查 itself, whatever 执法检查 the clause before names)."""
+    for x in query.terms:
+        if len(x) < 3 or x[-1] in GENERIC_HEAD or not any(x[-1] in text for text in own):
+            continue
+        if any(form in context for form in synonyms_of(x)):
+            continue
+        for text in own:
+            # The other kind's name is a word ending in the same head (民生|险 -> 民生险), not a window across
+            # words (联合|督查 gives 督查, which names no other kind of 检查).
+            words = _words(text)
+            named = [
+                w if len(w) >= 2 else words[i - 1] + w
+                for i, w in enumerate(words)
+                if w.endswith(x[-1]) and (len(w) >= 2 or i > 0)
+            ]
+            named = [y for y in named if CJK_ONLY.fullmatch(y)]
+            if not named:
+                continue
+            other = next((y for y in named if y not in query.text and _other_word(x, y)), None)
+            if other and not any(y in x or x in y for y in named):
+                return Contradiction("kind", f"报告中相近的数字说的是“{other}”，不是“{x}”")
+            break
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    """The tokenizer's words of a clause (cached: every candidate of every question is checked)."""
+    return tuple(w for w, _ in pos_tags(text))
+
+
+def _other_word(asked: str, printed: str) -> bool:
+    """Two words for one slot that differ in a word of two characters or more on each side (燃气管/供水管),
+    not by one character (从业/就业) or as a short form (国企/国有企业)."""
+    if re.fullmatch(".*".join(map(re.escape, asked)), printed):
+        return False  # the asked word is a short form of the printed one
+    head = len(os.path.commonprefix([asked, printed]))
+    tail = len(os.path.commonprefix([asked[head:][::-1], printed[head:][::-1]]))
+    core_a, core_p = asked[head : len(asked) - tail], printed[head : len(printed) - tail]
+    return len(core_a) >= 2 and len(core_p) >= 2
+
+
+def _exclusive_conflict(groups: list[re.Pattern], question: str, named: str) -> Contradiction | None:
+    """One of exclusive kinds asked (受伤, 国家级) where the figure names another of them (死亡, 省级) and not it."""
+    wanted = [m for m in (o.search(question) for o in groups) if m]
+    printed = [m for m in (o.search(named) for o in groups) if m]
     if len(wanted) != 1 or not printed or any(m.re is wanted[0].re for m in printed):
         return None
     return Contradiction("kind", f"报告中的数字是“{printed[0].group(0)}”的，没有“{wanted[0].group(0)}”的")
@@ -293,7 +385,7 @@ PER_UNIT = re.compile(r"^(?:年均|平均)?每")
 TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全部加起来")
 
 
-MONEY_ROW = re.compile(r"金额|资金|投入|投资|费|元|钱|产值|总值")
+MONEY_ROW = re.compile(r"金额|资金|投入|投资|费|元|钱|产值|总值|损失")
 
 
 def _one_of_joined(query: Query, r0: TableRecord) -> Contradiction | None:
@@ -331,6 +423,22 @@ def _one_of_listed(question: str, f: Figure) -> Contradiction | None:
     return None
 
 
+OWN_RATE = re.compile(r"([\u4e00-\u9fff]{1,4}率)(?:达到|达|为|是|约|提高至|提高到|提升至|降至|下降至)?$")
+
+
+def _rate_conflict(query: Query, name: str, where: str) -> Contradiction | None:
+    """One rate asked by a name the report prints (达标率) and a figure named as another rate (创建率).
+
+    name: the words naming the figure, ending with its rate; where: all its text, which may say the asked one."""
+    rates = [t for t in query.terms if len(t) >= 3 and t.endswith("率")]
+    if len(rates) != 1 or query.text.count("率") != 1:
+        return None
+    own = OWN_RATE.search(name)
+    if not own or rates[0] in where or rates[0][-2:] == own.group(1)[-2:]:
+        return None  # the same rate, or one ending in the same word (检查率, 实船检查率)
+    return Contradiction("kind", f"报告中的数字是“{name}”的，不是“{rates[0]}”")
+
+
 def money_asked(query: Query) -> bool:
     """The question asks a sum of money (多少保费, 投了多少): 元 is its only unit besides a share."""
     return set(query.units) - {"%"} == {"元"}
@@ -343,7 +451,7 @@ def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     if money_asked(query) and "元" not in r0.unit and not MONEY_ROW.search(r0.indicator):
         # A sum of money asked (多少保费) of a row that counts something else (投保率: 家).
         return Contradiction("unit", f"表中“{r0.indicator}”不是金额，报告没有所问的金额")
-    joint = _one_of_joined(query, r0)
+    joint = _one_of_joined(query, r0) or _rate_conflict(query, r0.indicator, r0.indicator)
     if joint:
         return joint
     return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
@@ -373,7 +481,11 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         return Contradiction(
             "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
         )
-    joint = _one_of_listed(query.original, f)
+    joint = _one_of_listed(query.original, f) or (
+        _rate_conflict(query, re.split(r"[，。；：、,]", f.subject)[-1], f.subject + f.clause)
+        if f.unit in ("%", "％")
+        else None
+    )
     if joint:
         return joint
     part = asked(query).part

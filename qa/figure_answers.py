@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import lookup
+from . import computed, lookup
 from .answer_base import AnswererBase
 from .constraints import figure_conflict, row_conflict
 from .figures import years_in
@@ -145,6 +145,9 @@ class FigureAnswers(AnswererBase):
         return f"表中“{row.indicator}”的{shown}，报告未给出该数据"
 
     def _table_answer(self, query: Query, row: RowMatch, cells: list[TableRecord]) -> Answer:
+        level = computed.target_level(self, query, row.records)
+        if level is not None:
+            return level  # a fall target asked in the row's own unit, not as the per cent printed
         cells = [c for c in cells if c.raw]
         # A text cell that prints what is asked (几年一遇, 城市中心区) leads the row's numbers.
         asked = [t for t in query.terms if len(t) >= 2] + re.findall(r"年一遇", query.text)

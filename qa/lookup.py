@@ -395,13 +395,18 @@ def match_figures(
             mult = 1.05 if str(year) in years_in(f0.sentence) else 0.3
         else:
             mult = _year_ok(query, f0.sentence)
+        if constrain and lead:
+            # A figure of the clause the question rules out (the 126个 it quotes itself) leaves the others to answer.
+            figs = [f for f in figs if not figure_conflict(query, f, lead)]
+            if not figs:
+                continue
+        elif constrain and all(figure_conflict(query, f, lead) for f in figs):
+            continue
         mult *= max(_unit_ok(query, f.unit) for f in figs)
         if query.near and (f0.doc, f0.lines) == query.near:
             mult *= NEAR_BOOST
         if series:
             mult *= SERIES_BOOST
-        if constrain and all(figure_conflict(query, f, lead) for f in figs):
-            continue
         out.append(FigureMatch(cov * mult, figs, found))
     return sorted(out, key=lambda m: -m.score)
 

@@ -41,7 +41,7 @@ INTENTS: dict[str, str] = LEXICON["intents"]
 # The measure words after a count a question quotes (17起, 2537家): asks and arithmetic read quoted counts by them.
 COUNT_MEASURE = "家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%]"
 ASK_UNIT = re.compile(
-    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
+    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|平|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
 )
 
 
@@ -133,6 +133,8 @@ IMPLIED_UNITS = {
     "次数": ("次",),
     "人数": ("人", "名"),
     "家数": ("家",),
+    # households, or enterprises counted as 户; not the 个 of the estates they live in
+    "户数": ("户", "家"),
     "起数": ("起",),
     "金额": ("元",),
     "总额": ("元",),
@@ -263,9 +265,14 @@ def _join_runs(tokens: list[str]) -> list[str]:
 BOUND = re.compile(r"([\d%]|多少|几)([\u4e00-\u9fff]{0,2}?)(?:以上|以下|以内)|控制在")
 
 
+# A table named by its number (就表2-1那个, 见表3): which table, not words its rows print.
+TABLE_REF = re.compile(r"(?:就是|就|即|见|在|按)?表\s*\d+(?:[-—－.]\d+)?")
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     """Terms that carry meaning: no stopwords, years, bare numbers, units or single characters."""
     out = []
+    text = TABLE_REF.sub(" ", text)
     for t in _join_runs(tokenize(BOUND.sub(lambda m: f"{m.group(1) or ''}{m.group(2) or ''} ", text))):
         t = re.sub(r"了$", "", t)
         if len(t) >= 3:
@@ -398,7 +405,10 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     for m in ASK_UNIT.finditer(text):
         if text.startswith("百分点", m.end()) or POINTS.match(text, m.end()):
             continue  # 多少个百分点 (几个点) asks for a difference of percentages, not a count
-        units.extend(u for u in UNIT_WORDS.get(m.group(1), ()) if u not in units)
+        # 几个人, 多少个平方: 个 is only the classifier of the measure after it, which is what is asked.
+        named = re.match(r"人次|人|平方米|平米|平方", text[m.end() :]) if m.group(1) == "个" else None
+        asked = named.group(0) if named else m.group(1)
+        units.extend(u for u in UNIT_WORDS.get(asked, ()) if u not in units)
     if re.search(r"(?:多少|几)(?:个)?亿(?![\u4e00-\u9fff])|(?:多少|几)亿(?:块|的)", text) and not units:
         units.append("元")  # 多少亿 alone asks a sum of money: in this domain nothing else is counted in 亿
     if re.search(r"多长|长度", text):

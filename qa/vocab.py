@@ -19,7 +19,7 @@ from importlib import metadata
 from .understand import ABBREVIATED, is_word, synonyms_of, tokenize, word_frequency
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-GLUE = "有是在为了和里中内离距比跟与"  # verbs, particles, prepositions the tokenizer may glue to the character before
+GLUE = "有是在为了和里中内离距比跟与占"  # verbs, particles, prepositions the tokenizer may glue to the character before
 DETERMINERS = "每各全总该本这那此"
 NAME_END = "率数额量"  # characters that end a quantity's name (检查率, 人数)
 VERB_AFTER = "到达是为有了在"  # a verb or particle jieba may glue to such a last character

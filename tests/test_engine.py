@@ -1729,3 +1729,150 @@ def test_what_items_are_counted_by_said_after_the_sum_word_is_each_items(answere
     ]
     ans = answerer.ask("学校、医疗卫生机构、养老机构三类合计完成了多少家瓶改？")
     assert ans.kind == "computed" and ans.answer.startswith(f"合计{number(sum(f.value for f in done))}")
+
+
+# ---- from held-out sets written-51…56 -------------------------------------------------------------
+
+
+def test_a_classifier_before_a_measure_asks_that_measure(answerer):
+    moved = figure(answerer, "应急搬离", "")
+    ans = answerer.ask("危房解危的D级有多少处？又搬离了几个人")
+    assert ans.answer.startswith("（1）") and f"（2）{moved.raw}" in ans.answer
+
+
+def test_wan_ping_said_short_asks_square_metres(answerer):
+    area = next(f for f in answerer.index.figures if f.unit == "万平方米" and "1480栋" in f.sentence)
+    ans = answerer.ask("专业技术单位2022年深度排查的城镇房屋面积是多少万平")
+    assert ans.answer.startswith(area.raw)
+
+
+def test_a_count_of_households_is_not_a_count_of_estates(answerer):
+    homes = next(f for f in answerer.index.figures if f.unit.endswith("户") and "天然气" in f.sentence)
+    ans = answerer.ask("通了天然气的小区，用天然气的居民户数多了多少")
+    assert ans.answer.startswith(homes.raw)
+
+
+def test_more_done_than_found_is_no_remainder(answerer):
+    ans = answerer.ask("涉爆粉尘企业全市现在还剩下多少家")
+    assert ans.kind != "computed" and not re.search(r"-\d", ans.answer[:30])
+
+
+def test_the_scene_of_a_share_names_neither_part(answerer):
+    part = figure(answerer, "其中被服类", "3.2")
+    whole = figure(answerer, "全市共有应急救灾物资", "5.6")
+    assert_share(answerer, "应急物资里被服类占全部救灾物资的百分之多少", part, whole)
+
+
+def test_a_grade_in_the_figures_own_clause_is_its_grade(answerer):
+    ans = answerer.ask("规模以上企业二级标准化的达标率是多少")
+    assert ans.kind == "not_found"
+
+
+def test_the_number_a_question_quotes_does_not_answer_it(answerer):
+    projects = figure(answerer, "累计发放奖补资金", "126")
+    ans = answerer.ask(f"{projects.raw}奖补项目里，属于涉爆粉尘的项目有几个")
+    assert ans.kind == "not_found"
+
+
+def test_a_rate_asked_by_a_printed_name_is_not_another_rate(answerer):
+    created = figure(answerer, "亿元企业二级标准化创建率", "")
+    ans = answerer.ask("二级标准化的达标率是多少")
+    assert ans.kind == "not_found" and not ans.answer.startswith(created.raw)
+
+
+def test_an_administrative_level_is_exclusive(answerer):
+    provincial = figure(answerer, "省级示范智能车间", "")
+    assert answerer.ask("国家级示范智能车间打造了几个").kind == "not_found"
+    assert answerer.ask("省级示范智能车间打造了几个").answer.startswith(provincial.raw)
+
+
+def test_a_word_replaced_between_the_same_neighbours_is_another_thing(answerer):
+    done = figure(answerer, "城市供水管道老化更新改造已完成", "")
+    assert answerer.ask("城市燃气管道老化更新改造已经完成了百分之几").kind == "not_found"
+    assert answerer.ask("城市供水管道老化更新改造已经完成了百分之几").answer.startswith(done.raw)
+
+
+def test_a_kind_with_the_same_head_is_not_the_kind_asked(answerer):
+    paid = figure(answerer, "共赔付", "")
+    assert answerer.ask("安责险一共赔付了多少钱").kind == "not_found"
+    assert answerer.ask("民生险一共赔付了多少钱").answer.startswith(paid.raw)
+
+
+def test_a_table_named_by_number_is_no_term(answerer):
+    query = understand("去年事故起数是多少，就是表2-1里那个")
+    assert not any("表" in t for t in query.terms)
+
+
+def test_a_fall_target_asked_in_the_rows_unit_is_a_level(answerer):
+    base = next(r for r in answerer.index.records if r.indicator == "生产安全事故起数下降" and r.measure == "base")
+    ans = answerer.ask("生产安全事故起数照规划目标算，上限是多少起")
+    assert ans.kind == "computed" and ans.answer.startswith(f"低于{number(base.value * 0.8)}起")
+
+
+def test_a_fall_target_checked_in_the_rows_unit(answerer):
+    row = [r for r in answerer.index.records if r.indicator == "生产安全事故死亡人数下降"]
+    base = next(r for r in row if r.measure == "base").value
+    actual = next(r for r in row if r.measure == "actual" and r.year == 2022).value
+    ans = answerer.ask("按规划那条线，22年生产安全事故死亡人数比上限少几个人")
+    assert f"少{number(base * 0.8 - actual)}人" in ans.answer
+
+
+def test_a_count_asked_before_what_was_not_done(answerer):
+    whole = next(f for f in answerer.index.figures if f.subject.endswith("梳理供应商"))
+    signed = figure(answerer, "签订安全协议", "")
+    ans = answerer.ask("龙头企业梳理出来的供应商，还有多少家没签安全协议")
+    assert ans.kind == "computed" and ans.answer.startswith(f"{number(whole.value - signed.value)}家")
+
+
+def test_words_after_a_joining_word_name_the_next_figure(answerer):
+    a, b = figure(answerer, "危化品中间库", "396"), figure(answerer, "储存专用柜", "2887")
+    assert_sum(answerer, "危化品中间库加上储存专用柜，合计多少个", a.value, b.value)
+
+
+def test_a_is_how_many_times_b(answerer):
+    sentence = next(s for s in answerer._by_sentence if "卫星消防站" in s and "国家综合性消防救援队" in s)
+    a = next(f for f in answerer.figures_in(sentence) if "卫星消防站" in f.clause)
+    b = next(f for f in answerer.figures_in(sentence) if "国家综合性" in f.clause)
+    ans = answerer.ask("卫星消防站的数量相当于国家综合性消防救援队的多少倍")
+    assert ans.kind == "computed" and f"{a.value / b.value:.2f}倍" in ans.answer
+
+
+def test_the_share_verb_is_not_glued_to_the_word_before(answerer):
+    checked = figure(answerer, "完成供应商安全核查", "")
+    whole = next(f for f in answerer.index.figures if f.subject.endswith("梳理供应商"))
+    assert_share(answerer, "供应商安全核查数占梳理出的供应商比例是多少", checked, whole)
+
+
+def test_an_item_printed_only_joined_is_one_item(answerer):
+    a = figure(answerer, "农村公路临水等危险路段", "")
+    b = figure(answerer, "农村内部及其它道路临水路段", "")
+    assert_sum(answerer, "农村公路临水危险路段和农村内部及其它道路临水路段合计整治多少公里", a.value, b.value)
+
+
+def test_a_planned_length_is_not_the_length_built(answerer):
+    assert answerer.ask("地下综合管廊按规划到2025年要建成多少公里").kind == "not_found"
+
+
+def test_a_period_total_in_a_yearless_sentence_is_no_years_figure(answerer):
+    assert answerer.ask("2022年当年新建电动自行车充电桩多少个").kind == "not_found"
+
+
+def test_a_plus_sign_between_items_is_a_sum(answerer):
+    a, b = census(answerer, "输水管道"), census(answerer, "配水干管")
+    assert_sum(answerer, "供水管道普查，输水管道+配水干管一共多长", a, b)
+
+
+def test_a_rate_named_with_reach_is_not_a_check_of_the_target(answerer):
+    ans = answerer.ask("规上企业三级标准化达标率多少")
+    rate = figure(answerer, "三级标准化达标率", "")
+    assert ans.kind == "figure" and ans.answer.startswith(rate.raw)
+
+
+def test_a_count_under_a_rate_target_is_not_checked_against_it(answerer):
+    ans = answerer.ask("亿元企业二级安全标准化创建率有没有达到规划目标")
+    assert "超出目标" not in ans.answer
+
+
+def test_a_bare_year_of_one_ask_is_not_the_next_asks_subject(answerer):
+    asks = split_asks("运营车辆万车死亡率2020基数是多少，22年比2020下降了多少", 2023)
+    assert asks[1].startswith("运营车辆万车死亡率22年")
