@@ -221,8 +221,15 @@ def check(
     )
     if kind:
         return kind
-    swapped = _substituted(query, before + clause, context + clause + scene) or _sibling(
-        query, [clause, previous_clause(sentence, clause)], context + clause + scene
+    # Prose only: a table row names its thing by its row and category path, which these read as words.
+    swapped = not by_year and (
+        _substituted(query, before + clause, context + clause + scene)
+        or _sibling(
+            query,
+            # in a listing clause (占地46.5亩、建筑面积3.2万平方米) only the figure's own item names it
+            [re.split(r"[，、；。,：:]", before)[-1] if "、" in clause else clause, previous_clause(sentence, clause)],
+            context + clause + scene,
+        )
     )
     if swapped:
         return swapped
