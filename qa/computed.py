@@ -125,7 +125,7 @@ YEAR_RANGE = re.compile(r"((?:19|20)\d{2})年?(?:至|到|-|—|～|~)((?:19|20)\
 # "A里，没有申报B的有多少": the part of A that did not do B, A less those that did.
 NOT_PART = re.compile(
     r"(?:还没有|还没|没有|没|未|尚未)([\u4e00-\u9fff]{2,12}?)的(?:有|是|还有|企业|单位)?(?:多少|几)"
-    # or the count asked first: "…里还有多少家没签协议"
+    # or the count asked first: "<whole>里还有多少<unit>没<verb>"
     r"|(?:还有|有)(?:多少|几)[家个户所名人项条处座]?(?:还没有|还没|没有|没|未|尚未)([\u4e00-\u9fff]{2,12}?)(?=[？?。，,]|$)"
 )
 
@@ -393,10 +393,7 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     (政府专职和企事业专职消防队伍与装备)."""
     text = YEAR_TEXT.sub(" ", query.text)
     # The question's last operation word ends the items: "A加上B总共…" runs over A and B.
-    cut = max(
-        [m.start() for op, words in OPS for w in words if w not in JOINS for m in re.finditer(re.escape(w), text)]
-        or [len(text)]
-    )
+    cut = max([m.start() for m in _operation_words(text)] or [len(text)])
     head = text[:cut]
     named = _named_items(head, getattr(ctx, "item_names", ()))
     parents = getattr(ctx, "item_parents", {})
@@ -407,6 +404,11 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     if len(named) >= 2 and (len(split) <= len(named) or not all(any(n in i for i in split) for n in named)):
         return named
     return split
+
+
+def _operation_words(text: str) -> list[re.Match]:
+    """Where the text says an operation word, other than the ones standing between items (加上, +)."""
+    return [m for _, words in OPS for w in words if w not in JOINS for m in re.finditer(re.escape(w), text)]
 
 
 def _rejoined(ctx, text: str, items: list[str]) -> list[str]:
@@ -429,10 +431,7 @@ def _split_items(text: str, op: str) -> list[str]:
     """The items of a question split at its conjunctions, up to its operation word."""
     # Items said side by side by their ordinals (一期二期) are items all the same.
     text = re.sub(r"(?<=[一二三四五六七八九十]期)(?=[一二三四五六七八九十]期)", "、", text)
-    cut = min(
-        [m.start() for op, words in OPS for w in words if w not in JOINS for m in re.finditer(re.escape(w), text)]
-        or [len(text)]
-    )
+    cut = min([m.start() for m in _operation_words(text)] or [len(text)])
     more = MORE_ASKED.search(text)
     if more and more.start() < cut:
         # "A和B，哪个投资大": the items end at 哪个, and what is compared (投资) is asked of the last.
@@ -542,7 +541,7 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
 def _after_operation(ctx, query: Query) -> tuple[str, ...]:
     """The printed words after the question's last operation word other than the ask (合计…多少家<what> -> <what>)."""
     text = YEAR_TEXT.sub(" ", query.text)
-    ends = [m.end() for _, words in OPS for w in words if w not in JOINS for m in re.finditer(re.escape(w), text)]
+    ends = [m.end() for m in _operation_words(text)]
     if not ends:
         return ()
     rest = text[max(ends) :]
@@ -726,7 +725,7 @@ def _remain(ctx, query: Query) -> Answer | None:
         return _less_part(ctx, query, query.text[: less.start()], less.group(1))
     undone = NOT_PART.search(query.text)
     if undone and undone.group(2) and FIXED.search(undone.group(2)):
-        undone = None  # "还有多少条没整改": what was found less what was fixed, below
+        undone = None  # "还有多少<unit>没<fixed verb>": what was found less what was fixed, below
     if undone:
         rest = _less_part(ctx, query, query.text[: undone.start()], undone.group(1) or undone.group(2))
         if rest is not None:
@@ -1157,7 +1156,7 @@ def _against_target(ctx, query: Query, op: str) -> Answer | None:
         return _to_full(ctx, query) if FULL.search(query.text) else None
     latest = max((r.year for r in row if r.year and r.measure == "actual" and r.value is not None), default=None)
     years = list(query.years) or ([latest] if latest else [])
-    # Asked in the row's own unit (低了几个人, 比上限少多少), the fall target is checked as a level too.
+    # Asked in the row's own unit (比上限<低/少>几<unit>), the fall target is checked as a level too.
     in_units = bool(ASK_UNIT.search(query.text) or LEVEL_NAMED.search(query.text)) and "百分点" not in query.text
     checks = [c for c in (_attainment(ctx, row, y, in_units) for y in years) if c is not None]
     if not checks:
@@ -1202,8 +1201,14 @@ def _of_target(ctx, query: Query, op: str) -> Answer | None:
     return _computed(query, text, formula, [act, goal], source=f"{row[0].table}，“{row[0].indicator}”")
 
 
+def _fall_level(base: float, raw: str, t) -> tuple[float, str, str]:
+    """A fall target in per cent as a level of the base (33 less >20%: 低于26.4): the level, shown, its word."""
+    level = round(base * (1 - t.goal / 100), decimals(raw) + 2)
+    return level, format_number(level), "低于" if t.sign == ">" else "不超过"
+
+
 def target_level(ctx, query: Query, row: list[TableRecord]) -> Answer | None:
-    """A fall target in per cent asked as a level in the row's own unit (按下降20%算，上限是多少起):
+    """A fall target in per cent asked as a level in the row's own unit (按下降N%算，上限是多少<unit>):
     基数 × (1 − 20%), which the table does not print."""
     asked = ASK_UNIT.search(query.text)  # asked in a measure word (多少起), not only implied by 人数
     # A per cent the question quotes (按下降20%算) is the target itself; a per cent asked is not a level.
@@ -1220,9 +1225,7 @@ def target_level(ctx, query: Query, row: list[TableRecord]) -> Answer | None:
     unit = base.unit or next(iter(implied_units(target.indicator)), "")
     if unit not in query.units:
         return None
-    bound = round(base.value * (1 - t.goal / 100), decimals(base.raw) + 2)
-    shown = format_number(bound)
-    cap = "低于" if t.sign == ">" else "不超过"
+    _, shown, cap = _fall_level(base.value, base.raw, t)
     text = f"{cap}{shown}{unit}（规划目标下降{target.raw}：基数{base.raw}{unit}×(1-{t.digits}%)）"
     formula = f"{base.raw} × (1 - {t.digits}%) = {shown}"
     ops = [_from_cell(base, ctx, "基数"), _from_cell(target, ctx, "规划目标")]
@@ -1255,9 +1258,7 @@ def _attainment(ctx, row: list[TableRecord], year: int, in_units: bool = False):
         level = ""
         inputs = [_from_cell(change, ctx, "降幅"), _from_cell(target, ctx, "规划目标")]
         if base is not None and base.value is not None:
-            bound = round(base.value * (1 - tval / 100), decimals(base.raw) + 2)
-            cap = "低于" if t.sign == ">" else "不超过"
-            shown = format_number(bound)
+            bound, shown, cap = _fall_level(base.value, base.raw, t)
             unit = base.unit or next(iter(implied_units(ind)), "")
             level = f"（即{cap}{shown}{unit}：基数{base.raw}×(1-{t.digits}%)）"
             if actual.value is not None and in_units:

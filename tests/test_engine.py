@@ -1818,7 +1818,7 @@ def test_a_fall_target_checked_in_the_rows_unit(answerer):
 
 
 def test_a_count_asked_before_what_was_not_done(answerer):
-    whole = next(f for f in answerer.index.figures if f.subject.endswith("梳理供应商"))
+    whole = figure(answerer, "梳理供应商", "2018")
     signed = figure(answerer, "签订安全协议", "")
     ans = answerer.ask("龙头企业梳理出来的供应商，还有多少家没签安全协议")
     assert ans.kind == "computed" and ans.answer.startswith(f"{number(whole.value - signed.value)}家")
@@ -1839,7 +1839,7 @@ def test_a_is_how_many_times_b(answerer):
 
 def test_the_share_verb_is_not_glued_to_the_word_before(answerer):
     checked = figure(answerer, "完成供应商安全核查", "")
-    whole = next(f for f in answerer.index.figures if f.subject.endswith("梳理供应商"))
+    whole = figure(answerer, "梳理供应商", "2018")
     assert_share(answerer, "供应商安全核查数占梳理出的供应商比例是多少", checked, whole)
 
 
