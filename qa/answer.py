@@ -147,7 +147,11 @@ class Answerer(FigureAnswers, PassageAnswers):
             resolved = resolve_followup(question, list(history or []), report_year)
             query = self._read(resolved, report_year)
         asks = split_asks(
-            resolved, report_year, generic=lambda term: self.stats.idf(term) < GENERIC_IDF, names=self.joined_names
+            resolved,
+            report_year,
+            generic=lambda term: self.stats.idf(term) < GENERIC_IDF,
+            names=self.joined_names,
+            known=self.vocab.knows,
         )
         if len(asks) > 1:
             parts: list[Answer] = []

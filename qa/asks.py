@@ -33,6 +33,28 @@ NAMES_WANTED = re.compile(r"(?:哪几|哪些|哪[一二两三四五六七八九�
 YEAR_WORDS = re.compile(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS))
 
 
+CHATTER = any_of("frames", "chatter")
+
+
+def drop_chatter(text: str, known: Callable[[str], bool]) -> str:
+    """Remove the clauses that talk to the reader (老师您好，我第一周还不太熟悉，…): a clause with a word of
+    address or of the asker, no question word, number or place, and no word the report prints."""
+    kept = []
+    for piece in re.split(r"(?<=[，,。！!？?；;])", text):
+        core = piece.strip("，,。！!？?；; ")
+        if (
+            core
+            and CHATTER.search(core)
+            and not ASK_MARK.search(core)
+            and not re.search(r"\d", core)
+            and not _places(core)
+            and not any(known(t) for t in content_terms(core))
+        ):
+            continue
+        kept.append(piece)
+    return "".join(kept).strip("，,。 ") or text
+
+
 def drop_frame(text: str) -> str:
     """Remove the request frame around the questions (我要写…材料，帮我查一下，…给我)."""
     for pattern in LEXICON["frames"]["patterns"]:
@@ -97,12 +119,19 @@ def _each(ask: str, names: tuple[str, ...] = ()) -> list[str]:
 
 
 def split_asks(
-    question: str, report_year: int, generic: Callable[[str], bool] | None = None, names: tuple[str, ...] = ()
+    question: str,
+    report_year: int,
+    generic: Callable[[str], bool] | None = None,
+    names: tuple[str, ...] = (),
+    known: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """The separate asks of one message, each made to stand alone; one element for a simple question.
 
-    names: item names that hold a joining word themselves (never split)."""
+    names: item names that hold a joining word themselves (never split); known: whether the documents print
+    a word, for telling talk to the reader from a scene clause."""
     text = drop_frame(expand_year_lists(normalise(question)))
+    if known:
+        text = drop_chatter(text, known)
     words = text.split()
     if len(words) >= 3 and not ASK_MARK.search(text) and all(content_terms(w) for w in words):
         # Keywords typed with spaces ("应急避难场所 容纳人数 有效避难面积"): a subject, then what is
@@ -114,6 +143,7 @@ def split_asks(
     # (ask, is an item of an enumeration: names its own subject, the whole ask the item came from)
     asks: list[tuple[str, bool, str]] = []
     context, restated = "", False
+    quoted_scene = ""  # "<year A>…<N><unit><thing>，<year B>" once restated as an ask of year B
     for k, piece in enumerate(pieces):
         last = k == len(pieces) - 1
         # A named figure with no question word ("事故起数的降幅") is the scene of a next ask that names no
@@ -142,6 +172,12 @@ def split_asks(
             # A clause that only sets the scene ("…方面", "跟X年比呢") belongs to the next ask.
             context += re.sub(r"呢$", "", piece) + "，"
             continue
+        if asks and quoted_scene and DIFF_ONLY.fullmatch(piece):
+            # "21年…17起，22年呢？少了几起": year B's count is one ask; its difference from the count quoted for
+            # year A, another.
+            asks.append((quoted_scene + piece, True, quoted_scene + piece))
+            quoted_scene = ""
+            continue
         if (
             asks
             and DIFF_ONLY.fullmatch(piece)
@@ -161,6 +197,7 @@ def split_asks(
         other_year = OTHER_YEAR.fullmatch(piece)
         if other_year and context.count("，") == 1 and YEAR_WORDS.search(context) and QUOTED_COUNT.search(context):
             # "<year A>…<N><unit><thing>，那<year B>呢": the same count, of year B.
+            quoted_scene = context + other_year.group(1)
             piece = QUOTED_COUNT.sub("多少", YEAR_WORDS.sub(other_year.group(1), context, count=1), count=1)
             piece = piece.rstrip("，")
             context, restated = "", True
@@ -205,6 +242,12 @@ CHANGE_WORD = re.compile(r"^[多少]?(?:降|减|增|升|涨|跌|提高|下降|�
 GENERIC = any_of("asks", "which_figure")
 
 
+def _another_kind(ask: str, subject: str) -> bool:
+    """ "<X>企业呢" after an ask about <Y>企业: a thing of the same kind named anew, not the same one again."""
+    m = re.fullmatch(r"(?:那|那么)?([\u4e00-\u9fff]{2,8}?)([\u4e00-\u9fff]{2})(?:的话)?呢[？?]?", ask)
+    return bool(m and subject and re.sub(r"[的，,]+$", "", subject).endswith(m.group(2)) and m.group(1) not in subject)
+
+
 def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Callable[[str], bool]) -> list[str]:
     """Give each ask the year and the subject of the one before when it names at most one word of its own."""
     out: list[str] = []
@@ -222,7 +265,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
         # Nor one naming only who is asking and a place compared with ("我们比X市…"): it compares the earlier subject.
         compared = [p for p in find_places(ask) if re.search(f"(?:比|跟|和|与|较|同){re.escape(p)}", ask)]
         nouns = [t for t in own if names_something(t) and t not in compared]
-        vague = not item and (not nouns or all(generic(t) for t in nouns))
+        vague = not item and (not nouns or all(generic(t) for t in nouns)) and not _another_kind(ask, prev_subject)
         other_place = re.fullmatch(r"(?:那|那么)?([^，,。？?]{1,8}?)(?:的|的话)?呢[？?]?", ask)
         if (
             other_place
@@ -300,6 +343,9 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             at_mark = YEAR_WORDS.findall(re.split(r"[，,]", ask[: mark.start()])[-1]) if mark else []
             first = at_mark[0] if at_mark and at_mark[0] in asked_years else asked_years[0]
             prev_year = first if re.search(r"\d|年", first) else prev_year
+            since = re.search(re.escape(first) + r"(以来|至今|到现在|到目前)", ask)
+            if since and prev_year == first:
+                prev_year += since.group(1)  # "2020年以来…？追究刑事责任几人": the span goes on, not the year
             if len(asked_years) > 1 and re.search(r"年\s*[、和与及]\s*" + re.escape(asked_years[1]), ask):
                 prev_year = "、".join(asked_years)  # a list of years asked together stays together
             pair = YEAR_PAIR.search(ask)
@@ -350,7 +396,11 @@ def _is_base(year: str, ask: str) -> bool:
     """The year is what the ask compares with (比/跟…<year>, 按<year>算), not the year it asks about."""
     y = re.escape(year)
     return bool(
-        re.search(rf"(?:比|较|跟|与|相比|相对于?|对比){y}|(?:按|以){y}(?:算|计算|来算|为基|为准)|{y}的?基数", ask)
+        re.search(
+            rf"(?:比|较|跟|与|相比|相对于?|对比){y}|(?:按|以){y}(?:算|计算|来算|为基|为准)|{y}的?基数"
+            rf"|(?:是|为|相当于){y}的(?:几|多少|百分之)",  # 是21年的几倍: a multiple of that year's
+            ask,
+        )
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from . import lookup
-from .constraints import given_numbers, number_of
+from .constraints import LEVEL_BEFORE, given_numbers, number_of
 from .figures import FIGURE, SCALE
 from .lexicon import LEXICON, any_of
 from .lookup import (
@@ -90,10 +90,17 @@ THAN_MORE = re.compile(
 )
 FROM_TO = any_of("operations", "to")
 # A percentage change asked by its verb (压减了百分之几, 下降了多少%): the change of a quantity, not a rate printed.
-CHANGED_BY = re.compile(r"(?:减|降|增|涨|升|提高|提升|缩减|压减)(?:了|掉了|低了)?(?:百分之|多少%|几成)")
+# A change put in per cent (降了百分之几, 压减比例): the change over the earlier figure, not a share.
+CHANGED_BY = re.compile(
+    r"(?:减少|下降|降低|增长|增加|提高|提升|上升|缩减|压减|压降|减|降|增|涨|升)(?:了|掉了|低了)?(?:的)?"
+    r"(?:百分之|多少%|几成|比例|百分比|幅度)"
+)
 # A count the question quotes with its measure word (2537家, 1944家), not a table's number (表2-1).
 COUNT_SAID = re.compile(rf"(?<![\d.\-])\d+(?:\.\d+)?(?=[万亿千]?(?:公里|千米|平方米|km|米|{COUNT_MEASURE}))")
 SHARE_WORD = re.compile(r"比例|比重|占比|百分之|百分比|几成")
+# Units of a dimension (time, mass, length, area, money, share): such a quantity is not added to another kind.
+# Counts (条, 期, 辆次, 人次) of one activity may be (预警信号155条 + 气象专题129期).
+MEASURED = {"小时", "分钟", "天", "吨", "公里", "千米", "km", "米", "平方米", "亩", "元", "%", "％"}
 MULTIPLE_OF = re.compile(
     r"((?:19|20)\d{2}|(?<!\d)\d{2})年?(?:的)?(?:基数|实际数|数)?的(?:(?:几|多少)倍|百分之(?:几|多少))"
 )
@@ -147,6 +154,8 @@ def operation(query: Query) -> str | None:
         return "pct"  # 同比降幅, 相对前年的降幅: the change over the year before, in per cent
     if SUM_OF_CHANGE.search(query.text):
         return "diff"  # 一共/共 before 少了/多了: the size of one change, not a total
+    if CHANGED_BY.search(query.text) and not SHARE.search(query.text):
+        return "pct"
     if (
         SHARE.search(query.text)
         or ("率" in query.text and BY_INPUTS.search(query.text))
@@ -534,6 +543,9 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     # One printed number found for two items is the figure of neither (126个项目 for 机械化 and 信息化).
     if len({(o.raw, o.citation.text) for o in operands}) < len(operands):
         return None
+    measured = [o for o in operands if base_unit(o.unit) in MEASURED]
+    if measured and not all(_same_unit(o.unit, measured[0].unit) for o in operands):
+        return None  # 24小时 and 1.66万吨 add up to nothing: the items found are not the ones asked
     than = op in ("diff", "pct") and bool(re.search(r"(?<!分)比(?![例重率较])", query.text))
     return _result(query, op, operands, "", than=than, apart=True)
 
@@ -631,6 +643,11 @@ def _own_words(f: Figure) -> str:
     return re.split(r"[，。；：、,]", f.subject)[-1] + _noun_after(f)
 
 
+def _written(term: str, text: str) -> bool:
+    """The text writes the term, a synonym of it, or most of a longer term's characters (养老院, 养老机构)."""
+    return lookup.present(term, text) or (len(term) >= 3 and lookup.most_characters(term, text))
+
+
 def _known(ctx, text: str) -> tuple[str, ...]:
     """The text's terms the documents print (抽去做 is the asker's word, not the report's), else all of them."""
     return ctx.vocab.check(content_terms(text), text).known or content_terms(text)
@@ -670,7 +687,7 @@ def _lookup(
             if m.score < lookup.PROSE_MIN:
                 break
             # "2个中心避难场所和11个固定…" counts the noun after each number; "D级危房217处" the one before.
-            right = [f for f in m.figures if unit_ok(f) and any(t in _noun_after(f) for t in own)] or [
+            right = [f for f in m.figures if unit_ok(f) and any(_written(t, _noun_after(f)) for t in own)] or [
                 f
                 for f in m.figures
                 if names_the_figure(own, f)
@@ -730,6 +747,11 @@ def _remain(ctx, query: Query) -> Answer | None:
         rest = _less_part(ctx, query, query.text[: undone.start()], undone.group(1) or undone.group(2))
         if rest is not None:
             return rest
+    top = match_figures(query, ctx.figures, ctx.stats)[:1]
+    if top and top[0].score >= lookup.PROSE_MIN:
+        lead = top[0].figures[0]
+        if LEVEL_BEFORE.search(lead.clause[: lead.clause.find(lead.raw)]):
+            return None  # 还剩几家 of what the report prints as fallen to a level (下降至14家): the level is left
     pair = _found_fixed(ctx, query)
     if pair is None:
         return _share_left(ctx, query)
@@ -771,8 +793,9 @@ def _left(a: Operand, b: Operand) -> tuple[float, str]:
 
 
 def _share_left(ctx, query: Query) -> Answer | None:
-    """What is left of a share printed as done (已完成65.59% -> 还剩34.41%)."""
-    if "%" not in query.units:
+    """What is left of a share printed as done (已完成65.59% -> 还剩34.41%); asked in per cent, or in no
+    measure at all (还剩多少没完成)."""
+    if query.units and "%" not in query.units:
         return None
     for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
         if m.score < lookup.PROSE_MIN:
@@ -855,6 +878,8 @@ def _ratio(ctx, query: Query) -> Answer | None:
         head, whole = part, scene  # "X里A占总数的比例": A of all X
     elif content_terms(scene) and content_terms(part):
         head = part  # "X里A占B": the part is A; X only says where to look, and names none of the two figures
+    # A bracketed alias (化工（危化品）企业) is left out, as it is from the words a figure is indexed under.
+    head, whole = (re.sub(r"[（(][^）)]*[）)]", "", p) for p in (head, whole))
     parts = [re.sub(FILLER, "", p) for p in (head, whole) if content_terms(re.sub(FILLER, "", p))]
     if len(parts) != 2:
         return None
@@ -897,6 +922,14 @@ def _ratio(ctx, query: Query) -> Answer | None:
     return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", ops)
 
 
+def _name_before(f: Figure) -> str:
+    """The words of its clause right before a figure; inside a bracket still open, those after it
+    (…（有效避难面积合计为36.61万平方米）), while a bracket closed is part of the name (化工（危化品）企业)."""
+    words = re.split(r"[，。；：、,]", words_before(f))[-1]
+    opened = max(words.rfind("（"), words.rfind("("))
+    return words[opened + 1 :] if opened >= 0 and not re.search(r"[）)]", words[opened:]) else words
+
+
 def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | None:
     """A part and its whole printed in one sentence, each named by the words right before it
     (占地面积398.39万平方米…（有效避难面积合计为36.61万平方米）)."""
@@ -920,7 +953,7 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
                 if _quotes(part, f, said):
                     return 100
                 # The words before a figure name it first (供应商2018家); the noun after it, next (3103个群租厂区).
-                before = re.split(r"[，。；：、,（(]", words_before(f))[-1]
+                before = _name_before(f)
                 after = _noun_after(f)
                 # The word right before the figure names it most closely (…核查N家 counts what was checked).
                 return sum(
@@ -933,7 +966,7 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
                 break
             picked.append(best)
         if len(picked) == 2 and _same_unit(picked[0].unit, picked[1].unit):
-            return [_from_figure(f, ctx, re.split(r"[，。；：、,（(]", words_before(f))[-1]) for f in picked]
+            return [_from_figure(f, ctx, _name_before(f)) for f in picked]
     return None
 
 
@@ -944,8 +977,8 @@ def _rate_done(ctx, query: Query) -> Answer | None:
     if pair is None or any(f.unit in ("%", "％") for f in ctx.figures_in(pair[0].sentence)):
         return None
     a, b = _in_one_scale([_from_figure(pair[1], ctx, "已整改/完成"), _from_figure(pair[0], ctx, "发现")])
-    if not b.value:
-        return None
+    if not b.value or a.value > b.value:
+        return None  # more done than found: the two figures count different things
     share = a.value / b.value * 100
     text = f"{_percent(share)}（{a.label}{a.raw} ÷ {b.label}{b.raw}）"
     return _computed(query, text, f"{a.raw} / {b.raw} × 100% = {format_number(round(share, 2))}%", [a, b])
@@ -1085,7 +1118,9 @@ def _quoted(ctx, query: Query) -> list[Figure]:
 def _quoted_anywhere(ctx, query: Query) -> list[Figure]:
     """The report figures a question quotes (2537家 … 1944家), each where the question's words are most."""
     found = []
-    for number in sorted(_numbers_said(query.original), key=query.original.replace(",", "").find):
+    # A rate the question quotes (文中写45%) is what it asks worked out again, not an input.
+    said = _numbers_said(QUOTED_PCT.sub(" ", query.original))
+    for number in sorted(said, key=query.original.replace(",", "").find):
         figs = [f for f in ctx.index.figures if _digits(f) == number and f.unit]
         if not figs:
             return []
@@ -1131,7 +1166,7 @@ def _found_fixed(ctx, query: Query) -> tuple[Figure, Figure] | None:
             ),
             None,
         )
-        if found is None and f0 in same and not FIXED.search(f0.subject[-6:]):
+        if found is None and f0 in same and not FIXED.search(f0.subject[-6:]) and names_the_figure(query.terms, f0):
             found = f0  # a total the question names (共培养…272名，其中获得…57人)
         if found is None:
             continue

@@ -42,6 +42,8 @@ GENERIC_SECTOR = re.compile("^(?:" + "|".join(LEXICON["sectors"]["not_a_sector"]
 PLANNED = any_of("status", "planned")
 ASKED_ACTUAL = any_of("status", "asked_actual")
 BUDGET = any_of("status", "budget")
+PAID_ASKED = any_of("status", "paid_asked")
+RAISED = any_of("status", "raised")
 BUDGET_BEFORE = re.compile(f"(?:{BUDGET.pattern})(?:约|共|总额|为|达)?$")  # the sum follows the budget word
 GRADE = re.compile(LEXICON["grades"]["grade"])
 SEVERITY = any_of("grades", "severity")
@@ -49,6 +51,9 @@ SEVERITY = any_of("grades", "severity")
 ASKED_GRADE = re.compile(f"(?:{GRADE.pattern}|{SEVERITY.pattern})(?!及以上|以上)")
 FOUND_WORD = any_of("status", "stage_found")
 FIXED_WORD = any_of("status", "stage_fixed")
+STOCK_ASKED = any_of("status", "asked_stock")
+# …the removing verb, not a level after it (减少至39家 is what is left).
+REMOVED = re.compile(f"(?:{any_of('status', 'removed').pattern})(?![至到为])")
 # The verb right before the question word: 整改/销号 (+了/完/完成) or 发现/查出 (+了) before 多少/几; not a
 # campaign name earlier in the question (专项整治).
 STAGE_ASKED = re.compile(f"({FOUND_WORD.pattern}|{FIXED_WORD.pattern})(?:了|的|完成|完|好)*(?:有|共)?(?:多少|几)")
@@ -72,6 +77,8 @@ LEVEL_BEFORE = re.compile(rf"(?:{CHANGE_VERB})(?:至|到)$")
 # A year opening a sentence (…。2022年开展…): the scene of the sentences after it.
 SCENE_YEAR = re.compile(r"(?:^|[。；])\s*((?:19|20)\d{2})年(?!以来|来|至|到|—|-|、|和)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20)\d{2}年")
+# A year that opens a span to now (2021年以来，…): the figures after it are the span's totals.
+SINCE_YEAR = re.compile(r"(?:19|20)\d{2}年(?:以来|至今)")
 
 
 @dataclass(frozen=True)
@@ -206,10 +213,17 @@ def check(
         return Contradiction("stage", f"报告中相近的数字（“{clause.strip('，；。')}”）不是整改或完成的数量")
     if a.stage == "found" and FIXED_WORD.search(own) and not FOUND_WORD.search(own):
         return Contradiction("stage", f"报告给出的是整改或完成的数量（“{clause.strip('，；。')}”），不是发现的数量")
+    if STOCK_ASKED.search(query.original) and not REMOVED.search(query.original) and REMOVED.search(own + clause):
+        # 还剩多少家 asked and 压减…204家 printed: what was taken out is not what is left.
+        return Contradiction("stage", f"报告给出的是减少或关停的数量（“{clause.strip('，；。')}”），不是现有的数量")
     # A project's budget (投资2亿元建设…) in a sentence that says it is still planned (计划…竣工) is not
     # what was spent.
     if a.actual and (PLANNED.search(before) or (BUDGET_BEFORE.search(before) and PLANNED.search(sentence))):
         return Contradiction("status", f"报告只给出计划数（“{clause.strip('，；。')}”），没有实际完成或支出的数字")
+    if PAID_ASKED.search(query.original) and RAISED.search(own) and not RAISED.search(query.original):
+        return Contradiction(
+            "status", f"报告给出的是筹措或安排的资金（“{clause.strip('，；。')}”），没有实际支付的数字"
+        )
     if PLAN_ASKED.search(q_text := query.original) and BUILT.search(own) and not ASKED_ACTUAL.search(q_text):
         # "规划总长度" asked and "已建…3.21公里" printed: what is built is not what is planned.
         return Contradiction("status", f"报告给出的是已建成或已完成的数（“{clause.strip('，；。')}”），没有规划数")
@@ -241,7 +255,11 @@ def check(
         return Contradiction("period", f"报告没有{a.part_year}的数字")
     if a.one_year and not by_year:
         own_years = set(years_in(before))
-        span = YEAR_SPAN.search(sentence) or (len(set(years_in(sentence))) >= 2 and AGGREGATE.search(before))
+        span = (
+            YEAR_SPAN.search(sentence)
+            or SINCE_YEAR.search(sentence)
+            or (len(set(years_in(sentence))) >= 2 and AGGREGATE.search(before))
+        )
         if len(own_years) != 1 and span:
             return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
         if not years_in(sentence) and not years_in(scene) and AGGREGATE.search(before + clause + sentence):
@@ -259,12 +277,17 @@ def check(
 # People or organisations asked by their kind (…人员多少人, …企业有多少家): the kind's words, then the
 # counted noun, then the ask.
 COUNTED_NOUN = f"{PERSON_NOUN}|企业|单位"
-PEOPLE_ASKED = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({COUNTED_NOUN}){PEOPLE_ASK_TAIL}")
+# A time or stock word may stand between the noun and the ask (企业现在还剩多少家).
+PEOPLE_ASKED = re.compile(
+    rf"([\u4e00-\u9fff]{{2,8}}?)({COUNTED_NOUN})(?:现在|目前|如今|当前)?(?:还剩下?|剩下|剩余|还有)?{PEOPLE_ASK_TAIL}"
+)
 # …or the ask first (查出多少家失信企业, 有几名专职安全员).
 PEOPLE_ASKED_AFTER = re.compile(
     rf"(?:多少|几)(?:家|个|名|位|所)?([\u4e00-\u9fff]{{2,6}}?)({COUNTED_NOUN})(?![\u4e00-\u9fff])"
 )
 PEOPLE_PRINTED = re.compile(rf"([\u4e00-\u9fff]{{2,10}}?)({COUNTED_NOUN})$")
+# …or the number first (13家化工企业完成…).
+PEOPLE_PRINTED_AFTER = re.compile(rf"[\d.,]+[家个名位所人]([\u4e00-\u9fff]{{2,10}}?)({COUNTED_NOUN})")
 # The verb between a counted noun and its number (…企业下降至39家, …人员共计77名).
 LEADS_TO_NUMBER = re.compile(
     r"(?:数量|总数)?(?:共计|共有|共|累计|总计|达到|达|为|约|有|下降|降|上升|增加|增长|提高|减少|至|到)+$"
@@ -277,7 +300,8 @@ def _kind_conflict(question: str, own: str, clause: str) -> Contradiction | None
     the words of the kind asked is in it or in its clause."""
     bare = re.sub(r"[（）()]", "", question)
     asked_kind = PEOPLE_ASKED.search(bare) or PEOPLE_ASKED_AFTER.search(bare)
-    printed = PEOPLE_PRINTED.search(LEADS_TO_NUMBER.sub("", own))
+    after = clause[clause.find(own) + len(own) :] if own in clause else ""
+    printed = PEOPLE_PRINTED.search(LEADS_TO_NUMBER.sub("", own)) or PEOPLE_PRINTED_AFTER.match(after)
     if not asked_kind or not printed or asked_kind.group(2) != printed.group(2):
         return None
     kind = re.sub(r"^(?:全市|全部|所有|我市|本市|的)+|的$", "", asked_kind.group(1))
@@ -392,7 +416,8 @@ PER_UNIT = re.compile(r"^(?:年均|平均)?每")
 TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全部加起来")
 
 
-MONEY_ROW = re.compile(r"金额|资金|投入|投资|费|元|钱|产值|总值|损失")
+# 元 itself too: a row may name its unit (…金额（万元）).
+MONEY_ROW = re.compile(f"{any_of('money', 'nouns').pattern}|元")
 
 
 def _one_of_joined(query: Query, r0: TableRecord) -> Contradiction | None:
@@ -416,6 +441,15 @@ LISTED_AFTER = re.compile(
 )
 
 
+def _names_item(item: str, question: str) -> bool:
+    """The question names a listed item whole, or shortened to its first word and its last character
+    (水位站 for 水位自动监测站)."""
+    if item in question:
+        return True
+    start = question.find(item[:2]) if len(item) >= 4 else -1
+    return start >= 0 and item[-1] in question[start + 2 :]
+
+
 def _one_of_listed(question: str, f: Figure) -> Contradiction | None:
     """A count printed for several kinds together (117家化工、医药、烟花爆竹批发企业) is not the count of the one
     kind the question names alone."""
@@ -424,10 +458,41 @@ def _one_of_listed(question: str, f: Figure) -> Contradiction | None:
     if not listed or TOTAL_ASKED.search(question):
         return None
     items = [re.sub(r"[（(][^）)]*[）)]", "", i) for i in listed.group(0).split("、")]
-    named = [i for i in items if len(i) >= 2 and i in question]
+    named = [i for i in items if len(i) >= 2 and _names_item(i, question)]
     if len(named) == 1 and len(items) >= 2:
         return Contradiction("joint", f"报告中的{f.raw}是“{listed.group(0)}”合计的数，没有“{named[0]}”单项的")
     return None
+
+
+# A number with its measure word inside a listed item (1642公里道路, 中间库396个).
+MEASURE_WORDS = sorted({u for units in LEXICON["units"].values() for u in units}, key=len, reverse=True)
+ITEM_NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿千]?余?(?:" + "|".join(map(re.escape, MEASURE_WORDS)) + ")?")
+# Items of a listing: 、, or 和/及 right before the next item's number (…459公里供水管线和1062座水闸).
+ITEM_SPLIT = re.compile(r"、|(?:和|及|以及)(?=\d)")
+
+
+def _other_item(query: Query, f: Figure) -> Contradiction | None:
+    """A listing (1642公里道路、1892座桥梁、…1095公里堤防) whose other item the question names while naming none
+    of the figure's own item's words: the figure counts another item (道路 for 堤防)."""
+    if f.raw not in f.clause or len(ITEM_SPLIT.findall(f.clause)) < 2:
+        return None
+    items = ITEM_SPLIT.split(f.clause)
+    if sum(bool(re.search(r"\d", i)) for i in items) < 2:
+        return None  # a listing of kinds counted together (117家化工、医药、…企业), not of figures
+    own = next((i for i in items if f.raw in i), "")
+    own_name = ITEM_NUMBER.sub(" ", own)
+
+    def names(t: str, text: str) -> bool:
+        return any(form in text for form in synonyms_of(t))
+
+    if not own or any(names(t, own_name) for t in query.terms):
+        return None
+    others = [
+        t for t in query.terms if is_noun(t) and any(names(t, ITEM_NUMBER.sub(" ", i)) for i in items if i != own)
+    ]
+    if not others:
+        return None
+    return Contradiction("kind", f"报告中的{f.raw}是“{own.strip('，；。')}”的，不是“{others[0]}”的")
 
 
 OWN_RATE = re.compile(r"([\u4e00-\u9fff]{1,4}率)(?:达到|达|为|是|约|提高至|提高到|提升至|降至|下降至)?$")
@@ -488,10 +553,14 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         return Contradiction(
             "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
         )
-    joint = _one_of_listed(query.original, f) or (
-        _rate_conflict(query, re.split(r"[，。；：、,]", f.subject)[-1], f.subject + f.clause)
-        if f.unit in ("%", "％")
-        else None
+    joint = (
+        _one_of_listed(query.original, f)
+        or _other_item(query, f)
+        or (
+            _rate_conflict(query, re.split(r"[，。；：、,]", f.subject)[-1], f.subject + f.clause)
+            if f.unit in ("%", "％")
+            else None
+        )
     )
     if joint:
         return joint

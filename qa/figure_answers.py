@@ -30,6 +30,12 @@ def has_values(cells: list[TableRecord]) -> bool:
     return any(c.raw not in ("", "/") for c in cells)
 
 
+# A prose figure kept by the constraints answers only when no figure they ruled out carried the question
+# this much better: then the question is about the ruled-out one (筹措…万元 for 已支付), and the survivor is
+# a figure about something else that shares a word or two.
+OUTSCORED = 1.3
+
+
 class FigureAnswers(AnswererBase):
     """The figure and refusal answers of the Answerer (a mixin: it reads the Answerer's indexes)."""
 
@@ -38,6 +44,8 @@ class FigureAnswers(AnswererBase):
         figs = match_figures(query, self.figures, self.stats, lead=True)
         row = rows[0] if rows else None
         fig = figs[0] if figs else None
+        if fig and self._outscored(query, fig):
+            fig = None
         strict = query.intent == "passage"  # a passage question needs a clear figure to be answered with one
         t_min, p_min = (
             (lookup.TABLE_MIN + 0.15, lookup.PROSE_MIN + 0.2) if strict else (lookup.TABLE_MIN, lookup.PROSE_MIN)
@@ -84,6 +92,17 @@ class FigureAnswers(AnswererBase):
         if fig and fig.score >= p_min and not (strict and not query.years and not query.units):
             return self._prose_answer(query, fig, figs)
         return None
+
+    def _outscored(self, query: Query, fig: FigureMatch) -> bool:
+        """A figure the constraints ruled out carried the question far better than the best one kept."""
+        if fig.score * OUTSCORED > 1.1:
+            return False  # no figure scores above 1.1 (every word, the measure asked): nothing can outscore
+        top = match_figures(query, self.figures, self.stats, constrain=False)[:1]
+        return (
+            bool(top)
+            and top[0].score >= OUTSCORED * fig.score
+            and figure_conflict(query, top[0].figures[0], lead=True) is not None
+        )
 
     def _named_figure(self, query: Query) -> Answer | None:
         """The figures of the indicator a bare name names: a table row it names nearly whole, or a prose

@@ -104,6 +104,23 @@ SPECIFIC_IDF = 3.5  # a noun this rare names one thing (特种设备, 群租厂�
 MISSING_SPECIFIC = 0.7  # score kept per specific thing the question names and the candidate lacks
 
 
+ASKED_OF_ELSEWHERE = 0.6  # score kept by a clause whose sentence, not itself, prints the word asked of
+
+
+def _asked_of(query: Query, terms: tuple[str, ...], stats: TermStats) -> str:
+    """The rare word right before a question word that ends the ask (…卸驳载一共多少 -> 卸驳), or "": in
+    "…有几个终端" the thing counted follows, and the word before is only the scene."""
+    mark = re.search(r"多少|几", query.text)
+    if not mark or any(t in query.text[mark.end() :] for t in terms):
+        return ""
+    before = [t for t in terms if t in query.text[: mark.start()]]
+    last = max(before, key=lambda t: query.text.rfind(t, 0, mark.start()), default="")
+    gap = query.text[query.text.rfind(last, 0, mark.start()) + len(last) : mark.start()] if last else ""
+    if not last or len(gap) > 4 or stats.idf(last) < SPECIFIC_IDF or WHICH_FIGURE.search(last):
+        return ""
+    return last
+
+
 def specific_terms(terms: tuple[str, ...], stats: TermStats) -> tuple[str, ...]:
     """The question's terms that name one particular thing (not which figure of it is asked)."""
     # 事故起数 asks for the 起数 of 事故: only its head could name something particular.
@@ -305,7 +322,7 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
     return sorted(out, key=lambda m: -m.score)
 
 
-MONEY_NOUN = re.compile(r"(?:金额|资金|投入|投资|费|款|罚金|奖金|钱|产值|总值|收入|损失|预算|补贴|奖补)$")
+MONEY_NOUN = re.compile(f"(?:{any_of('money', 'nouns').pattern})$")
 EXCLUDED_KEPT = 0.4  # score kept by a clause about the part a question leaves out (不算…那部分)
 SERIES_BOOST = 1.4  # the sentence next to a figure the question quotes, against one further on
 NEAR_BOOST = 1.2  # a part of a message asked right after another is most likely about the same paragraph
@@ -341,6 +358,7 @@ def match_figures(
     sectors = asked(query).sectors
     known = [t for t in terms if stats.idf(t) > 0]
     rarest = max(known, key=stats.idf) if known else ""  # the question's rarest printed word
+    asked_of = _asked_of(query, terms, stats)
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
@@ -388,6 +406,10 @@ def match_figures(
         counted = [f for f in figs if _unit_ok(query, f.unit) >= 1] or figs
         if not any(names_the_figure(named_by, f) or (money and base_unit(f.unit) == "元") for f in counted):
             cov *= 0.5
+        if asked_of and present(asked_of, f0.sentence) and not present(asked_of, local):
+            # "…卸驳载一共多少": the sentence's figure printed with the word asked of (卸驳载1.66万吨), not the
+            # one whose clause only shares the scene's words (24小时联合治超).
+            cov *= ASKED_OF_ELSEWHERE
         if query.excluded and all(present(t, f0.sentence) for t in query.excluded):
             # The sentence names the part the question leaves out (第三方…安全检查), every word of it.
             cov *= EXCLUDED_KEPT

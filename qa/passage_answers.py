@@ -98,6 +98,12 @@ class PassageAnswers(AnswererBase):
         listing = bool(LISTING.search(query.original))
         # A list asked of a heading that has sub-headings ("主要任务有哪几个方面"): that section leads.
         listed = next(((d, p) for sc, d, p, _ in headed if sc >= 0.99 and len(self._children(d, p)) >= 2), None)
+        heading = headed[0] if headed and headed[0][0] >= 0.99 and not listing else None
+        if heading and tuple(top.section[: len(heading[2])]) != heading[2]:
+            # Every word of the question is in one heading (应急指挥系统工程…怎么样): the section under it answers,
+            # not a summary elsewhere that names it in passing.
+            own = self._section_chunks(heading[1], heading[2], 1)
+            top = own[0] if own else top
         where = " > ".join(top.section)
         if listing and listed and len(self._children(top.doc, top.section)) < 2:
             own = self._section_chunks(*listed, 1)
@@ -127,7 +133,7 @@ class PassageAnswers(AnswererBase):
                 key=lambda s: sum(1 for t in query.terms if t in s) + (1.5 if LOCATION.search(s) else 0),
             )
         text = f"{lead}\n\n（出处：{where}）\n\n{body}"
-        cites = [chunk_citation(h.chunk, self) for h in hits[:5]]
+        cites = [chunk_citation(c, self) for c in dict.fromkeys([top] + [h.chunk for h in hits[:5]])][:5]
         if listing and len(children) >= 2:
             # Each listed item cites its own heading, so the list can be checked against the report.
             path = listed[1] if listed and where == " > ".join(listed[1]) else top.section

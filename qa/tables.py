@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .lexicon import LEXICON, any_of
 from .parse import Document
 from .types import Block, TableRecord
 
 NUMBER = re.compile(r"[-−+]?\d+(?:\.\d+)?")
 QUANTITY = re.compile(r"^[<>≥≤]?\s*[-−+]?\d+(?:\.\d+)?\s*[^\d\s]{0,4}$")
 YEAR = re.compile(r"(20\d{2}|19\d{2})年")
+MONEY = any_of("money", "nouns")
+MAGNITUDES = set(LEXICON["money"]["magnitudes"])
 
 
 def parse_value(raw: str) -> tuple[float | None, str]:
@@ -125,6 +128,8 @@ def _record(
 ) -> TableRecord:
     """One cell of a table row, with what every cell of the row shares (table, 序号, place, printed row)."""
     value, unit = parse_value(raw)
+    if unit in MAGNITUDES and MONEY.search(indicator):
+        unit += "元"  # 101.84万 under …直接经济损失…: the row's sum of money, its 元 left off
     seq = row[0]
     return TableRecord(
         doc=doc.name,

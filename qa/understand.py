@@ -150,8 +150,9 @@ IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
 ATTENDED = "看过|观看|参加|参训|培训|受训|受教育|参与|听过|接受"
 # "…检查率是多少": a rate is a percentage or a bare ratio, never a count (797艘次 is not 实船检查率).
 # Percentage points said short (提高了几个点): 点 alone, not a word of its own (点位, 点多).
+# A count of places checked (查了多少个点) is no percentage: a verb of checking or setting up before it.
 POINTS = re.compile(r"点(?![\u4e00-\u9fff])")
-POINTS_ASKED = re.compile(r"(?:多少|几)个?点(?![\u4e00-\u9fff])")
+POINTS_ASKED = re.compile(r"(?<!查了)(?<!查)(?<!设了)(?<!建了)(?<!走访了)(?:多少|几)个?点(?![\u4e00-\u9fff])")
 RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约|算下来|算起来|算出来)?(?:是|为)?(?:多少|几)")
 
 
@@ -403,7 +404,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     years, bases, note = read_years(NOT_BASE.sub("", text), report_year)
     units: list[str] = []
     for m in ASK_UNIT.finditer(text):
-        if text.startswith("百分点", m.end()) or POINTS.match(text, m.end()):
+        if text.startswith("百分点", m.end()) or (POINTS.match(text, m.end()) and POINTS_ASKED.search(text)):
             continue  # 多少个百分点 (几个点) asks for a difference of percentages, not a count
         # 几个人, 多少个平方: 个 is only the classifier of the measure after it, which is what is asked.
         named = re.match(r"人次|人|平方米|平米|平方", text[m.end() :]) if m.group(1) == "个" else None
@@ -424,7 +425,7 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
     rewritten = rewrite(text)
     if (
         re.search(
-            r"处罚金额|金额|资金|罚款|罚金|钱|保费|费用|经费|赔款|(?:投资|投入|投了|花费|花了|罚了?|赔了?)(?:了|大概|大约|大致|约|一共|总共|总计|共计)?(?:是|为|有|共)?(?:多少|几)",
+            r"处罚金额|金额|资金|罚款|罚金|钱|保费|费用|经费|赔款|(?:投资|投入|投了|花费|花了|花出去|花掉|支付|拨付|支出|开支|兑付|罚了?|赔了?|赔付)(?:了|出去|大概|大约|大致|约|一共|总共|总计|共计)?(?:是|为|有|共)?(?:多少|几)",
             rewritten,
         )
         and not units

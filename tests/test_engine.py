@@ -1876,3 +1876,120 @@ def test_a_count_under_a_rate_target_is_not_checked_against_it(answerer):
 def test_a_bare_year_of_one_ask_is_not_the_next_asks_subject(answerer):
     asks = split_asks("运营车辆万车死亡率2020基数是多少，22年比2020下降了多少", 2023)
     assert asks[1].startswith("运营车辆万车死亡率22年")
+
+
+# ---- held-out sets 57…62 -------------------------------------------------------------------------
+
+
+def test_talk_to_the_reader_is_no_term(answerer):
+    rate = next(r for r in answerer.index.records if r.indicator.startswith("亿元地区生产总值") and r.measure == "base")
+    ans = answerer.ask("领导您好，我对这块还不熟，亿元GDP生产安全事故死亡率2020年基数是多少？麻烦您了")
+    assert ans.kind == "figure" and rate.raw in ans.answer[:40]
+
+
+def test_a_clause_naming_another_place_is_not_talk(answerer):
+    assert split_asks("我在张浦镇，去年事故死了几个人", 2023, known=answerer.vocab.knows)[0].startswith("我在张浦镇")
+
+
+def test_rounding_said_in_brackets_is_no_term(answerer):
+    ans = answerer.ask("死亡人数2022年比2021年下降了百分之多少（保留两位小数）")
+    assert ans.kind == "computed" and ans.answer.startswith("下降50.00%")
+
+
+def test_the_names_of_counted_items_are_a_list(answerer):
+    ans = answerer.ask("道路交通方面印发的那几个预案名称")
+    assert ans.kind == "passage" and "校车交通事故应急处置预案" in ans.answer
+
+
+def test_a_bare_magnitude_in_a_money_row_is_money(answerer):
+    cell = next(r for r in answerer.index.records if "直接经济损失" in r.indicator and r.year == 2022 and r.value)
+    assert cell.unit.endswith("元")
+    ans = answerer.ask("2022年因灾直接经济损失多少钱")
+    assert ans.kind == "figure" and cell.raw in ans.answer[:20]
+
+
+def test_what_was_removed_is_not_what_is_left(answerer):
+    assert answerer.ask("涉爆粉尘企业目前还剩下多少家").kind == "not_found"
+
+
+def test_a_level_fallen_to_is_what_is_left(answerer):
+    level = figure(answerer, "重大危险源企业下降至", "")
+    ans = answerer.ask("截至2022年底重大危险源企业还剩多少家")
+    assert ans.kind == "figure" and ans.answer.startswith(level.raw)
+
+
+def test_money_raised_is_not_money_paid(answerer):
+    assert answerer.ask("应急365平台已经支付出去多少钱").kind == "not_found"
+
+
+def test_money_spent_asked_by_its_verb_is_money(answerer):
+    assert "元" in understand("战勤保障基地实际花出去多少").units
+
+
+def test_another_item_of_a_listing_is_not_the_item_asked(answerer):
+    assert answerer.ask("普查的1095公里堤防里有多少公里是险工险段").kind == "not_found"
+    bridges = figure(answerer, "桥梁", "1892")
+    assert answerer.ask("承灾体普查了多少座桥梁").answer.startswith(bridges.raw)
+
+
+def test_a_change_put_in_per_cent_is_the_change_not_a_share(answerer):
+    a, b = figure(answerer, "瓶装液化气供应站", "31"), figure(answerer, "整合至", "22")
+    ans = answerer.ask("瓶装液化气供应站整合以后压减比例多大")
+    assert ans.kind == "computed" and ans.answer.startswith(f"下降{(a.value - b.value) / a.value * 100:.2f}%")
+
+
+def test_a_rate_quoted_is_not_an_input_of_its_recomputation(answerer):
+    a, b = figure(answerer, "进出港报告", "1761"), figure(answerer, "登船检查", "797")
+    ans = answerer.ask("实船检查率报告写的45%，用1761艘次和797艘次重新算是多少")
+    assert ans.kind == "computed" and f"{b.value / a.value * 100:.2f}%" in ans.answer[:20]
+
+
+def test_a_bracketed_alias_of_the_whole_is_left_out(answerer):
+    part, whole = figure(answerer, "高危工艺企业下降至", ""), figure(answerer, "企业数量降至", "")
+    assert_share(answerer, "高危工艺企业占全市化工（危化品）企业多大比例", part, whole)
+
+
+def test_a_count_quoted_for_one_year_then_the_difference(answerer):
+    rows = {
+        r.year: r.value
+        for r in answerer.index.records
+        if r.indicator == "生产安全事故死亡人数下降" and r.measure == "actual"
+    }
+    ans = answerer.ask(f"21年死亡{number(rows[2021])}人，22年呢？少了几个")
+    assert f"减少{number(rows[2021] - rows[2022])}" in ans.answer
+
+
+def test_another_thing_of_the_same_kind_asked_anew(answerer):
+    asks = split_asks("化工（危化品）企业降到多少家？高危工艺企业呢", 2023)
+    assert "化工" not in asks[1] and "高危工艺企业" in asks[1]
+
+
+def test_a_multiple_of_one_year_is_of_the_year_compared_before(answerer):
+    asks = split_asks("文体广旅发现整改的隐患22年比21年多几条，是21年的几倍", 2023)
+    assert asks[1].startswith("22年")
+
+
+def test_a_share_left_asked_in_no_measure(answerer):
+    done = figure(answerer, "城市供水管道老化更新改造已完成", "")
+    ans = answerer.ask("城市供水管道老化更新改造还有多少没做完")
+    assert ans.kind == "computed" and ans.answer.startswith(f"还剩{number(100 - done.value)}%")
+
+
+def test_a_span_to_now_is_no_single_years_figure(answerer):
+    assert answerer.ask("2021年全年排查隐患点位多少处").kind == "not_found"
+
+
+def test_items_of_different_measures_are_not_added(answerer):
+    ans = answerer.ask("治超中联合治超的小时数加上卸驳载量一共多少")
+    assert ans.kind != "computed"
+
+
+def test_the_word_asked_of_picks_its_figure_in_a_sentence(answerer):
+    unloaded = figure(answerer, "卸驳载", "")
+    ans = answerer.ask("交通和交警联合治超，卸驳载多少")
+    assert ans.answer.startswith(unloaded.raw)
+
+
+def test_a_question_naming_a_heading_whole_is_answered_by_its_section(answerer):
+    ans = answerer.ask("应急指挥系统工程搞得怎么样了")
+    assert ans.kind == "passage" and "应急指挥系统工程" in ans.citations[0].section
