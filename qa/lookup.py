@@ -334,7 +334,9 @@ def match_figures(
 ) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question; lead: for the figure that
     answers it (not an input of arithmetic)."""
-    terms = terms if terms is not None else query.terms
+    # A place asked is a constraint (checked against the figure's text), not the topic: a clause naming
+    # 高新区 in passing is no better a match for 高新区的应急避难场所.
+    terms = terms if terms is not None else (tuple(t for t in query.terms if t not in query.places) or query.terms)
     specific = specific_terms(terms, stats)
     if not isinstance(figures, Candidates):
         figures = figure_candidates(figures)

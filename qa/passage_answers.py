@@ -34,6 +34,7 @@ COMPANY_ASKED, COMPANY_SAID = re.compile(TYPES["company_asked"]), re.compile(TYP
 PERSON_ASKED, PERSON_SAID = re.compile(TYPES["person_asked"]), re.compile(TYPES["person_said"])
 TIME_ASKED, TIME_SAID = re.compile(TYPES["time_asked"]), re.compile(TYPES["time_said"])
 LONG_ASKED, LONG_SAID = re.compile(TYPES["duration_asked"]), re.compile(TYPES["duration_said"])
+START_ASKED, START_SAID = re.compile(TYPES["start_asked"]), re.compile(TYPES["start_said"])
 NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
 # The names of counted items asked ("那8个乡镇分别是哪几个", "十个展厅都叫什么"), or where or in which
 # sector each is ("N起事故出在哪些行业"): the list word asks of the counted noun itself, not of something
@@ -167,6 +168,8 @@ class PassageAnswers(AnswererBase):
             return "报告陈述了相关情况，但没有写明月份或日期"
         if TIME_ASKED.search(asked) and not any(TIME_SAID.search(s) for s in about):
             return "报告陈述了相关情况，但没有写明时间"
+        if START_ASKED.search(asked) and not any(START_SAID.search(s) for s in about):
+            return "报告只写了计划或完成的时间，没有写明开工的时间"
         if LONG_ASKED.search(asked) and not any(LONG_SAID.search(s) for s in about):
             return "报告陈述了相关情况，但没有给出所用时长"
         kind = TITLE_ASKED.search(asked)

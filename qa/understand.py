@@ -41,7 +41,9 @@ INTENTS: dict[str, str] = LEXICON["intents"]
 # The measure words after a count a question quotes (17起, 2537家): asks and arithmetic read quoted counts by them.
 COUNT_MEASURE = "家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%]"
 ASK_UNIT = re.compile(
-    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|平|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
+    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|人户|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|平|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
+    # a second measure offered (多少条/期): either may be printed
+    r"(?:[/／或]([条期次份篇个件项家户人]))?"
 )
 
 
@@ -410,6 +412,8 @@ def understand(question: str, report_year: int = REPORT_YEAR, base_year: int | N
         named = re.match(r"人次|人|平方米|平米|平方", text[m.end() :]) if m.group(1) == "个" else None
         asked = named.group(0) if named else m.group(1)
         units.extend(u for u in UNIT_WORDS.get(asked, ()) if u not in units)
+        if m.group(2):
+            units.extend(u for u in UNIT_WORDS.get(m.group(2), ()) if u not in units)
     if re.search(r"(?:多少|几)(?:个)?亿(?![\u4e00-\u9fff])|(?:多少|几)亿(?:块|的)", text) and not units:
         units.append("元")  # 多少亿 alone asks a sum of money: in this domain nothing else is counted in 亿
     if re.search(r"多长|长度", text):

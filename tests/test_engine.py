@@ -1993,3 +1993,22 @@ def test_the_word_asked_of_picks_its_figure_in_a_sentence(answerer):
 def test_a_question_naming_a_heading_whole_is_answered_by_its_section(answerer):
     ans = answerer.ask("应急指挥系统工程搞得怎么样了")
     assert ans.kind == "passage" and "应急指挥系统工程" in ans.citations[0].section
+
+
+def test_the_start_of_works_is_not_its_planned_completion(answerer):
+    assert answerer.ask("区域性战勤保障基地啥时候开工的").kind == "not_found"
+    assert answerer.ask("区域性战勤保障基地什么时候竣工").kind == "passage"
+
+
+def test_a_second_measure_offered_is_asked_too(answerer):
+    assert {"条", "期"} <= set(understand("气象专题和预警信号一共发了多少条/期").units)
+
+
+def test_people_and_households_counted_together(answerer):
+    benefited = figure(answerer, "受益民生险", "")
+    ans = answerer.ask("民生险受益了多少人户")
+    assert ans.kind == "figure" and ans.answer.startswith(benefited.raw)
+
+
+def test_a_district_named_in_passing_is_no_match_for_its_own_figure(answerer):
+    assert answerer.ask("昆山开发区有几个应急避难场所").kind == "not_found"
