@@ -41,10 +41,12 @@ class FigureAnswers(AnswererBase):
 
     def _figure(self, query: Query) -> Answer | None:
         rows = match_rows(query, self.rows, self.stats)
-        figs = match_figures(query, self.figures, self.stats, lead=True)
+        ruled_out: list[FigureMatch] = []
+        figs = match_figures(query, self.figures, self.stats, lead=True, ruled_out=ruled_out)
         row = rows[0] if rows else None
         fig = figs[0] if figs else None
-        if fig and self._outscored(query, fig):
+        if fig and any(m.score >= OUTSCORED * fig.score for m in ruled_out):
+            # A figure the constraints ruled out carried the question far better than the best one kept.
             fig = None
         strict = query.intent == "passage"  # a passage question needs a clear figure to be answered with one
         t_min, p_min = (
@@ -92,17 +94,6 @@ class FigureAnswers(AnswererBase):
         if fig and fig.score >= p_min and not (strict and not query.years and not query.units):
             return self._prose_answer(query, fig, figs)
         return None
-
-    def _outscored(self, query: Query, fig: FigureMatch) -> bool:
-        """A figure the constraints ruled out carried the question far better than the best one kept."""
-        if fig.score * OUTSCORED > 1.1:
-            return False  # no figure scores above 1.1 (every word, the measure asked): nothing can outscore
-        top = match_figures(query, self.figures, self.stats, constrain=False)[:1]
-        return (
-            bool(top)
-            and top[0].score >= OUTSCORED * fig.score
-            and figure_conflict(query, top[0].figures[0], lead=True) is not None
-        )
 
     def _named_figure(self, query: Query) -> Answer | None:
         """The figures of the indicator a bare name names: a table row it names nearly whole, or a prose

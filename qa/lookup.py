@@ -330,10 +330,18 @@ SHORTLIST = 400  # clauses scored in full, of those whose own words carry the qu
 
 
 def match_figures(
-    query: Query, figures, stats: TermStats, terms=None, year=None, constrain: bool = True, lead: bool = False
+    query: Query,
+    figures,
+    stats: TermStats,
+    terms=None,
+    year=None,
+    constrain: bool = True,
+    lead: bool = False,
+    ruled_out: list[FigureMatch] | None = None,
 ) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question; lead: for the figure that
-    answers it (not an input of arithmetic)."""
+    answers it (not an input of arithmetic); ruled_out, if given, receives the clauses the constraints
+    removed, scored as if unconstrained."""
     # A place asked is a constraint (checked against the figure's text), not the topic: a clause naming
     # 高新区 in passing is no better a match for 高新区的应急避难场所.
     terms = terms if terms is not None else (tuple(t for t in query.terms if t not in query.places) or query.terms)
@@ -419,19 +427,21 @@ def match_figures(
             mult = 1.05 if str(year) in years_in(f0.sentence) else 0.3
         else:
             mult = _year_ok(query, f0.sentence)
-        if constrain and lead:
-            # A figure of the clause the question rules out (the 126个 it quotes itself) leaves the others to answer.
-            figs = [f for f in figs if not figure_conflict(query, f, lead)]
-            if not figs:
-                continue
-        elif constrain and all(figure_conflict(query, f, lead) for f in figs):
-            continue
-        mult *= max(_unit_ok(query, f.unit) for f in figs)
         if query.near and (f0.doc, f0.lines) == query.near:
             mult *= NEAR_BOOST
         if series:
             mult *= SERIES_BOOST
-        out.append(FigureMatch(cov * mult, figs, found))
+        kept = figs
+        if constrain and lead:
+            # A figure of the clause the question rules out (the 126个 it quotes itself) leaves the others to answer.
+            kept = [f for f in figs if not figure_conflict(query, f, lead)]
+        elif constrain and all(figure_conflict(query, f, lead) for f in figs):
+            kept = []
+        if not kept:
+            if ruled_out is not None:
+                ruled_out.append(FigureMatch(cov * mult * max(_unit_ok(query, f.unit) for f in figs), figs, found))
+            continue
+        out.append(FigureMatch(cov * mult * max(_unit_ok(query, f.unit) for f in kept), kept, found))
     return sorted(out, key=lambda m: -m.score)
 
 
