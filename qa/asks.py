@@ -34,6 +34,7 @@ YEAR_WORDS = re.compile(YEAR_TEXT.pattern + "|" + "|".join(RELATIVE_YEARS))
 
 
 CHATTER = any_of("frames", "chatter")
+SINCE = any_of("periods", "since")
 
 
 def drop_chatter(text: str, known: Callable[[str], bool]) -> str:
@@ -343,7 +344,7 @@ def _inherit(asks: list[tuple[str, bool, str]], report_year: int, generic: Calla
             at_mark = YEAR_WORDS.findall(re.split(r"[，,]", ask[: mark.start()])[-1]) if mark else []
             first = at_mark[0] if at_mark and at_mark[0] in asked_years else asked_years[0]
             prev_year = first if re.search(r"\d|年", first) else prev_year
-            since = re.search(re.escape(first) + r"(以来|至今|到现在|到目前)", ask)
+            since = re.search(re.escape(first) + f"({SINCE.pattern})", ask)
             if since and prev_year == first:
                 prev_year += since.group(1)  # "2020年以来…？追究刑事责任几人": the span goes on, not the year
             if len(asked_years) > 1 and re.search(r"年\s*[、和与及]\s*" + re.escape(asked_years[1]), ask):

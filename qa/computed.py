@@ -90,7 +90,7 @@ THAN_MORE = re.compile(
 )
 FROM_TO = any_of("operations", "to")
 # A percentage change asked by its verb (压减了百分之几, 下降了多少%): the change of a quantity, not a rate printed.
-# A change put in per cent (降了百分之几, 压减比例): the change over the earlier figure, not a share.
+# A change put in per cent (<fall verb>了百分之<n>, <cut verb>比例): the change over the earlier figure, not a share.
 CHANGED_BY = re.compile(
     r"(?:减少|下降|降低|增长|增加|提高|提升|上升|缩减|压减|压降|减|降|增|涨|升)(?:了|掉了|低了)?(?:的)?"
     r"(?:百分之|多少%|几成|比例|百分比|幅度)"
@@ -747,14 +747,14 @@ def _remain(ctx, query: Query) -> Answer | None:
         rest = _less_part(ctx, query, query.text[: undone.start()], undone.group(1) or undone.group(2))
         if rest is not None:
             return rest
-    top = match_figures(query, ctx.figures, ctx.stats)[:1]
-    if top and top[0].score >= lookup.PROSE_MIN:
-        lead = top[0].figures[0]
+    ranked = match_figures(query, ctx.figures, ctx.stats)  # one lookup for the three readings below
+    if ranked and ranked[0].score >= lookup.PROSE_MIN:
+        lead = ranked[0].figures[0]
         if LEVEL_BEFORE.search(lead.clause[: lead.clause.find(lead.raw)]):
             return None  # 还剩几家 of what the report prints as fallen to a level (下降至14家): the level is left
-    pair = _found_fixed(ctx, query)
+    pair = _found_fixed(ctx, query, ranked)
     if pair is None:
-        return _share_left(ctx, query)
+        return _share_left(ctx, query, ranked)
     found, fixed = pair
     a, b = _in_one_scale([_from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")])
     if b.value > a.value:
@@ -792,12 +792,13 @@ def _left(a: Operand, b: Operand) -> tuple[float, str]:
     return left, a.unit if a.unit == b.unit else base_unit(a.unit)
 
 
-def _share_left(ctx, query: Query) -> Answer | None:
+def _share_left(ctx, query: Query, ranked: list | None = None) -> Answer | None:
     """What is left of a share printed as done (已完成65.59% -> 还剩34.41%); asked in per cent, or in no
     measure at all (还剩多少没完成)."""
     if query.units and "%" not in query.units:
         return None
-    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+    ranked = ranked if ranked is not None else match_figures(query, ctx.figures, ctx.stats)
+    for m in ranked[:3]:
         if m.score < lookup.PROSE_MIN:
             continue
         done = [f for f in m.figures if f.unit in ("%", "％") and FIXED.search(words_before(f)[-8:])]
@@ -1145,14 +1146,15 @@ def _quoted_pair(ctx, query: Query) -> list[Operand]:
     return ops if len(ops) == 2 and len({base_unit(o.unit) for o in ops}) == 1 else []
 
 
-def _found_fixed(ctx, query: Query) -> tuple[Figure, Figure] | None:
+def _found_fixed(ctx, query: Query, ranked: list | None = None) -> tuple[Figure, Figure] | None:
     """The figure found and the figure fixed of it, in one sentence or neighbouring ones."""
     quoted = _quoted(ctx, query)
     fixed_q = [f for f in quoted if FIXED.search(f.subject)]
     found_q = [f for f in quoted if f not in fixed_q and _same_unit(f.unit, fixed_q[0].unit)] if fixed_q else []
     if found_q:
         return found_q[0], fixed_q[0]  # the question gives both: they are the inputs
-    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+    ranked = ranked if ranked is not None else match_figures(query, ctx.figures, ctx.stats)
+    for m in ranked[:5]:
         if m.score < lookup.PROSE_MIN:
             continue
         f0 = m.figures[0]

@@ -77,8 +77,9 @@ LEVEL_BEFORE = re.compile(rf"(?:{CHANGE_VERB})(?:至|到)$")
 # A year opening a sentence (…。2022年开展…): the scene of the sentences after it.
 SCENE_YEAR = re.compile(r"(?:^|[。；])\s*((?:19|20)\d{2})年(?!以来|来|至|到|—|-|、|和)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20)\d{2}年")
-# A year that opens a span to now (2021年以来，…): the figures after it are the span's totals.
-SINCE_YEAR = re.compile(r"(?:19|20)\d{2}年(?:以来|至今)")
+# A year that opens a span to now (<year>以来，…): the figures after it are the span's totals.
+SINCE = any_of("periods", "since")
+SINCE_YEAR = re.compile(rf"(?:19|20)\d{{2}}年(?:{SINCE.pattern})")
 
 
 @dataclass(frozen=True)

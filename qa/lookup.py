@@ -108,7 +108,7 @@ ASKED_OF_ELSEWHERE = 0.6  # score kept by a clause whose sentence, not itself, p
 
 
 def _asked_of(query: Query, terms: tuple[str, ...], stats: TermStats) -> str:
-    """The rare word right before a question word that ends the ask (…卸驳载一共多少 -> 卸驳), or "": in
+    """The rare word right before a question word that ends the ask (…<rare word>一共多少), or "": in
     "…有几个终端" the thing counted follows, and the word before is only the scene."""
     mark = re.search(r"多少|几", query.text)
     if not mark or any(t in query.text[mark.end() :] for t in terms):
@@ -417,8 +417,8 @@ def match_figures(
         if not any(names_the_figure(named_by, f) or (money and base_unit(f.unit) == "元") for f in counted):
             cov *= 0.5
         if asked_of and present(asked_of, f0.sentence) and not present(asked_of, local):
-            # "…卸驳载一共多少": the sentence's figure printed with the word asked of (卸驳载1.66万吨), not the
-            # one whose clause only shares the scene's words (24小时联合治超).
+            # "…<rare word>多少": of a sentence's figures, the one printed with the word asked of (卸驳载1.66万吨),
+            # not one whose clause only shares the scene's words (24小时联合固定治超).
             cov *= ASKED_OF_ELSEWHERE
         if query.excluded and all(present(t, f0.sentence) for t in query.excluded):
             # The sentence names the part the question leaves out (第三方…安全检查), every word of it.

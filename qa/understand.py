@@ -152,7 +152,7 @@ IMPLIED = re.compile("(" + "|".join(IMPLIED_UNITS) + ")")
 ATTENDED = "看过|观看|参加|参训|培训|受训|受教育|参与|听过|接受"
 # "…检查率是多少": a rate is a percentage or a bare ratio, never a count (797艘次 is not 实船检查率).
 # Percentage points said short (提高了几个点): 点 alone, not a word of its own (点位, 点多).
-# A count of places checked (查了多少个点) is no percentage: a verb of checking or setting up before it.
+# A count of places checked (<check verb>了多少个点) is no percentage: a verb of checking or setting up before it.
 POINTS = re.compile(r"点(?![\u4e00-\u9fff])")
 POINTS_ASKED = re.compile(r"(?<!查了)(?<!查)(?<!设了)(?<!建了)(?<!走访了)(?:多少|几)个?点(?![\u4e00-\u9fff])")
 RATE_ASKED = re.compile(r"率(?:是|为|有|达|达到|能达到|大概|大约|算下来|算起来|算出来)?(?:是|为)?(?:多少|几)")

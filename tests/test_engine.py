@@ -47,6 +47,17 @@ def assert_sum(answerer, question: str, a: float, b: float) -> None:
     assert ans.answer.startswith(f"合计{number(a + b)}")
 
 
+def assert_lead(answerer, question: str, f) -> None:
+    """The question is answered with the figure, which leads the answer."""
+    ans = answerer.ask(question)
+    assert ans.kind == "figure" and ans.answer.startswith(f.raw)
+
+
+def assert_refused(answerer, question: str) -> None:
+    """The question is refused: the report does not print what it asks."""
+    assert answerer.ask(question).kind == "not_found"
+
+
 # ---- sums over items named whole ---------------------------------------------------------------
 
 
@@ -265,7 +276,7 @@ def test_a_projects_budget_is_not_what_was_actually_spent(answerer):
     budget = next(f for f in answerer.index.figures if f.subject.endswith("投资") and "计划" in f.sentence)
     name = re.search(r"建设([\u4e00-\u9fff]{4,12}基地)", budget.sentence).group(1)
     assert budget.raw in answerer.ask(f"{name}投资多少").answer
-    assert answerer.ask(f"{name}实际已经花了多少钱").kind == "not_found"
+    assert_refused(answerer, f"{name}实际已经花了多少钱")
 
 
 def test_a_later_part_is_answered_from_the_paragraph_of_the_part_before(answerer):
@@ -342,15 +353,13 @@ def test_a_rate_of_fixing_is_computed_when_the_report_prints_only_found_and_fixe
 
 def test_a_rate_asked_is_a_percentage_not_a_count_in_the_same_sentence(answerer):
     rate = figure(answerer, "实船检查率", "45")
-    ans = answerer.ask("危化品船舶的实船检查率有多少")
-    assert ans.kind == "figure" and ans.answer.startswith(rate.raw)
+    assert_lead(answerer, "危化品船舶的实船检查率有多少", rate)
 
 
 def test_a_sector_named_earlier_in_the_paragraph_is_the_scene_of_its_figures(answerer):
     found = figure(answerer, "发现各类隐患问题", "193")
     assert "卫健" not in found.sentence and "卫健" in found.earlier
-    ans = answerer.ask("卫健系统2022年自查发现了多少条隐患")
-    assert ans.kind == "figure" and ans.answer.startswith(found.raw)
+    assert_lead(answerer, "卫健系统2022年自查发现了多少条隐患", found)
 
 
 def test_more_said_apart_from_how_many_after_a_comparison_is_a_difference(answerer):
@@ -403,8 +412,7 @@ def test_a_total_said_before_a_change_asks_for_the_change_not_a_sum(answerer):
 
 def test_a_measure_word_asked_excludes_figures_counted_in_another(answerer):
     tons = next(f for f in answerer.index.figures if f.unit.endswith("吨") and "驳载" in f.clause)
-    ans = answerer.ask("联合固定治超卸驳载多少吨")
-    assert ans.kind == "figure" and ans.answer.startswith(tons.raw)
+    assert_lead(answerer, "联合固定治超卸驳载多少吨", tons)
 
 
 # ---- stages of a check, attainment, typos inside whole words -------------------------------------
@@ -440,8 +448,7 @@ def test_a_later_measure_of_a_total_is_a_total_too():
 
 def test_an_abbreviation_the_report_spells_out_finds_its_figure(answerer):
     books = figure(answerer, "安全评价报告", "190")
-    ans = answerer.ask("安评机构整治里核查了多少本安评报告")
-    assert ans.kind == "figure" and ans.answer.startswith(books.raw)
+    assert_lead(answerer, "安评机构整治里核查了多少本安评报告", books)
 
 
 # ---- several documents -----------------------------------------------------------------------------
@@ -496,14 +503,12 @@ def test_items_named_after_their_figures_are_summed(answerer):
 
 def test_a_campaign_named_整治_does_not_make_a_count_a_count_fixed(answerer):
     sets = figure(answerer, "拆除醇基燃料使用装置", "47")
-    ans = answerer.ask("醇基燃料专项整治一共拆除了多少套使用装置")
-    assert ans.kind == "figure" and ans.answer.startswith(sets.raw)
+    assert_lead(answerer, "醇基燃料专项整治一共拆除了多少套使用装置", sets)
 
 
 def test_a_row_name_from_the_tables_counts_as_a_noun_the_question_names(answerer):
     row = next(r for r in answerer.index.records if r.indicator == "公路" and r.value is not None)
-    ans = answerer.ask("交通局公路承灾体普查的里程是多少公里")
-    assert ans.kind == "figure" and ans.answer.startswith(row.raw)
+    assert_lead(answerer, "交通局公路承灾体普查的里程是多少公里", row)
 
 
 def test_indicators_by_status_are_listed_from_the_dashboards_statuses(answerer):
@@ -523,13 +528,13 @@ def test_the_grade_nearest_before_a_figure_in_its_sentence_is_its_grade(answerer
     grade = re.findall(r"[A-D]级", said)[-1]
     other = next(g for g in ("C级", "D级") if g != grade)
     assert answerer.ask(f"{grade}危房解危时应急搬离多少人").answer.startswith(moved.raw)
-    assert answerer.ask(f"{other}危房解危时应急搬离多少人").kind == "not_found"
+    assert_refused(answerer, f"{other}危房解危时应急搬离多少人")
 
 
 def test_a_headcount_is_not_answered_with_attendances(answerer):
     trained = figure(answerer, "累计培训", "413")
     assert trained.unit == "人次"
-    assert answerer.ask("全市网格员总共有多少人").kind == "not_found"
+    assert_refused(answerer, "全市网格员总共有多少人")
 
 
 def test_a_trailing_request_frame_is_dropped():
@@ -546,8 +551,7 @@ def test_a_description_asked_in_parts_the_figures_miss_is_answered_by_its_passag
 
 def test_a_paper_counted_in_张_is_printed_in_份(answerer):
     orders = figure(answerer, "停工单", "544")
-    ans = answerer.ask("2022年建筑施工开了多少张停工单")
-    assert ans.kind == "figure" and ans.answer.startswith(orders.raw)
+    assert_lead(answerer, "2022年建筑施工开了多少张停工单", orders)
 
 
 def test_where_the_report_discusses_what_the_ask_before_asked_about():
@@ -802,7 +806,7 @@ def test_a_total_asked_of_an_indicator_counted_per_unit_is_refused(answerer):
 
 def test_a_name_asked_with_叫啥_is_a_who_question(answerer):
     assert understand("应急管理局的局长叫啥").intent == "who"
-    assert answerer.ask("安委办主任叫什么").kind == "not_found"
+    assert_refused(answerer, "安委办主任叫什么")
 
 
 def test_colloquial_verbs_for_holding_and_raising_money(answerer):
@@ -882,7 +886,7 @@ def test_a_cause_the_passages_do_not_state_is_refused_citing_what_they_say(answe
 
 
 def test_a_company_name_asked_is_refused_unless_a_company_is_printed(answerer):
-    assert answerer.ask("区域性战勤保障基地的承建单位是谁").kind == "not_found"
+    assert_refused(answerer, "区域性战勤保障基地的承建单位是谁")
     kept = answerer.ask("应急救援装备交给了哪家公司保管")
     assert kept.kind == "passage" and "有限公司" in kept.answer
 
@@ -972,12 +976,11 @@ def test_a_word_the_report_prints_is_no_place_though_tagged_as_one(answerer):
 
 def test_a_remembered_figure_put_up_to_check_is_answered_with_the_printed_one(answerer):
     weight = figure(answerer, "考核权重", "8")
-    ans = answerer.ask("安全生产考核权重是8%对吗")
-    assert ans.kind == "figure" and ans.answer.startswith(weight.raw)
+    assert_lead(answerer, "安全生产考核权重是8%对吗", weight)
 
 
 def test_a_quantity_name_typed_alone_the_report_lacks_is_refused_not_given_a_passage(answerer):
-    assert answerer.ask("应急广播雷达站数").kind == "not_found"
+    assert_refused(answerer, "应急广播雷达站数")
     assert answerer.ask("消防车辆总数").kind == "not_found"  # never a figure whose clause only shares a word
 
 
@@ -997,9 +1000,9 @@ def test_a_stated_figure_is_still_an_input_of_arithmetic(answerer):
 
 
 def test_a_base_year_is_not_answered_with_a_figure_printed_without_a_year(answerer):
-    assert answerer.ask("2020年的时候高新技术企业数量有多少家").kind == "not_found"
+    assert_refused(answerer, "2020年的时候高新技术企业数量有多少家")
     # nor with one in a paragraph that names only later years
-    assert answerer.ask("2020年时全市有几家化工企业").kind == "not_found"
+    assert_refused(answerer, "2020年时全市有几家化工企业")
     latest = figure(answerer, "高新技术企业数量", "2264")
     assert answerer.ask("高新技术企业数量有多少家").answer.startswith(latest.raw)
 
@@ -1010,7 +1013,7 @@ def test_a_sum_in_yi_is_not_answered_with_a_percentage(answerer):
 
 
 def test_names_of_counted_items_asked_with_spaces_and_ji_jia(answerer):
-    assert answerer.ask("核查后回头看的20家企业 具体是哪几家").kind == "not_found"
+    assert_refused(answerer, "核查后回头看的20家企业 具体是哪几家")
 
 
 def test_those_that_did_not_do_something_are_the_whole_less_those_that_did(answerer):
@@ -1106,8 +1109,7 @@ def test_a_row_name_holding_he_is_one_item_when_items_are_asked_each(answerer):
 
 def test_a_word_whose_last_character_jieba_glued_to_the_verb_is_still_found(answerer):
     orders = figure(answerer, "停工单", "544")
-    ans = answerer.ask("工地的停工单开了多少份")
-    assert ans.kind == "figure" and ans.answer.startswith(orders.raw)
+    assert_lead(answerer, "工地的停工单开了多少份", orders)
 
 
 def test_a_printed_rate_worked_out_more_exactly_from_the_counts_before_it(answerer):
@@ -1132,14 +1134,14 @@ def test_a_sum_of_money_is_not_answered_with_a_count(answerer):
 
 def test_a_figure_quoted_in_the_question_sets_the_paragraph_of_the_answer(answerer):
     quoted = figure(answerer, "行政处罚", "24090")
-    assert answerer.ask(f"交通领域那{quoted.raw}行政处罚，罚款总额多少").kind == "not_found"
+    assert_refused(answerer, f"交通领域那{quoted.raw}行政处罚，罚款总额多少")
     same = next(f for f in answerer.index.figures if f.sentence == quoted.sentence and f.unit == "条")
     assert answerer.ask(f"交通行政处罚{quoted.raw}，整改隐患多少条").answer.startswith(same.raw)
 
 
 def test_a_planned_quantity_is_not_answered_with_what_is_built(answerer):
     built = figure(answerer, "已建地下管廊", "3.21")
-    assert answerer.ask("地下管廊按规划总长度是多少公里").kind == "not_found"
+    assert_refused(answerer, "地下管廊按规划总长度是多少公里")
     assert answerer.ask("已经建了多少公里地下管廊").answer.startswith(built.raw)
 
 
@@ -1205,15 +1207,13 @@ def test_a_month_asked_of_yearly_figures_is_refused(answerer):
 
 def test_a_particular_thing_named_in_the_sentence_before_is_not_missing_from_the_figure(answerer):
     rate = figure(answerer, "实船检查率", "45")
-    ans = answerer.ask("水路危化品船舶的实船检查率到了多少")
-    assert ans.kind == "figure" and ans.answer.startswith(rate.raw)
+    assert_lead(answerer, "水路危化品船舶的实船检查率到了多少", rate)
 
 
 def test_words_about_the_report_itself_do_not_count_against_a_row(answerer):
     row = [r for r in answerer.index.records if r.indicator == "年均每十万人受灾人次"]
     actual = next(r for r in row if r.year == 2022 and r.measure == "actual")
-    ans = answerer.ask("每十万人受灾人次，2022年的实际数字是多少？")
-    assert ans.kind == "figure" and ans.answer.startswith(actual.raw)
+    assert_lead(answerer, "每十万人受灾人次，2022年的实际数字是多少？", actual)
 
 
 def test_what_the_asker_is_looking_into_is_a_frame_that_keeps_its_topic():
@@ -1274,8 +1274,7 @@ def test_a_list_of_company_names_asked_of_passages_that_print_none_is_refused(an
 
 def test_the_noun_counted_after_the_measure_word_names_the_figure(answerer):
     units = figure(answerer, "单位当中", "21")
-    ans = answerer.ask("应急救援装备台账登记的装备分别放在几家单位？")
-    assert ans.kind == "figure" and ans.answer.startswith(units.raw)
+    assert_lead(answerer, "应急救援装备台账登记的装备分别放在几家单位？", units)
 
 
 def test_a_part_the_question_leaves_out_does_not_pick_the_figure(answerer):
@@ -1293,13 +1292,12 @@ def test_a_part_left_out_of_a_whole_printed_in_one_sentence_is_still_subtracted(
 
 def test_a_part_of_a_whole_the_question_counts_is_refused_when_only_the_whole_is_printed(answerer):
     # The printed whole (…等专业抢险救援队20支) is not the count of one kind of team in it.
-    assert answerer.ask("全市22支专业抢险救援队里，燃气抢险的有几支").kind == "not_found"
+    assert_refused(answerer, "全市22支专业抢险救援队里，燃气抢险的有几支")
 
 
 def test_a_part_of_a_whole_the_question_counts_is_answered_when_printed(answerer):
     part = figure(answerer, "本科学员", "272")
-    ans = answerer.ask("490名安全人才里，本科的有多少")
-    assert ans.kind == "figure" and ans.answer.startswith(part.raw)
+    assert_lead(answerer, "490名安全人才里，本科的有多少", part)
 
 
 def test_people_counted_after_the_question_word_are_not_answered_with_a_count_of_teams(answerer):
@@ -1318,7 +1316,7 @@ def test_where_each_of_n_counted_things_is_asked_of_passages_that_list_none_is_r
 
 
 def test_the_name_of_a_document_kind_is_refused_when_no_such_title_is_printed(answerer):
-    assert answerer.ask("民生险的理赔细则叫什么").kind == "not_found"
+    assert_refused(answerer, "民生险的理赔细则叫什么")
     ans = answerer.ask("灾情会商的那个规则叫什么")
     assert ans.kind == "passage" and "规则" in ans.answer and "《" in ans.answer
 
@@ -1344,8 +1342,7 @@ def test_a_count_quoted_for_one_year_and_asked_for_another_is_that_years_count()
 
 def test_the_sentence_next_to_a_quoted_figure_continues_its_series(answerer):
     nxt = figure(answerer, "落实安全检查", "13574")
-    ans = answerer.ask("文体旅单位2021年检查了4017家次，2022年检查了多少家次？")
-    assert ans.kind == "figure" and ans.answer.startswith(nxt.raw)
+    assert_lead(answerer, "文体旅单位2021年检查了4017家次，2022年检查了多少家次？", nxt)
 
 
 def test_a_difference_asked_after_two_years_is_of_those_years():
@@ -1368,8 +1365,7 @@ def test_which_of_two_is_larger_by_a_measure_named_between_is_computed_in_the_sm
 
 def test_a_compound_shortened_in_the_report_is_found_by_its_full_form(answerer):
     paid = figure(answerer, "赔付", "7985282")
-    ans = answerer.ask("民生保险一共赔付了多少钱")
-    assert ans.kind == "figure" and ans.answer.startswith(paid.raw)
+    assert_lead(answerer, "民生保险一共赔付了多少钱", paid)
 
 
 def test_who_passed_the_question_on_and_what_the_asker_will_do_with_it_are_frames():
@@ -1550,7 +1546,7 @@ def test_parts_said_in_parallel_share_the_first_parts_scene(answerer):
 
 
 def test_a_persons_name_asked_is_refused_when_no_passage_names_one(answerer):
-    assert answerer.ask("这份中期评估报告的项目负责人是谁？").kind == "not_found"
+    assert_refused(answerer, "这份中期评估报告的项目负责人是谁？")
 
 
 def test_a_homophone_slip_printed_only_inside_other_words_is_mended(answerer):
@@ -1604,8 +1600,7 @@ def test_a_clause_of_only_a_verb_and_its_figure_is_named_by_the_clause_after(ans
         for g in answerer.index.figures
         if re.fullmatch(r"投入[\d.]+万元[，,]", g.clause) and "物资储备库" in g.sentence
     )
-    ans = answerer.ask("新建市级物资储备库投了多少钱")
-    assert ans.kind == "figure" and ans.answer.startswith(f.raw)
+    assert_lead(answerer, "新建市级物资储备库投了多少钱", f)
 
 
 def test_a_measure_asked_of_the_first_item_is_asked_of_the_second_not_its_name(answerer):
@@ -1628,8 +1623,7 @@ def test_a_share_of_two_figures_the_question_quotes(answerer):
 
 def test_a_census_row_lacking_a_specific_word_of_the_question_yields_to_prose_that_carries_it(answerer):
     f = next(g for g in answerer.index.figures if re.fullmatch(r"完成\d+所学校瓶改[。，]?", g.clause))
-    ans = answerer.ask("全市学校搞“瓶改”完成了多少所")
-    assert ans.kind == "figure" and ans.answer.startswith(f.raw)
+    assert_lead(answerer, "全市学校搞“瓶改”完成了多少所", f)
 
 
 def test_counts_a_later_clause_says_were_all_dealt_with_are_summed(answerer):
@@ -1673,8 +1667,7 @@ def test_the_target_of_an_indicator_not_yet_collected_is_still_answered(answerer
         for r in answerer.index.records
         if r.measure == "target" and r.raw.startswith(">") and (r.doc, r.indicator) in answerer._untracked
     )
-    ans = answerer.ask(f"{row.indicator}，规划里要求下降多少")
-    assert ans.kind == "figure" and ans.answer.startswith(row.raw)
+    assert_lead(answerer, f"{row.indicator}，规划里要求下降多少", row)
 
 
 def test_a_change_over_the_year_before_is_computed_not_the_base_changes_compared(answerer):
@@ -1713,8 +1706,7 @@ def test_two_figures_the_question_quotes_are_subtracted(answerer):
 
 def test_a_verb_opened_sentence_holding_the_rarest_word_takes_the_scene_before(answerer):
     f = next(g for g in answerer.index.figures if g.clause.startswith("实船检查率"))
-    ans = answerer.ask("水路危化品运输监管里，实船检查率是多少？")
-    assert ans.kind == "figure" and ans.answer.startswith(f.raw)
+    assert_lead(answerer, "水路危化品运输监管里，实船检查率是多少？", f)
 
 
 def test_room_left_under_a_limit_is_the_gap_to_it(answerer):
@@ -1782,19 +1774,19 @@ def test_a_rate_asked_by_a_printed_name_is_not_another_rate(answerer):
 
 def test_an_administrative_level_is_exclusive(answerer):
     provincial = figure(answerer, "省级示范智能车间", "")
-    assert answerer.ask("国家级示范智能车间打造了几个").kind == "not_found"
+    assert_refused(answerer, "国家级示范智能车间打造了几个")
     assert answerer.ask("省级示范智能车间打造了几个").answer.startswith(provincial.raw)
 
 
 def test_a_word_replaced_between_the_same_neighbours_is_another_thing(answerer):
     done = figure(answerer, "城市供水管道老化更新改造已完成", "")
-    assert answerer.ask("城市燃气管道老化更新改造已经完成了百分之几").kind == "not_found"
+    assert_refused(answerer, "城市燃气管道老化更新改造已经完成了百分之几")
     assert answerer.ask("城市供水管道老化更新改造已经完成了百分之几").answer.startswith(done.raw)
 
 
 def test_a_kind_with_the_same_head_is_not_the_kind_asked(answerer):
     paid = figure(answerer, "共赔付", "")
-    assert answerer.ask("安责险一共赔付了多少钱").kind == "not_found"
+    assert_refused(answerer, "安责险一共赔付了多少钱")
     assert answerer.ask("民生险一共赔付了多少钱").answer.startswith(paid.raw)
 
 
@@ -1850,11 +1842,11 @@ def test_an_item_printed_only_joined_is_one_item(answerer):
 
 
 def test_a_planned_length_is_not_the_length_built(answerer):
-    assert answerer.ask("地下综合管廊按规划到2025年要建成多少公里").kind == "not_found"
+    assert_refused(answerer, "地下综合管廊按规划到2025年要建成多少公里")
 
 
 def test_a_period_total_in_a_yearless_sentence_is_no_years_figure(answerer):
-    assert answerer.ask("2022年当年新建电动自行车充电桩多少个").kind == "not_found"
+    assert_refused(answerer, "2022年当年新建电动自行车充电桩多少个")
 
 
 def test_a_plus_sign_between_items_is_a_sum(answerer):
@@ -1909,17 +1901,16 @@ def test_a_bare_magnitude_in_a_money_row_is_money(answerer):
 
 
 def test_what_was_removed_is_not_what_is_left(answerer):
-    assert answerer.ask("涉爆粉尘企业目前还剩下多少家").kind == "not_found"
+    assert_refused(answerer, "涉爆粉尘企业目前还剩下多少家")
 
 
 def test_a_level_fallen_to_is_what_is_left(answerer):
     level = figure(answerer, "重大危险源企业下降至", "")
-    ans = answerer.ask("截至2022年底重大危险源企业还剩多少家")
-    assert ans.kind == "figure" and ans.answer.startswith(level.raw)
+    assert_lead(answerer, "截至2022年底重大危险源企业还剩多少家", level)
 
 
 def test_money_raised_is_not_money_paid(answerer):
-    assert answerer.ask("应急365平台已经支付出去多少钱").kind == "not_found"
+    assert_refused(answerer, "应急365平台已经支付出去多少钱")
 
 
 def test_money_spent_asked_by_its_verb_is_money(answerer):
@@ -1927,7 +1918,7 @@ def test_money_spent_asked_by_its_verb_is_money(answerer):
 
 
 def test_another_item_of_a_listing_is_not_the_item_asked(answerer):
-    assert answerer.ask("普查的1095公里堤防里有多少公里是险工险段").kind == "not_found"
+    assert_refused(answerer, "普查的1095公里堤防里有多少公里是险工险段")
     bridges = figure(answerer, "桥梁", "1892")
     assert answerer.ask("承灾体普查了多少座桥梁").answer.startswith(bridges.raw)
 
@@ -1976,7 +1967,7 @@ def test_a_share_left_asked_in_no_measure(answerer):
 
 
 def test_a_span_to_now_is_no_single_years_figure(answerer):
-    assert answerer.ask("2021年全年排查隐患点位多少处").kind == "not_found"
+    assert_refused(answerer, "2021年全年排查隐患点位多少处")
 
 
 def test_items_of_different_measures_are_not_added(answerer):
@@ -1996,7 +1987,7 @@ def test_a_question_naming_a_heading_whole_is_answered_by_its_section(answerer):
 
 
 def test_the_start_of_works_is_not_its_planned_completion(answerer):
-    assert answerer.ask("区域性战勤保障基地啥时候开工的").kind == "not_found"
+    assert_refused(answerer, "区域性战勤保障基地啥时候开工的")
     assert answerer.ask("区域性战勤保障基地什么时候竣工").kind == "passage"
 
 
@@ -2006,9 +1997,8 @@ def test_a_second_measure_offered_is_asked_too(answerer):
 
 def test_people_and_households_counted_together(answerer):
     benefited = figure(answerer, "受益民生险", "")
-    ans = answerer.ask("民生险受益了多少人户")
-    assert ans.kind == "figure" and ans.answer.startswith(benefited.raw)
+    assert_lead(answerer, "民生险受益了多少人户", benefited)
 
 
 def test_a_district_named_in_passing_is_no_match_for_its_own_figure(answerer):
-    assert answerer.ask("昆山开发区有几个应急避难场所").kind == "not_found"
+    assert_refused(answerer, "昆山开发区有几个应急避难场所")
