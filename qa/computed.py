@@ -271,6 +271,12 @@ def _enumeration_sum(ctx, query: Query) -> Answer | None:
         return None
     if any(TOTAL.search(f.subject[-4:]) for f in figs):
         return None  # the report prints the total itself
+    if not any(lookup.present(t, figs[0].clause) for t in lookup.specific_terms(query.terms, ctx.stats)) and not all(
+        lookup.names_the_figure(query.terms, f) for f in figs
+    ):
+        # The counts listed (老旧小区131个、自然村243个) are of another statement than the clause before them,
+        # which alone carries what is asked (报警切断装置…全覆盖): their own clause or names must say it.
+        return None
     return _result(query, "sum", [_from_figure(f, ctx, re.sub(r"\d.*$", "", list_item(f))) for f in figs], "")
 
 
@@ -1014,7 +1020,9 @@ def _mean(ctx, query: Query) -> Answer | None:
         return None
     counted = base_unit(per.group(1) or per.group(2))
     # What the average is taken per, when named right after its measure word (每个区镇).
-    after = re.match(r"[\u4e00-\u9fff]{2,4}?(?=平均|多少|几|有|能|分|摊|的|大约|约|[,，?？])", query.text[per.end() :])
+    after = re.match(
+        r"[\u4e00-\u9fff]{2,4}?(?=平均|多少|几|有|能|分|摊|的|大约|大概|大致|约|[,，?？])", query.text[per.end() :]
+    )
     noun = after.group(0) if after else ""
     # The measure words asked of the average, not those of what it is taken per or over (按建筑面积算).
     rest = PER_BASIS.sub("", MEAN_PER.sub("", query.text))
@@ -1022,7 +1030,21 @@ def _mean(ctx, query: Query) -> Answer | None:
     # The words that ask for the average (平均, 一起, 每个) name nothing to look up.
     said = per.group(0) + "".join(w for w in LEXICON["operations"]["mean"] if w in query.text)
     said += "".join(w for w in ("能分到", "分到", "分得", "摊到", "能有") if w in query.text)  # what each one gets
-    query = replace(query, terms=tuple(t for t in query.terms if t not in said and t != "平均"))
+    terms = tuple(t for t in query.terms if t not in said and t != "平均")
+    # The noun it is taken per may be printed only as its measure word (专业抢险救援队20支 for 每支队伍): it is
+    # left out when nothing is found with it.
+    # With a noun named, the total may be counted in the measure it is taken per (2619个终端 over 11个区镇,
+    # 每个区镇多少个): the noun after each figure tells them apart.
+    for words in (terms, tuple(t for t in terms if t not in noun)) if noun else (terms,):
+        for wanted in (asked, [counted]) if noun else (asked,):
+            found = _mean_of(ctx, replace(query, terms=words), counted, noun, wanted)
+            if found is not None:
+                return found
+    return None
+
+
+def _mean_of(ctx, query: Query, counted: str, noun: str, asked: list[str]) -> Answer | None:
+    """_mean() once the question's terms, the measure word it is taken per and the measure asked are read."""
     for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
         if m.score < lookup.PROSE_MIN:
             continue

@@ -70,12 +70,15 @@ PLAN_ASKED = re.compile(
 BUILT = re.compile(r"已建|已经建|建成|已完成|已经完成")
 OUTCOMES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["outcomes"]["exclusive"]]
 LEVELS = [re.compile("|".join(group)) for group in LEXICON["levels"]["exclusive"]]
+CAUSES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["causes"]["exclusive"]]
 # A change asked (提高了几个点, 下降了多少) and a level printed (提高至49.5%, 降到39家).
 CHANGE_VERB = "提高|增加|上升|下降|降低|减少|增长|提升|降"
 CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
 LEVEL_BEFORE = re.compile(rf"(?:{CHANGE_VERB})(?:至|到)$")
 # A year opening a sentence (…。2022年开展…): the scene of the sentences after it.
 SCENE_YEAR = re.compile(r"(?:^|[。；])\s*((?:19|20)\d{2})年(?!以来|来|至|到|—|-|、|和)")
+# A year's end asked (2021年底有多少家): a level at a date.
+YEAR_END = re.compile(r"(?:(?:19|20)\d{2}|(?<!\d)\d{2})年(?:底|末)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20)\d{2}年")
 # A year that opens a span to now (<year>以来，…): the figures after it are the span's totals.
 SINCE = any_of("periods", "since")
@@ -233,6 +236,7 @@ def check(
         _kind_conflict(query.original, own, clause)
         or _exclusive_conflict(OUTCOMES, query.original, named)
         or _exclusive_conflict(LEVELS, query.original, named)
+        or _exclusive_conflict(CAUSES, query.original, named)
     )
     if kind:
         return kind
@@ -472,6 +476,41 @@ ITEM_NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿千]?余?(?:" + "|".join(map(re.e
 ITEM_SPLIT = re.compile(r"、|(?:和|及|以及)(?=\d)")
 
 
+# The kinds a count is of, listed right before it (…液氨泄漏、防台防汛、…等各类应急预案演练183场; …119接警信息、
+# 110突发事件信息143条): short items joined by 、, the last one up to the number, 等 closing the kinds.
+LISTED_BEFORE = re.compile(r"(?:[^、，,。；;：:等]{2,10}、){1,6}[^、，,。；;：:]{2,24}$")
+COUNTED_ITEM = re.compile(r"\d+(?:\.\d+)?[万亿千]?余?(?:" + "|".join(map(re.escape, MEASURE_WORDS)) + ")")
+
+
+SEPARATELY = any_of("asks", "separately")
+
+
+def _one_of_listed_before(query: Query, f: Figure) -> Contradiction | None:
+    """A count printed after a listing of kinds (A、B、C等各类演练183场; A信息、B信息143条) is not the count of the
+    one kind a question asks by itself: it counts them together."""
+    start = f.clause.find(f.raw)
+    listed = LISTED_BEFORE.search(f.clause[:start]) if start > 0 and SEPARATELY.search(query.original) else None
+    if not listed or TOTAL_ASKED.search(query.original) or re.search(r"[“”\"]", listed.group(0)):
+        return None  # one kind asked by itself only; a quoted listing (“瓶改管、瓶改电”) is one name
+    items = listed.group(0).split("、")
+    if any(COUNTED_ITEM.search(i) for i in items):
+        return None  # a listing of figures (道路1642公里、桥梁…), each item its own count
+    head = ""
+    if "等" in items[-1]:
+        items[-1], head = items[-1].split("等", 1)
+    # The first item starts after the verb that leads to the listing (组织开展液氨泄漏 -> 液氨泄漏).
+    tags = pos_tags(items[0])
+    lead = next((i for i, (_, tag) in enumerate(tags) if tag[0] not in "vkpdcu"), len(tags))
+    items[0] = "".join(w for w, _ in tags[lead:])
+    # A word every item shares (信息) or the head says (演练) names none of them.
+    words = [t for t in query.terms if len(t) >= 2 and t not in head and not all(t in i for i in items)]
+    named = [i for i in items if any(t in i for t in words)]
+    if len(named) == 1 and len(items) >= 2:
+        listing = "、".join(items) + (f"等{head}" if head else "")
+        return Contradiction("joint", f"报告中的{f.raw}是“{listing}”合计的数，没有“{named[0]}”单项的")
+    return None
+
+
 def _other_item(query: Query, f: Figure) -> Contradiction | None:
     """A listing (1642公里道路、1892座桥梁、…1095公里堤防) whose other item the question names while naming none
     of the figure's own item's words: the figure counts another item (道路 for 堤防)."""
@@ -554,8 +593,15 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         return Contradiction(
             "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
         )
+    if asked(query).one_year and YEAR_END.search(query.original) and not years_in(f.sentence + f.earlier):
+        # A count at a year's end (2021年底有多少家) is a level at a date; a figure in a paragraph naming no
+        # year at all (分批推进101家…) cannot be dated to it.
+        return Contradiction(
+            "period", f"报告中的“{f.clause.strip('，；。')}”没有注明年份，不是{query.years[0]}年底的数字"
+        )
     joint = (
         _one_of_listed(query.original, f)
+        or _one_of_listed_before(query, f)
         or _other_item(query, f)
         or (
             _rate_conflict(query, re.split(r"[，。；：、,]", f.subject)[-1], f.subject + f.clause)

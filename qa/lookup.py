@@ -13,7 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .constraints import asked, figure_conflict, given_numbers, money_asked, number_of, row_conflict
+from .constraints import (
+    LEVEL_BEFORE,
+    REMOVED,
+    STOCK_ASKED,
+    asked,
+    figure_conflict,
+    given_numbers,
+    money_asked,
+    number_of,
+    row_conflict,
+)
 from .figures import years_in
 from .lexicon import LEXICON, any_of
 from .sentences import last_sentence, next_clause, previous_clause
@@ -268,11 +278,15 @@ def indicator_precision(indicator: str, question: str, stats: TermStats) -> floa
     asked = _bigrams(question)
     hit = 0.0
     for t in terms:
-        if present(t, question) or (len(t) >= 3 and t[:2] in question):
+        if present(t, question):
             hit += stats.idf(t)
         elif len(t) >= 3:
+            # Named from its start by a word of three characters and more (净水厂 for 净水厂设施); a two-character
+            # start names it by its share only (化工 is half of 化工园区).
             grams = {t[i : i + 2] for i in range(len(t) - 1)}
-            hit += stats.idf(t) * len(grams & asked) / len(grams)
+            start = max((k for k in range(2, len(t)) if t[:k] in question), default=0)
+            named = 1.0 if start >= 3 else start / len(t)
+            hit += stats.idf(t) * max(named, len(grams & asked) / len(grams))
     return hit / total
 
 
@@ -327,6 +341,8 @@ EXCLUDED_KEPT = 0.4  # score kept by a clause about the part a question leaves o
 SERIES_BOOST = 1.4  # the sentence next to a figure the question quotes, against one further on
 NEAR_BOOST = 1.2  # a part of a message asked right after another is most likely about the same paragraph
 SHORTLIST = 400  # clauses scored in full, of those whose own words carry the question best
+STOCK_LEVEL = 1.1  # a stock asked (还剩几家) is printed as a level (数量降至99家), not as a count of a task done
+LEVEL_SAID = re.compile(rf"(?:{LEVEL_BEFORE.pattern})|(?:数量|总数|总量)(?:为|是|达|达到)?$")
 
 
 def match_figures(
@@ -369,6 +385,7 @@ def match_figures(
     known = [t for t in terms if stats.idf(t) > 0]
     rarest = max(known, key=stats.idf) if known else ""  # the question's rarest printed word
     asked_of = _asked_of(query, terms, stats)
+    stock = bool(STOCK_ASKED.search(query.original)) and not REMOVED.search(query.original)
     out = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
@@ -431,6 +448,8 @@ def match_figures(
             mult *= NEAR_BOOST
         if series:
             mult *= SERIES_BOOST
+        if stock and any(LEVEL_SAID.search(f.clause[: f.clause.find(f.raw)]) for f in figs):
+            mult *= STOCK_LEVEL
         kept = figs
         if constrain and lead:
             # A figure of the clause the question rules out (the 126个 it quotes itself) leaves the others to answer.

@@ -19,6 +19,7 @@ from .understand import SECTION, Query
 LOCATION = any_of("asks", "location_marks")
 LISTING = re.compile(LEXICON["intents"]["listing"])
 PASSAGE_MIN = 0.30  # below this even a passage answer would be a guess
+PARAGRAPH_MORE = 2  # chunks of the best chunk's paragraph shown after it
 
 
 # How much nearer in meaning (cosine, e5) a heading must be than those over the passages found to lead a
@@ -115,6 +116,12 @@ class PassageAnswers(AnswererBase):
         # 哪些/哪几); otherwise the best three chunks.
         limit, n = (1600, 5) if listing else (900, 3)
         shown = whole if top in whole and sum(len(c.text) for c in whole) <= limit else [h.chunk for h in hits[:n]]
+        # The best chunk's paragraph goes on in the chunks after it (狠抓水上交通安全管理。… opens a paragraph whose
+        # measures run on past one chunk): they are shown with it.
+        own = self._chunks_by_section.get((top.doc, top.section), [])
+        after = own[own.index(top) + 1 :] if top in own else []
+        going_on = [c for c in after[:PARAGRAPH_MORE] if c.lines[0] == top.lines[1]]
+        shown = list(dict.fromkeys(shown + going_on))
         body = "\n\n".join(c.text for c in sorted(shown, key=lambda c: self._position[c.id]))
         lead = best_sentence(query, top.text)
         if top.kind == "table_row" and lead.rstrip("；;。 ") in top.text.split("；", 1)[0]:

@@ -20,6 +20,7 @@ from .understand import ABBREVIATED, is_word, synonyms_of, tokenize, word_freque
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GLUE = "有是在为了和里中内离距比跟与占"  # verbs, particles, prepositions the tokenizer may glue to the character before
+CHANGE_AFTER = "多少增减降升"  # the start of a change said right after a word (事故少了几起)
 DETERMINERS = "每各全总该本这那此"
 NAME_END = "率数额量"  # characters that end a quantity's name (检查率, 人数)
 VERB_AFTER = "到达是为有了在"  # a verb or particle jieba may glue to such a last character
@@ -109,6 +110,9 @@ class Vocabulary:
                     known[-1] += t[0]
                 continue
             fix = self.mend(t, question)
+            if not fix and len(t) >= 3 and t[-1] in GLUE + CHANGE_AFTER:
+                # A typo glued to the verb after it (事古少了 -> 事古/少): the word is mended without it.
+                fix = self.mend(t[:-1], question, homophone=True)
             if fix:
                 corrected.append((t, fix))
                 known.append(fix)
@@ -133,8 +137,9 @@ class Vocabulary:
             for w in self._by_len.get(2, [])
         )
 
-    def mend(self, term: str, question: str) -> str | None:
-        """The report's word one substituted character away (or with 1–2 characters left out), if one fits."""
+    def mend(self, term: str, question: str, homophone: bool = False) -> str | None:
+        """The report's word one substituted character away (or with 1–2 characters left out), if one fits;
+        homophone: a two-character word may also be the one report word that sounds like it."""
         if len(term) < 2 or not CJK.search(term):
             return None
         if term[0] in DETERMINERS and self.knows(term[1:]):
@@ -181,7 +186,9 @@ class Vocabulary:
             # 占查|改 cut from 占|查改 (查改 is the report's word, 排查改 is not): the tokenizer's split, not a typo;
             # 战地|面积 is a typo (占地面 is printed more often than 地面).
             return None
-        # A 2-character guess needs its neighbours to agree; otherwise it is a guess between many words.
+        # A 2-character guess needs its neighbours to agree, or, for a typo the tokenizer glued to the verb after
+        # it (事古少了), to be the one word that sounds like it; otherwise it is a guess between many words.
         if len(term) == 2 and fit(best)[0] == 0:
-            return None
+            alike = [w for w in options if sounds_alike(term, w)]
+            return alike[0] if homophone and len(alike) == 1 else None
         return best

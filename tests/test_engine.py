@@ -2002,3 +2002,72 @@ def test_people_and_households_counted_together(answerer):
 
 def test_a_district_named_in_passing_is_no_match_for_its_own_figure(answerer):
     assert_refused(answerer, "昆山开发区有几个应急避难场所")
+
+
+def test_one_kind_asked_by_itself_is_not_a_count_of_several_kinds(answerer):
+    drills = figure(answerer, "等各类应急预案演练", "")
+    assert_refused(answerer, "地面塌陷的演练单独算开展了几场")
+    assert_lead(answerer, "2022年各类应急预案演练开展了多少场", drills)
+
+
+def test_a_stock_asked_is_answered_by_the_level_printed(answerer):
+    level = figure(answerer, "企业数量降至", "")
+    assert_lead(answerer, "截至目前化工危化品企业还剩多少家", level)
+
+
+def test_a_count_removed_answers_no_stock(answerer):
+    assert_refused(answerer, "在库的危化品运输车辆一共有多少辆")
+
+
+def test_a_two_character_start_names_half_an_indicator(answerer):
+    from qa.lookup import indicator_precision
+
+    assert indicator_precision("化工园区", "化工企业有多少家", answerer.stats) < 0.7
+    assert indicator_precision("净水厂设施", "净水厂有几座", answerer.stats) == 1.0
+
+
+def test_the_answers_own_use_is_no_term(answerer):
+    deaths = next(
+        r for r in answerer.index.records if r.indicator.startswith("生产安全事故死亡人数") and r.year == 2022
+    )
+    ans = answerer.ask("2022年生产安全事故死亡人数多少？局长发言要对比着讲")
+    assert ans.kind == "figure" and ans.answer.startswith(deaths.raw)
+
+
+def test_counts_listed_after_another_statement_are_not_its_total(answerer):
+    ans = answerer.ask("居民瓶装液化气报警切断装置一共安装了多少套")
+    assert ans.kind == "not_found"
+
+
+def test_a_year_end_count_is_not_a_yearless_figure(answerer):
+    assert_refused(answerer, "21年年底化工（危化品）企业数量是多少家")
+
+
+def test_an_average_per_thing_counted_in_the_measure_asked(answerer):
+    terminals, towns = figure(answerer, "广播终端", "2619"), figure(answerer, "区镇", "11")
+    ans = answerer.ask("消息树的广播终端平均每个区镇大概分到多少个")
+    assert ans.kind == "computed" and f"{terminals.value / towns.value:.2f}" in ans.answer[:20]
+
+
+def test_an_average_per_team_names_the_team_only_by_its_measure_word(answerer):
+    members, teams = figure(answerer, "在册救援队员", ""), figure(answerer, "专业抢险救援队", "20")
+    ans = answerer.ask("专业抢险救援队伍平均一支有多少人")
+    assert ans.kind == "computed" and f"{members.value / teams.value:.2f}" in ans.answer[:20]
+
+
+def test_a_paragraph_running_past_its_chunk_is_shown(answerer):
+    ans = answerer.ask("水上交通安全管理方面开展了哪些工作")
+    chunks = [c for c in answerer.index.chunks if "狠抓水上交通安全管理" in c.text]
+    going_on = [c for c in answerer.index.chunks if c.lines[0] == chunks[0].lines[1] and c.id != chunks[0].id]
+    assert ans.kind == "passage" and going_on and going_on[0].text[-20:] in ans.answer
+
+
+def test_a_natural_disaster_loss_is_not_an_accident_loss(answerer):
+    assert_refused(answerer, "2022年生产安全事故造成的直接经济损失是多少")
+
+
+def test_a_homophone_typo_glued_to_a_verb_is_mended(answerer):
+    counts = [r for r in answerer.index.records if r.indicator.startswith("生产安全事故起数") and r.measure == "actual"]
+    first, last = sorted(counts, key=lambda r: r.year)[0], sorted(counts, key=lambda r: r.year)[-1]
+    ans = answerer.ask("2022年比2021年事古少了多少起")
+    assert ans.kind == "computed" and number(first.value - last.value) in ans.answer[:12]
