@@ -249,7 +249,7 @@ def answer(ctx, query: Query, op: str) -> Answer | None:
 
 def _enumeration_sum(ctx, query: Query) -> Answer | None:
     """'一共' over a clause that lists several counts of one kind (A14家、B12家) and prints no total."""
-    ranked = match_figures(query, ctx.figures, ctx.stats)
+    ranked = match_figures(query, ctx.figures, ctx.stats, top=1)
     if not ranked or ranked[0].score < lookup.PROSE_MIN:
         return None
     figs = [f for f in ranked[0].figures if not query.units or base_unit(f.unit) in query.units]
@@ -284,7 +284,7 @@ def _from_to(ctx, query: Query, op: str) -> Answer | None:
     """A change printed as its two ends in one clause: '31家…整合至22家' -> 减少9家."""
     # A percentage change is asked in % of two ends counted in something else (31家 -> 22家).
     ends = replace(query, units=()) if op == "pct" else query
-    for m in match_figures(ends, ctx.figures, ctx.stats)[:3]:
+    for m in match_figures(ends, ctx.figures, ctx.stats, top=3):
         if m.score < lookup.PROSE_MIN:
             continue
         figs = ctx.figures_in(m.figures[0].sentence)
@@ -375,8 +375,8 @@ def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | N
 
 def _prose_pair(ctx, query: Query, y1: int, y2: int) -> tuple[Figure, Figure] | None:
     """Two prose figures of the same unit for two years; a yearly series is printed in parallel sentences."""
-    fa = match_figures(query, ctx.figures, ctx.stats, year=y1)[:6]
-    fb = match_figures(query, ctx.figures, ctx.stats, year=y2)[:6]
+    fa = match_figures(query, ctx.figures, ctx.stats, year=y1, top=6)
+    fb = match_figures(query, ctx.figures, ctx.stats, year=y2, top=6)
     best, best_score = None, 0.0
     for ma in fa:
         for mb in fb:
@@ -575,7 +575,7 @@ def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | N
     # "物资里A加B": the words before 里 set the scene of every item, they name none of them.
     items = [re.split(SCENE_END, parts[0])[-1], *parts[1:]]
     terms = _parallel([content_terms(p) or content_terms(parts[0]) for p in items])
-    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+    for m in match_figures(query, ctx.figures, ctx.stats, top=5):
         if m.score < lookup.PROSE_MIN:
             continue
         figs = [
@@ -672,7 +672,7 @@ def _lookup(
 
     counts: an input of a share, which is a count, never a printed rate (覆盖率100%)."""
     rows = match_rows(query, ctx.rows, ctx.stats, terms=terms)
-    figs = match_figures(query, ctx.figures, ctx.stats, terms=terms)
+    figs = match_figures(query, ctx.figures, ctx.stats, terms=terms, top=5)
     row = rows[0] if rows and rows[0].score >= lookup.TABLE_MIN else None
     fig = figs[0] if figs and figs[0].score >= lookup.PROSE_MIN else None
     if row and (not fig or row.score >= fig.score):
@@ -753,7 +753,7 @@ def _remain(ctx, query: Query) -> Answer | None:
         rest = _less_part(ctx, query, query.text[: undone.start()], undone.group(1) or undone.group(2))
         if rest is not None:
             return rest
-    ranked = match_figures(query, ctx.figures, ctx.stats)  # one lookup for the three readings below
+    ranked = match_figures(query, ctx.figures, ctx.stats, top=5)  # one lookup for the three readings below
     if ranked and ranked[0].score >= lookup.PROSE_MIN:
         lead = ranked[0].figures[0]
         if LEVEL_BEFORE.search(lead.clause[: lead.clause.find(lead.raw)]):
@@ -803,7 +803,7 @@ def _share_left(ctx, query: Query, ranked: list | None = None) -> Answer | None:
     measure at all (还剩多少没完成)."""
     if query.units and "%" not in query.units:
         return None
-    ranked = ranked if ranked is not None else match_figures(query, ctx.figures, ctx.stats)
+    ranked = ranked if ranked is not None else match_figures(query, ctx.figures, ctx.stats, top=3)
     for m in ranked[:3]:
         if m.score < lookup.PROSE_MIN:
             continue
@@ -820,7 +820,7 @@ def _share_left(ctx, query: Query, ranked: list | None = None) -> Answer | None:
 
 def _to_full(ctx, query: Query) -> Answer | None:
     """How far a printed rate is from all of it (离全部达标还差几个百分点: 100% − 92%)."""
-    for m in match_figures(query, ctx.figures, ctx.stats)[:3]:
+    for m in match_figures(query, ctx.figures, ctx.stats, top=3):
         if m.score < lookup.PROSE_MIN:
             continue
         rates = [f for f in m.figures if f.unit in ("%", "％") and f.value is not None and f.value < 100]
@@ -941,7 +941,7 @@ def _pair_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | No
     """A part and its whole printed in one sentence, each named by the words right before it
     (占地面积398.39万平方米…（有效避难面积合计为36.61万平方米）)."""
     said = _numbers_said(query.original)
-    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+    for m in match_figures(query, ctx.figures, ctx.stats, top=5):
         # Both figures must be named by their own words below, so a weaker clause match may lead to them.
         if m.score < PAIR_MIN:
             continue
@@ -996,7 +996,7 @@ def _rate_again(ctx, query: Query) -> Answer | None:
     (登船检查797艘次 of 1761艘次, 实船检查率达45% -> 45.26%), only when asked to work it out again."""
     if not RECOMPUTE.search(query.text):
         return None
-    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+    for m in match_figures(query, ctx.figures, ctx.stats, top=5):
         for f in m.figures:
             if f.unit not in ("%", "％") or "率" not in words_before(f)[-8:]:
                 continue
@@ -1045,7 +1045,7 @@ def _mean(ctx, query: Query) -> Answer | None:
 
 def _mean_of(ctx, query: Query, counted: str, noun: str, asked: list[str]) -> Answer | None:
     """_mean() once the question's terms, the measure word it is taken per and the measure asked are read."""
-    for m in match_figures(query, ctx.figures, ctx.stats)[:5]:
+    for m in match_figures(query, ctx.figures, ctx.stats, top=5):
         if m.score < lookup.PROSE_MIN:
             continue
 
@@ -1175,7 +1175,7 @@ def _found_fixed(ctx, query: Query, ranked: list | None = None) -> tuple[Figure,
     found_q = [f for f in quoted if f not in fixed_q and _same_unit(f.unit, fixed_q[0].unit)] if fixed_q else []
     if found_q:
         return found_q[0], fixed_q[0]  # the question gives both: they are the inputs
-    ranked = ranked if ranked is not None else match_figures(query, ctx.figures, ctx.stats)
+    ranked = ranked if ranked is not None else match_figures(query, ctx.figures, ctx.stats, top=5)
     for m in ranked[:5]:
         if m.score < lookup.PROSE_MIN:
             continue

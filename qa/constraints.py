@@ -243,12 +243,7 @@ def check(
     # Prose only: a table row names its thing by its row and category path, which these read as words.
     swapped = not by_year and (
         _substituted(query, before + clause, context + clause + scene)
-        or _sibling(
-            query,
-            # in a listing clause (占地46.5亩、建筑面积3.2万平方米) only the figure's own item names it
-            [re.split(r"[，、；。,：:]", before)[-1] if "、" in clause else clause, previous_clause(sentence, clause)],
-            context + clause + scene,
-        )
+        or _sibling(query, _own_texts(before, clause, sentence), context + clause + scene)
     )
     if swapped:
         return swapped
@@ -375,6 +370,12 @@ def _sibling(query: Query, own: list[str], context: str) -> Contradiction | None
                 return Contradiction("kind", f"报告中相近的数字说的是“{other}”，不是“{x}”")
             break
     return None
+
+
+def _own_texts(before: str, clause: str, sentence: str) -> list[str]:
+    """The fact's own words, then the clause before it; in a listing clause (占地46.5亩、建筑面积3.2万平方米)
+    only the figure's own item names it."""
+    return [re.split(r"[，、；。,：:]", before)[-1] if "、" in clause else clause, previous_clause(sentence, clause)]
 
 
 @lru_cache(maxsize=8192)

@@ -7,6 +7,7 @@ does not carry the question is not offered: the caller refuses instead of giving
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -97,9 +98,11 @@ def coverage(terms: tuple[str, ...], layers: list[tuple[str, float]], stats: Ter
     total = sum(stats.idf(t) for t in terms)
     if total <= 0:
         return 0.0, set()
+    # Heaviest layer first: the first one holding a term gives its weight (the hot loop of every lookup).
+    layers = sorted((layer for layer in layers if layer[0]), key=lambda layer: -layer[1])
     got, found = 0.0, set()
     for t in terms:
-        w = max((weight for text, weight in layers if present(t, text)), default=0.0)
+        w = next((weight for text, weight in layers if present(t, text)), 0.0)
         if not w and len(t) >= 4:
             # A long compound counts half when its head word occurs (交通运输 -> 交通).
             w = 0.5 * max((weight for text, weight in layers if t[:2] in text.lower()), default=0.0)
@@ -354,10 +357,11 @@ def match_figures(
     constrain: bool = True,
     lead: bool = False,
     ruled_out: list[FigureMatch] | None = None,
+    top: int | None = None,
 ) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question; lead: for the figure that
     answers it (not an input of arithmetic); ruled_out, if given, receives the clauses the constraints
-    removed, scored as if unconstrained."""
+    removed, scored as if unconstrained; top: only the best top are wanted."""
     # A place asked is a constraint (checked against the figure's text), not the topic: a clause naming
     # 高新区 in passing is no better a match for 高新区的应急避难场所.
     terms = terms if terms is not None else (tuple(t for t in query.terms if t not in query.places) or query.terms)
@@ -386,7 +390,7 @@ def match_figures(
     rarest = max(known, key=stats.idf) if known else ""  # the question's rarest printed word
     asked_of = _asked_of(query, terms, stats)
     stock = bool(STOCK_ASKED.search(query.original)) and not REMOVED.search(query.original)
-    out = []
+    scored: list[tuple] = []  # (score before the constraints, shortlist order, cov × mult, figures, found)
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
         if anchors and (f0.doc, f0.lines) not in anchors:
@@ -450,6 +454,19 @@ def match_figures(
             mult *= SERIES_BOOST
         if stock and any(LEVEL_SAID.search(f.clause[: f.clause.find(f.raw)]) for f in figs):
             mult *= STOCK_LEVEL
+        scored.append((cov * mult * max(_unit_ok(query, f.unit) for f in figs), len(scored), cov * mult, figs, found))
+    return _constrained(query, scored, constrain, lead, ruled_out, top)
+
+
+def _constrained(query: Query, scored: list, constrain: bool, lead: bool, ruled_out, top: int | None):
+    """The scored clauses with the constraints applied, best first. With top, only the first top: the
+    constraints (the costly part) are checked down the list only as far as a clause could still enter them,
+    its score before them being a bound of its score after (a figure ruled out only lowers the best unit)."""
+    out: list[tuple[float, int, FigureMatch]] = []
+    best: list[float] = []  # a min-heap of the top scores kept so far
+    for bound, order, base, figs, found in sorted(scored, key=lambda s: (-s[0], s[1])):
+        if top is not None and len(best) >= top and best[0] > bound:
+            break
         kept = figs
         if constrain and lead:
             # A figure of the clause the question rules out (the 126个 it quotes itself) leaves the others to answer.
@@ -458,10 +475,16 @@ def match_figures(
             kept = []
         if not kept:
             if ruled_out is not None:
-                ruled_out.append(FigureMatch(cov * mult * max(_unit_ok(query, f.unit) for f in figs), figs, found))
+                ruled_out.append(FigureMatch(bound, figs, found))
             continue
-        out.append(FigureMatch(cov * mult * max(_unit_ok(query, f.unit) for f in kept), kept, found))
-    return sorted(out, key=lambda m: -m.score)
+        score = base * max(_unit_ok(query, f.unit) for f in kept)
+        out.append((score, order, FigureMatch(score, kept, found)))
+        if top is not None:
+            heapq.heappush(best, score)
+            if len(best) > top:
+                heapq.heappop(best)
+    out.sort(key=lambda x: (-x[0], x[1]))
+    return [m for _, _, m in out[:top]]
 
 
 @lru_cache(maxsize=4096)
