@@ -2071,3 +2071,16 @@ def test_a_homophone_typo_glued_to_a_verb_is_mended(answerer):
     first, last = sorted(counts, key=lambda r: r.year)[0], sorted(counts, key=lambda r: r.year)[-1]
     ans = answerer.ask("2022年比2021年事古少了多少起")
     assert ans.kind == "computed" and number(first.value - last.value) in ans.answer[:12]
+
+
+@pytest.mark.parametrize(
+    "question", ["化工（危化品）企业还剩多少家", "2022年建筑工地安全检查罚款多少", "专业抢险救援队在册队员多少人"]
+)
+def test_the_top_few_are_those_of_the_full_lookup(answerer, question):
+    from qa.lookup import match_figures
+
+    query = answerer._read(question, 2023)
+    full = match_figures(query, answerer.figures, answerer.stats)
+    for k in (1, 3, 5):
+        top = match_figures(query, answerer.figures, answerer.stats, top=k)
+        assert [(m.score, m.figures) for m in top] == [(m.score, m.figures) for m in full[:k]]
