@@ -1031,10 +1031,9 @@ def _mean(ctx, query: Query) -> Answer | None:
     said = per.group(0) + "".join(w for w in LEXICON["operations"]["mean"] if w in query.text)
     said += "".join(w for w in ("能分到", "分到", "分得", "摊到", "能有") if w in query.text)  # what each one gets
     terms = tuple(t for t in query.terms if t not in said and t != "平均")
-    # The noun it is taken per may be printed only as its measure word (专业抢险救援队20支 for 每支队伍): it is
-    # left out when nothing is found with it.
-    # With a noun named, the total may be counted in the measure it is taken per (2619个终端 over 11个区镇,
-    # 每个区镇多少个): the noun after each figure tells them apart.
+    # Two fallbacks when a noun follows the measure word: the total may be counted in that measure too
+    # (2619个终端 over 11个区镇, 每个区镇多少个; the noun after each figure tells them apart), and the noun may be
+    # printed only as its measure word (专业抢险救援队20支 for 每支队伍), so it is left out of the terms.
     for words in (terms, tuple(t for t in terms if t not in noun)) if noun else (terms,):
         for wanted in (asked, [counted]) if noun else (asked,):
             found = _mean_of(ctx, replace(query, terms=words), counted, noun, wanted)
