@@ -1035,16 +1035,19 @@ def _mean(ctx, query: Query) -> Answer | None:
     # (2619个终端 over 11个区镇, 每个区镇多少个; the noun after each figure tells them apart), and the noun may be
     # printed only as its measure word (专业抢险救援队20支 for 每支队伍), so it is left out of the terms.
     for words in (terms, tuple(t for t in terms if t not in noun)) if noun else (terms,):
+        worded = replace(query, terms=words)
+        ranked = match_figures(worded, ctx.figures, ctx.stats, top=5)  # one lookup for both measures
         for wanted in (asked, [counted]) if noun else (asked,):
-            found = _mean_of(ctx, replace(query, terms=words), counted, noun, wanted)
+            found = _mean_of(ctx, worded, ranked, counted, noun, wanted)
             if found is not None:
                 return found
     return None
 
 
-def _mean_of(ctx, query: Query, counted: str, noun: str, asked: list[str]) -> Answer | None:
-    """_mean() once the question's terms, the measure word it is taken per and the measure asked are read."""
-    for m in match_figures(query, ctx.figures, ctx.stats, top=5):
+def _mean_of(ctx, query: Query, ranked: list, counted: str, noun: str, asked: list[str]) -> Answer | None:
+    """_mean() over the clauses found for the question's terms, once the measure word it is taken per and
+    the measure asked are read."""
+    for m in ranked:
         if m.score < lookup.PROSE_MIN:
             continue
 

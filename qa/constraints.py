@@ -77,7 +77,7 @@ CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
 LEVEL_BEFORE = re.compile(rf"(?:{CHANGE_VERB})(?:至|到)$")
 # A year opening a sentence (…。2022年开展…): the scene of the sentences after it.
 SCENE_YEAR = re.compile(r"(?:^|[。；])\s*((?:19|20)\d{2})年(?!以来|来|至|到|—|-|、|和)")
-# A year's end asked (2021年底有多少家): a level at a date.
+# A year's end asked (<year>年底…多少<unit>): a level at a date.
 YEAR_END = re.compile(r"(?:(?:19|20)\d{2}|(?<!\d)\d{2})年(?:底|末)")
 YEAR_SPAN = re.compile(r"(?:19|20)\d{2}年?(?:和|、|至|到|-|—|～)(?:19|20)\d{2}年")
 # A year that opens a span to now (<year>以来，…): the figures after it are the span's totals.
@@ -595,7 +595,7 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
             "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
         )
     if asked(query).one_year and YEAR_END.search(query.original) and not years_in(f.sentence + f.earlier):
-        # A count at a year's end (2021年底有多少家) is a level at a date; a figure in a paragraph naming no
+        # A count at a year's end (<year>年底…多少<unit>) is a level at a date; a figure in a paragraph naming no
         # year at all (分批推进101家…) cannot be dated to it.
         return Contradiction(
             "period", f"报告中的“{f.clause.strip('，；。')}”没有注明年份，不是{query.years[0]}年底的数字"
