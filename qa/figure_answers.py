@@ -34,6 +34,8 @@ def has_values(cells: list[TableRecord]) -> bool:
 # this much better: then the question is about the ruled-out one (筹措…万元 for 已支付), and the survivor is
 # a figure about something else that shares a word or two.
 OUTSCORED = 1.3
+# The answer reads the best clauses this far down (另见…), and the rest of the best one's sentence.
+RANKED = 8
 
 
 class FigureAnswers(AnswererBase):
@@ -42,7 +44,9 @@ class FigureAnswers(AnswererBase):
     def _figure(self, query: Query) -> Answer | None:
         rows = match_rows(query, self.rows, self.stats)
         ruled_out: list[FigureMatch] = []
-        figs = match_figures(query, self.figures, self.stats, lead=True, ruled_out=ruled_out)
+        figs = match_figures(
+            query, self.figures, self.stats, lead=True, ruled_out=ruled_out, top=RANKED, with_sentence=True
+        )
         row = rows[0] if rows else None
         fig = figs[0] if figs else None
         if fig and any(m.score >= OUTSCORED * fig.score for m in ruled_out):
@@ -115,7 +119,7 @@ class FigureAnswers(AnswererBase):
         # A prose figure only for a name that reads as a quantity (…率, …人数) or is specific (three terms
         # and more): "应急预案" alone asks what was done, not the count printed after it.
         quantity = re.search(r"(率|数|量|额|面积|长度|总值)$", query.text) or len(query.terms) >= 3
-        figs = match_figures(query, self.figures, self.stats, lead=True)
+        figs = match_figures(query, self.figures, self.stats, lead=True, top=RANKED, with_sentence=True)
         if (
             quantity
             and figs
@@ -293,7 +297,7 @@ class FigureAnswers(AnswererBase):
         f0 = best.figures[0]
         units = {base_unit(f.unit) for f in best.figures}
         out = []
-        for m in ranked[1:8]:
+        for m in ranked[1:RANKED]:
             g = m.figures[0]
             if g.sentence == f0.sentence or m.score < 0.9 * best.score:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -163,6 +164,9 @@ class Candidates:
 
     def __init__(self, items: list, texts: list[str]):
         self.items = items
+        # Scores of the items for recent questions: the readings of one question look it up again and again.
+        self.memo: dict[tuple, list] = {}
+        self.lock = threading.Lock()
         self.postings: dict[str, set[int]] = defaultdict(set)
         for i, text in enumerate(texts):
             for bg in _bigrams(text):
@@ -343,6 +347,7 @@ MONEY_NOUN = re.compile(f"(?:{any_of('money', 'nouns').pattern})$")
 EXCLUDED_KEPT = 0.4  # score kept by a clause about the part a question leaves out (不算…那部分)
 SERIES_BOOST = 1.4  # the sentence next to a figure the question quotes, against one further on
 NEAR_BOOST = 1.2  # a part of a message asked right after another is most likely about the same paragraph
+MEMO_SIZE = 64  # questions whose clause scores are kept (a compound question's asks and readings)
 SHORTLIST = 400  # clauses scored in full, of those whose own words carry the question best
 STOCK_LEVEL = 1.1  # a stock asked (还剩几家) is printed as a level (数量降至99家), not as a count of a task done
 LEVEL_SAID = re.compile(rf"(?:{LEVEL_BEFORE.pattern})|(?:数量|总数|总量)(?:为|是|达|达到)?$")
@@ -358,16 +363,42 @@ def match_figures(
     lead: bool = False,
     ruled_out: list[FigureMatch] | None = None,
     top: int | None = None,
+    with_sentence: bool = False,
 ) -> list[FigureMatch]:
     """Prose clauses holding figures, ranked by how well they carry the question; lead: for the figure that
     answers it (not an input of arithmetic); ruled_out, if given, receives the clauses the constraints
-    removed, scored as if unconstrained; top: only the best top are wanted."""
+    removed, scored as if unconstrained (at least those scoring above the top kept); top: only the best top
+    are wanted; with_sentence: after them, the other clauses of the best one's sentence, in their order."""
     # A place asked is a constraint (checked against the figure's text), not the topic: a clause naming
     # 高新区 in passing is no better a match for 高新区的应急避难场所.
     terms = terms if terms is not None else (tuple(t for t in query.terms if t not in query.places) or query.terms)
-    specific = specific_terms(terms, stats)
     if not isinstance(figures, Candidates):
         figures = figure_candidates(figures)
+    # The figures the question quotes set the scene of the figure that answers it (lead) only.
+    anchors = _anchors(query, figures) if lead else {}
+    key = (query, terms, tuple(anchors), id(stats))
+    clauses = figures.memo.get(key)
+    if clauses is None:
+        clauses = _scored_figures(query, figures, stats, terms, anchors)
+        with figures.lock:  # the app answers in several threads
+            if len(figures.memo) >= MEMO_SIZE:
+                figures.memo.pop(next(iter(figures.memo)))
+            figures.memo[key] = clauses
+    scored: list[tuple] = []  # (score before the constraints, shortlist order, cov × mult, figures, found)
+    for order, (cov, figs, found) in enumerate(clauses):
+        sentence = figs[0].sentence
+        if year is not None:
+            mult = 1.05 if str(year) in years_in(sentence) else 0.3
+        else:
+            mult = _year_ok(query, sentence)
+        scored.append((cov * mult * max(_unit_ok(query, f.unit) for f in figs), order, cov * mult, figs, found))
+    return _constrained(query, scored, constrain, lead, ruled_out, top, with_sentence)
+
+
+def _scored_figures(query: Query, figures: Candidates, stats: TermStats, terms: tuple[str, ...], anchors: dict) -> list:
+    """(score but for the year, figures, found) of each clause carrying the question, in shortlist order;
+    anchors: the paragraphs of figures the question quotes (_anchors)."""
+    specific = specific_terms(terms, stats)
     # The clause and the one before it (which often holds the subject) must carry the question, not just
     # the sentence around it: a long sentence mentions many things. That cheap test also shortlists.
     shortlist = []
@@ -380,7 +411,6 @@ def match_figures(
         if local_cov > 0:
             shortlist.append((local_cov, found, local, figs))
     shortlist.sort(key=lambda x: -x[0])
-    anchors = _anchors(query, figures) if lead else {}
     # What the question counts (几家单位) names a figure followed by it (21家单位) as well as its terms do.
     # Money asked by a verb only (<verb>了多少万): no money noun of the question's own (产值, 保费) to name.
     money = money_asked(query) and not any(MONEY_NOUN.search(t) for t in terms)
@@ -390,7 +420,7 @@ def match_figures(
     rarest = max(known, key=stats.idf) if known else ""  # the question's rarest printed word
     asked_of = _asked_of(query, terms, stats)
     stock = bool(STOCK_ASKED.search(query.original)) and not REMOVED.search(query.original)
-    scored: list[tuple] = []  # (score before the constraints, shortlist order, cov × mult, figures, found)
+    scored: list[tuple] = []
     for local_cov, found, local, figs in shortlist[:SHORTLIST]:
         f0 = figs[0]
         if anchors and (f0.doc, f0.lines) not in anchors:
@@ -444,29 +474,36 @@ def match_figures(
         if query.excluded and all(present(t, f0.sentence) for t in query.excluded):
             # The sentence names the part the question leaves out (第三方…安全检查), every word of it.
             cov *= EXCLUDED_KEPT
-        if year is not None:
-            mult = 1.05 if str(year) in years_in(f0.sentence) else 0.3
-        else:
-            mult = _year_ok(query, f0.sentence)
+        mult = 1.0
         if query.near and (f0.doc, f0.lines) == query.near:
             mult *= NEAR_BOOST
         if series:
             mult *= SERIES_BOOST
         if stock and any(LEVEL_SAID.search(f.clause[: f.clause.find(f.raw)]) for f in figs):
             mult *= STOCK_LEVEL
-        scored.append((cov * mult * max(_unit_ok(query, f.unit) for f in figs), len(scored), cov * mult, figs, found))
-    return _constrained(query, scored, constrain, lead, ruled_out, top)
+        scored.append((cov * mult, figs, found))
+    return scored
 
 
-def _constrained(query: Query, scored: list, constrain: bool, lead: bool, ruled_out, top: int | None):
+def _constrained(
+    query: Query, scored: list, constrain: bool, lead: bool, ruled_out, top: int | None, with_sentence: bool = False
+):
     """The scored clauses with the constraints applied, best first. With top, only the first top: the
     constraints (the costly part) are checked down the list only as far as a clause could still enter them,
-    its score before them being a bound of its score after (a figure ruled out only lowers the best unit)."""
+    its score before them being a bound of its score after (a figure ruled out only lowers the best unit).
+    With with_sentence, the rest of the list is checked only for clauses of the best one's sentence."""
     out: list[tuple[float, int, FigureMatch]] = []
     best: list[float] = []  # a min-heap of the top scores kept so far
+    sentence = None  # (doc, lines, sentence) of the best clause, once no later one can outscore it
     for bound, order, base, figs, found in sorted(scored, key=lambda s: (-s[0], s[1])):
         if top is not None and len(best) >= top and best[0] > bound:
-            break
+            if not with_sentence:
+                break
+            if sentence is None:
+                f0 = max(out, key=lambda x: (x[0], -x[1]))[2].figures[0]
+                sentence = (f0.doc, f0.lines, f0.sentence)
+            if (figs[0].doc, figs[0].lines, figs[0].sentence) != sentence:
+                continue
         kept = figs
         if constrain and lead:
             # A figure of the clause the question rules out (the 126个 it quotes itself) leaves the others to answer.
@@ -479,12 +516,14 @@ def _constrained(query: Query, scored: list, constrain: bool, lead: bool, ruled_
             continue
         score = base * max(_unit_ok(query, f.unit) for f in kept)
         out.append((score, order, FigureMatch(score, kept, found)))
+        if sentence is not None:
+            continue  # below the top: kept for the sentence only
         if top is not None:
             heapq.heappush(best, score)
             if len(best) > top:
                 heapq.heappop(best)
     out.sort(key=lambda x: (-x[0], x[1]))
-    return [m for _, _, m in out[:top]]
+    return [m for _, _, m in out] if with_sentence else [m for _, _, m in out[:top]]
 
 
 @lru_cache(maxsize=4096)
@@ -492,8 +531,8 @@ def opens_without_subject(sentence: str) -> bool:
     """The sentence opens with its year (2021年共推送…) or with a word that goes on from the sentence before
     (完成…, 对…进行立案处罚, 截至…): its subject is the topic of that sentence. A sentence opening with a verb of
     its own (制定《…》, 建设…平台) starts a new activity, as most sentences of a report do."""
-    tags = pos_tags(sentence[:12])
-    if tags and tags[0][1] in ("m", "t") and re.match(r"(?:19|20)\d{2}年", sentence):
+    # The year test first: tagging is the slow part, and most sentences do not open with a year.
+    if re.match(r"(?:19|20)\d{2}年", sentence) and (tags := pos_tags(sentence[:12])) and tags[0][1] in ("m", "t"):
         return True
     return bool(GOES_ON.match(sentence))
 

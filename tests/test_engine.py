@@ -2092,3 +2092,45 @@ def test_the_top_few_are_those_of_the_full_lookup(answerer, question):
     for k in (1, 3, 5):
         top = match_figures(query, answerer.figures, answerer.stats, top=k)
         assert [(m.score, m.figures) for m in top] == [(m.score, m.figures) for m in full[:k]]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2022年建筑工地安全检查罚款多少",
+        "对事故发生企业负责人约谈了多少场次？",
+        "2023年上半年全市发生了多少起生产安全事故",
+    ],
+)
+def test_the_lead_lookup_keeps_the_top_and_the_best_ones_sentence(answerer, question):
+    from qa.lookup import match_figures
+
+    query = answerer._read(question, 2023)
+    full_out: list = []
+    full = match_figures(query, answerer.figures, answerer.stats, lead=True, ruled_out=full_out)
+    lazy_out: list = []
+    lazy = match_figures(
+        query, answerer.figures, answerer.stats, lead=True, ruled_out=lazy_out, top=8, with_sentence=True
+    )
+    assert [(m.score, m.figures) for m in lazy[:8]] == [(m.score, m.figures) for m in full[:8]]
+    if full:
+        f0 = full[0].figures[0]
+        same = [m.figures for m in full if m.figures[0].sentence == f0.sentence and m.figures[0].lines == f0.lines]
+        assert [
+            m.figures for m in lazy if m.figures[0].sentence == f0.sentence and m.figures[0].lines == f0.lines
+        ] == same
+        # every clause ruled out that scored above the best kept one is still reported
+        above = [m.figures for m in full_out if m.score >= full[0].score]
+        assert all(figs in [m.figures for m in lazy_out] for figs in above)
+
+
+def test_a_lookup_for_another_year_is_not_served_from_the_memo_of_the_first(answerer):
+    from qa.lookup import match_figures
+
+    query = answerer._read("建筑工地安全检查罚款多少", 2023)
+    first = match_figures(query, answerer.figures, answerer.stats, year=2021, top=5)
+    second = match_figures(query, answerer.figures, answerer.stats, year=2022, top=5)
+    answerer.figures.memo.clear()
+    fresh = match_figures(query, answerer.figures, answerer.stats, year=2022, top=5)
+    assert [(m.score, m.figures) for m in second] == [(m.score, m.figures) for m in fresh]
+    assert [m.figures for m in first] != [m.figures for m in second]
