@@ -124,6 +124,13 @@ class Answerer(FigureAnswers, PassageAnswers):
         # The tables' 基数 column names the base year (比<基数年> asks for the change column).
         bases = Counter(r.year for r in index.records if r.measure == "base" and r.year)
         self.base_year = bases.most_common(1)[0][0] if bases else None
+        # The latest year each document's tables give actual figures for: a figure it prints with no year is
+        # that year's or the period's.
+        latest: dict[str, int] = {}
+        for r in index.records:
+            if r.measure == "actual" and r.year:
+                latest[r.doc] = max(latest.get(r.doc, 0), r.year)
+        self.latest_years = tuple(sorted(latest.items()))
         self.years = {d["name"]: d.get("report_year") or REPORT_YEAR for d in index.docs}
         self._title_terms = {
             d["name"]: set(content_terms(normalise(self.titles[d["name"]])))
@@ -228,7 +235,8 @@ class Answerer(FigureAnswers, PassageAnswers):
 
     def _read(self, text: str, report_year: int) -> Query:
         """Understand one ask, scoped to the documents it names, its terms checked against the documents."""
-        return self._vet(self._scope(understand(text, report_year, self.base_year)))
+        query = replace(understand(text, report_year, self.base_year), latest_years=self.latest_years)
+        return self._vet(self._scope(query))
 
     # ---- routing ------------------------------------------------------------------------------
 

@@ -25,7 +25,8 @@ from .understand import (
     rewrite,
 )
 
-ASK_MARK = any_of("asks", "question_words")
+# 几 after 那/这 points back (那几个能力提升培训), it does not ask.
+ASK_MARK = re.compile(rf"(?!(?<=[那这])几)(?:{any_of('asks', 'question_words').pattern})")
 EACH = re.compile(
     r"各(?:是|为|有|自)?(?=多少|几|多大|多长|多高|建|完成|有|是)|各(?=[^，,。？?各]{1,6}?(?:多少|几))|分别"
 )

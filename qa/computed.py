@@ -414,6 +414,8 @@ def _parts(ctx, query: Query, op: str = "") -> list[str]:
     parents = getattr(ctx, "item_parents", {})
     # A category named beside its own members ("房屋建筑四类（城镇住宅、…）") is their heading, not an item.
     named = [n for n in named if not any(n in parents.get(m, ()) for m in named)]
+    # One row named twice (农村公路桥梁限载… 比 农村公路桥梁检测…) names no two items: the words around it do.
+    named = named if len(set(named)) == len(named) else []
     split = _rejoined(ctx, text, _split_items(text, op))
     # Row names found beside an item that names no row (学校、医疗卫生机构、养老机构): every item counts.
     if len(named) >= 2 and (len(split) <= len(named) or not all(any(n in i for i in split) for n in named)):
@@ -529,7 +531,11 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
         others = {t for j, other in enumerate(parts) if j != i for t in content_terms(other)}
         marks = tuple(t for t in own if t not in others) or own  # what tells this part from the others
         label = re.sub(r"^(?:的|是|了)|(?:的|是|了)$|[，,]", "", part.strip(" ，,"))
-        label = label if len(label) <= 12 else marks[-1]
+        if len(label) > 12:
+            label = "".join(marks) if len("".join(marks)) <= 12 else marks[-1]  # the words telling it apart
+        if operands and not query.units and base_unit(operands[0].unit) in MEASURED:
+            # "A的占地是B的几倍": B is asked in the measure A was found in (亩), not its sum of money.
+            query = replace(query, units=(base_unit(operands[0].unit),))
         operand = _lookup(ctx, query, terms, marks, label, tuple(others))
         if (
             operand is not None
@@ -575,6 +581,11 @@ def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | N
     # "物资里A加B": the words before 里 set the scene of every item, they name none of them.
     items = [re.split(SCENE_END, parts[0])[-1], *parts[1:]]
     terms = _parallel([content_terms(p) or content_terms(parts[0]) for p in items])
+    # What tells each part from the others.
+    marks = [
+        [t for t in own if not any(t in other for j, other in enumerate(terms) if j != i)]
+        for i, own in enumerate(terms)
+    ]
     for m in match_figures(query, ctx.figures, ctx.stats, top=5):
         if m.score < lookup.PROSE_MIN:
             continue
@@ -587,11 +598,10 @@ def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | N
             continue
         # A figure the sentence names as a total (共有…5.6万余件，其中…) is the whole, not one of the items.
         names = ["" if TOTAL.search(name) else name for name in _item_names(figs)]
-        table = []
-        for i, own in enumerate(terms):
-            others = {t for j, other in enumerate(terms) if j != i for t in other}
-            marks = [t for t in own if t not in others]
-            table.append([_naming(f, name, marks, own, said, parts[i]) for f, name in zip(figs, names)])
+        table = [
+            [_naming(f, name, marks[i], own, said, parts[i]) for f, name in zip(figs, names)]
+            for i, own in enumerate(terms)
+        ]
         best = max(
             itertools.permutations(range(len(figs)), len(parts)),
             key=lambda pick: sum(table[i][k] for i, k in enumerate(pick)),
@@ -599,6 +609,14 @@ def _items_in_sentence(ctx, query: Query, parts: list[str]) -> list[Operand] | N
         # Every part must be named by the words around its figure, and the parts' own marks must decide.
         named = all(table[i][k] > 0 for i, k in enumerate(best))
         decided = sum(table[i][k] >= 10 for i, k in enumerate(best)) >= len(parts) - 1
+        # A part whose own specific words the sentence never writes (农村公路 beside 框架道路…和…非农桥梁) is not
+        # one of its items; a generic word (工程 for what the sentence calls 已完成) may stand for an item unnamed.
+        if any(
+            any(ctx.stats.idf(t) >= lookup.SPECIFIC_IDF for t in own)
+            and not any(_written(t, m.figures[0].sentence) for t in own)
+            for own in marks
+        ):
+            continue
         units = {base_unit(figs[k].unit) for k in best}
         if named and decided and (query.units or len(units) == 1):
             return [_from_figure(figs[k], ctx, parts[i].strip(" ，,的")) for i, k in enumerate(best)]
@@ -1075,6 +1093,8 @@ def _mean_of(ctx, query: Query, ranked: list, counted: str, noun: str, asked: li
                 and f is not total
                 and (per_noun(f) or not _same_unit(total.unit, counted))
             ]
+            if not counts and noun:
+                counts = _counted_elsewhere(ctx, total.doc, counted, noun)
             if not counts:
                 continue
             # The count nearest before the total is what it was spread over (立案2431起，处罚金额9990.92万元).
@@ -1095,6 +1115,17 @@ def _mean_of(ctx, query: Query, ranked: list, counted: str, noun: str, asked: li
             ops = [_from_figure(total, ctx, "合计"), _from_figure(count, ctx, "数量")]
             return _computed(query, text, f"{total.raw} / {count.raw} = {format_number(round(mean, 4))}", ops)
     return None
+
+
+def _counted_elsewhere(ctx, doc: str, counted: str, noun: str) -> list[Figure]:
+    """The count of the things an average is taken per (每个区镇), printed apart from the total (全市11个区镇):
+    its first printing, when every printing of it in the document gives the same number; else []."""
+    found = [
+        f
+        for f in ctx._figs_by_doc.get(doc, [])
+        if _same_unit(f.unit, counted) and f.value and _noun_after(f).startswith(noun)
+    ]
+    return found[:1] if len({f.value for f in found}) == 1 else []
 
 
 def _two_places(value: float, unit: str = "") -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .figures import years_in
+from .figures import BARE_CLAUSE, years_in
 from .lexicon import LEXICON, any_of
 from .sentences import previous_clause
 from .types import Figure, TableRecord
@@ -62,6 +62,9 @@ WHOLE_YEAR = any_of("periods", "whole_year")
 FINER = any_of("periods", "finer")
 DATE_PRINTED = re.compile(r"\d{1,2}月|[一二三四五六七八九十]+月|\d{1,2}日")
 AGGREGATE = any_of("periods", "aggregate")
+SPAN_ASKED = any_of("periods", "span_asked")
+SINGLE_YEAR = any_of("periods", "single_year")
+TO_DATE = any_of("periods", "to_date")
 WHOLE_CITY = tuple(LEXICON["own_places"]["whole_city"])
 # A planned quantity asked (规划总长度, 计划建设多少) and a figure whose own words say it is built or done.
 PLAN_ASKED = re.compile(
@@ -71,6 +74,7 @@ BUILT = re.compile(r"已建|已经建|建成|已完成|已经完成")
 OUTCOMES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["outcomes"]["exclusive"]]
 LEVELS = [re.compile("|".join(group)) for group in LEXICON["levels"]["exclusive"]]
 CAUSES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["causes"]["exclusive"]]
+AREAS = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["areas"]["exclusive"]]
 # A change asked (提高了几个点, 下降了多少) and a level printed (提高至49.5%, 降到39家).
 CHANGE_VERB = "提高|增加|上升|下降|降低|减少|增长|提升|降"
 CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
@@ -102,7 +106,8 @@ class Asked:
     actual: bool  # asks for an outcome (实际花了), not a plan
     whole_year: bool
     part_year: str  # 上半年 … or ""
-    one_year: bool  # names exactly one year, and no aggregate over years
+    one_year: bool  # names exactly one year, and no span of years
+    single_year: bool = False  # says it wants that year by itself (单年, 当年), not a total to date
     grades: tuple[str, ...] = ()  # 一级, D级, 重大 …: a grade the figure must be of
     stage: str = ""  # "found" or "fixed": which count of a check the question asks (发现 vs 整改完成)
     finer: bool = False  # asks for a month or a day (哪个月最多)
@@ -125,7 +130,8 @@ def asked(query: Query) -> Asked:
         actual=bool(ASKED_ACTUAL.search(q)) and not PLANNED.search(q),
         whole_year=bool(WHOLE_YEAR.search(q)),
         part_year=part.group(0) if part else "",
-        one_year=len(query.years) == 1 and not AGGREGATE.search(q) and not query.base_years,
+        one_year=len(query.years) == 1 and not SPAN_ASKED.search(q) and not query.base_years,
+        single_year=len(query.years) == 1 and bool(SINGLE_YEAR.search(q)),
         grades=tuple(dict.fromkeys(m.group(0) for m in ASKED_GRADE.finditer(q))),
         stage=_stage_asked(q),
         finer=bool(FINER.search(q)),
@@ -237,6 +243,7 @@ def check(
         or _exclusive_conflict(OUTCOMES, query.original, named)
         or _exclusive_conflict(LEVELS, query.original, named)
         or _exclusive_conflict(CAUSES, query.original, named)
+        or _exclusive_conflict(AREAS, query.original, named)
     )
     if kind:
         return kind
@@ -262,6 +269,9 @@ def check(
         )
         if len(own_years) != 1 and span:
             return Contradiction("period", "报告给出的是多年合计数，没有单独一年的数字")
+        if a.single_year and TO_DATE.search(sentence[: sentence.find(clause)] + before + clause):
+            # 去年单年 asked and 截至2022年底…处罚金额7040.34万元 printed: a total to date, not one year's.
+            return Contradiction("period", f"报告中的“{clause.strip('，；。')}”是累计数，没有单独一年的")
         if not years_in(sentence) and not years_in(scene) and AGGREGATE.search(before + clause + sentence):
             # "全市共完成…1458个" in a paragraph naming no year: the period's total, not one year's.
             return Contradiction("period", f"报告中的“{clause.strip('，；。')}”是规划期以来的合计数，没有单独一年的")
@@ -479,7 +489,7 @@ ITEM_SPLIT = re.compile(r"、|(?:和|及|以及)(?=\d)")
 
 # The kinds a count is of, listed right before it (…液氨泄漏、防台防汛、…等各类应急预案演练183场; …119接警信息、
 # 110突发事件信息143条): short items joined by 、, the last one up to the number, 等 closing the kinds.
-LISTED_BEFORE = re.compile(r"(?:[^、，,。；;：:等]{2,10}、){1,6}[^、，,。；;：:]{2,24}$")
+LISTED_BEFORE = re.compile(r"(?:[^、，,。；;：:等]{2,20}、){1,6}[^、，,。；;：:]{2,24}$")
 COUNTED_ITEM = re.compile(r"\d+(?:\.\d+)?[万亿千]?余?(?:" + "|".join(map(re.escape, MEASURE_WORDS)) + ")")
 
 
@@ -490,7 +500,12 @@ def _one_of_listed_before(query: Query, f: Figure) -> Contradiction | None:
     """A count printed after a listing of kinds (A、B、C等各类演练183场; A信息、B信息143条) is not the count of the
     one kind a question asks by itself: it counts them together."""
     start = f.clause.find(f.raw)
-    listed = LISTED_BEFORE.search(f.clause[:start]) if start > 0 and SEPARATELY.search(query.original) else None
+    if start < 0 or not SEPARATELY.search(query.original):
+        return None
+    listed = LISTED_BEFORE.search(f.clause[:start])
+    if not listed and BARE_CLAUSE.fullmatch(f.clause[:start]):
+        # Only a verb before the figure (…培训、…培训，2022年累计培训413人次): the listing is the clause before.
+        listed = LISTED_BEFORE.search(previous_clause(f.sentence, f.clause).rstrip("，,；;"))
     if not listed or TOTAL_ASKED.search(query.original) or re.search(r"[“”\"]", listed.group(0)):
         return None  # one kind asked by itself only; a quoted listing (“瓶改管、瓶改电”) is one name
     items = listed.group(0).split("、")
@@ -504,7 +519,8 @@ def _one_of_listed_before(query: Query, f: Figure) -> Contradiction | None:
     lead = next((i for i, (_, tag) in enumerate(tags) if tag[0] not in "vkpdcu"), len(tags))
     items[0] = "".join(w for w, _ in tags[lead:])
     # A word every item shares (信息) or the head says (演练) names none of them.
-    words = [t for t in query.terms if len(t) >= 2 and t not in head and not all(t in i for i in items)]
+    # The words that name one item only pick it (网格员 of 监管人员业务…培训、网格员业务…培训).
+    words = [t for t in query.terms if len(t) >= 2 and t not in head and sum(t in i for i in items) == 1]
     named = [i for i in items if any(t in i for t in words)]
     if len(named) == 1 and len(items) >= 2:
         listing = "、".join(items) + (f"等{head}" if head else "")
@@ -593,6 +609,19 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         # paragraph naming only later years, is the period's, not the base year's.
         return Contradiction(
             "period", f"报告中的“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字，报告没有{query.years[0]}年的"
+        )
+    latest = dict(query.latest_years).get(f.doc)
+    if (
+        asked(query).one_year
+        and latest
+        and query.years[0] < latest
+        and not any(int(y) <= query.years[0] for y in years_in(f.sentence + f.earlier))
+    ):
+        # A figure printed with no year, in a paragraph naming no year up to the one asked, is the latest or
+        # the period's (高新技术企业数量达2264家, asked for 2021 where the report's data run to 2022).
+        return Contradiction(
+            "period",
+            f"报告中的“{f.clause.strip('，；。')}”没有注明是{query.years[0]}年的，报告没有{query.years[0]}年的",
         )
     if asked(query).one_year and YEAR_END.search(query.original) and not years_in(f.sentence + f.earlier):
         # A count at a year's end (<year>年底…多少<unit>) is a level at a date; a figure in a paragraph naming no

@@ -345,7 +345,7 @@ class FigureAnswers(AnswererBase):
         rows = [r for r in match_rows(query, self.rows, self.stats, constrain=False)[:1] if r.score >= lookup.TABLE_MIN]
         figs = [
             f
-            for f in match_figures(query, self.figures, self.stats, constrain=False)[:1]
+            for f in match_figures(query, self.figures, self.stats, constrain=False, top=1)
             if f.score >= lookup.PROSE_MIN
         ]
         candidates: list[RowMatch | FigureMatch] = [*rows, *figs]
@@ -355,5 +355,7 @@ class FigureAnswers(AnswererBase):
         if isinstance(best, RowMatch):
             why, cite = row_conflict(query, best.records[0]), row_citation(best.records[0], self, ())
         else:
-            why, cite = figure_conflict(query, best.figures[0], lead=True), figure_citation(best.figures[0], self)
+            # Of a clause's figures, the one in the measure asked (…万元 when money is asked, not the count …916起).
+            fig = next((f for f in best.figures if lookup.unit_fit(query, f.unit) >= 1), best.figures[0])
+            why, cite = figure_conflict(query, fig, lead=True), figure_citation(fig, self)
         return self._not_found(query, why.note, cite) if why else None

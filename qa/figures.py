@@ -102,6 +102,11 @@ YEAR = re.compile(r"(?<![较比])(?:19|20)\d{2}(?:年|-|—|～|~)")
 SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
 
 
+# A clause that is only a verb and its figure (投入9037.52万元，/ 2022年拨付26万元，): what it counts is said
+# in the clause before or after.
+BARE_CLAUSE = re.compile(r"(?:(?:19|20)\d{2}年(?:度)?)?(?:共|约|累计|共计)?[\u4e00-\u9fff]{1,3}(?:约|了)?$")
+
+
 def years_in(text: str) -> list[str]:
     """Years a text is about, as printed digits; asides naming a base ('（2020年基数15人）') do not count."""
     text = re.sub(r"（[^）]*基数[^）]*）|\([^)]*基数[^)]*\)", "", text)

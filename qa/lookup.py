@@ -26,7 +26,7 @@ from .constraints import (
     number_of,
     row_conflict,
 )
-from .figures import years_in
+from .figures import BARE_CLAUSE, years_in
 from .lexicon import LEXICON, any_of
 from .sentences import last_sentence, next_clause, previous_clause
 from .types import Figure, TableRecord
@@ -122,11 +122,17 @@ ASKED_OF_ELSEWHERE = 0.6  # score kept by a clause whose sentence, not itself, p
 
 
 def _asked_of(query: Query, terms: tuple[str, ...], stats: TermStats) -> str:
-    """The rare word right before a question word that ends the ask (…<rare word>一共多少), or "": in
-    "…有几个终端" the thing counted follows, and the word before is only the scene."""
+    """The rare word right before a question word that ends the ask (…<rare word>一共多少), or the rare word
+    counted right after it (<verb>了多少<rare noun>); else "". In "…有几个终端" the word before is only the scene."""
     mark = re.search(r"多少|几", query.text)
-    if not mark or any(t in query.text[mark.end() :] for t in terms):
+    if not mark:
         return ""
+    after = [t for t in terms if t in query.text[mark.end() :]]
+    if after:
+        first = min(after, key=lambda t: query.text.find(t, mark.end()))
+        gap = query.text.find(first, mark.end()) - mark.end()
+        rare = stats.idf(first) >= SPECIFIC_IDF and not WHICH_FIGURE.search(first)
+        return first if gap <= 1 and rare else ""
     before = [t for t in terms if t in query.text[: mark.start()]]
     last = max(before, key=lambda t: query.text.rfind(t, 0, mark.start()), default="")
     gap = query.text[query.text.rfind(last, 0, mark.start()) + len(last) : mark.start()] if last else ""
@@ -193,10 +199,6 @@ def figure_candidates(figures: list[Figure]) -> Candidates:
     return Candidates(groups, [local_text(g[0]) for g in groups])
 
 
-# A clause that is only a verb and its figure (投入9037.52万元，/ 2022年拨付26万元，): what it was for follows.
-BARE_CLAUSE = re.compile(r"(?:(?:19|20)\d{2}年(?:度)?)?(?:共|约|累计|共计)?[\u4e00-\u9fff]{1,3}(?:约|了)?$")
-
-
 # A clause after the figures that says what was done to all of them (…14家、…12家，均予以关停取缔).
 BACK_TO = re.compile(r"(?:均|都|全部|一律|并均|均已|全部已)")
 
@@ -254,7 +256,8 @@ def _year_ok(query: Query, text: str) -> float:
     return 0.35 if named else 0.8
 
 
-def _unit_ok(query: Query, unit: str) -> float:
+def unit_fit(query: Query, unit: str) -> float:
+    """How well a figure's unit fits the measure asked: 1.1 the same, 0.45 another, 1.0 when none is asked."""
     if not query.units or (not unit and "%" in query.units):
         return 1.0  # a rate may be printed as a bare ratio (死亡率为0.0012)
     # A figure counted in another measure word is not the figure asked for (229个网格 is not a count of 名).
@@ -333,10 +336,10 @@ def match_rows(query: Query, rows, stats: TermStats, terms=None, constrain: bool
         units = {base_unit(r.unit) for r in recs if r.unit} - {""}
         units = units if "%" in query.units else units - {"%"}
         if query.units and units:
-            score *= max(_unit_ok(query, u) for u in units)
+            score *= max(unit_fit(query, u) for u in units)
         elif query.units and implied_units(r0.indicator):
             # Cells printed bare (0, 17) count what the indicator's name says: 死亡人数 counts 人, not 起.
-            score *= min(1.0, max(_unit_ok(query, base_unit(u)) for u in implied_units(r0.indicator)))
+            score *= min(1.0, max(unit_fit(query, base_unit(u)) for u in implied_units(r0.indicator)))
         if constrain and row_conflict(query, r0):
             continue
         out.append(RowMatch(score, recs, found))
@@ -391,7 +394,7 @@ def match_figures(
             mult = 1.05 if str(year) in years_in(sentence) else 0.3
         else:
             mult = _year_ok(query, sentence)
-        scored.append((cov * mult * max(_unit_ok(query, f.unit) for f in figs), order, cov * mult, figs, found))
+        scored.append((cov * mult * max(unit_fit(query, f.unit) for f in figs), order, cov * mult, figs, found))
     return _constrained(query, scored, constrain, lead, ruled_out, top, with_sentence)
 
 
@@ -464,7 +467,7 @@ def _scored_figures(query: Query, figures: Candidates, stats: TermStats, terms: 
         cov *= _lacking(specific, found | ctx_found, f"{scene} {f0.sentence} {f0.lead} {' '.join(f0.section)} {before}")
         # A sum of money asked by its verb is named by a figure in 元 as a count (几家) is by one in 家.
         # Only a figure in a measure the question asks can be the one it names (立案228起 for 几起, not 罚款…元).
-        counted = [f for f in figs if _unit_ok(query, f.unit) >= 1] or figs
+        counted = [f for f in figs if unit_fit(query, f.unit) >= 1] or figs
         if not any(names_the_figure(named_by, f) or (money and base_unit(f.unit) == "元") for f in counted):
             cov *= 0.5
         if asked_of and present(asked_of, f0.sentence) and not present(asked_of, local):
@@ -514,7 +517,7 @@ def _constrained(
             if ruled_out is not None:
                 ruled_out.append(FigureMatch(bound, figs, found))
             continue
-        score = base * max(_unit_ok(query, f.unit) for f in kept)
+        score = base * max(unit_fit(query, f.unit) for f in kept)
         out.append((score, order, FigureMatch(score, kept, found)))
         if sentence is not None:
             continue  # below the top: kept for the sentence only
@@ -574,6 +577,9 @@ def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
     before = re.split(r"[，。；：、,]", words_before(f))[-1]
     start = f.clause.find(f.raw)
     after = f.clause[start + len(f.raw) : start + len(f.raw) + 10] if start >= 0 else ""
+    if start >= 0 and BARE_CLAUSE.fullmatch(f.clause[:start]) and not re.search(r"[\u4e00-\u9fff]", after):
+        # Only a verb and the figure (2022年拨付26万元，更新补社会组织队伍的…): the next clause says what it is for.
+        after = f.sentence[f.sentence.find(f.clause) + len(f.clause) :][:10]
     for t in terms:
         for form in synonyms_of(t):
             if (

@@ -26,13 +26,19 @@ def untracked_indicators(records: list[TableRecord], chunks: list) -> dict[tuple
 
 
 def list_item(f: Figure) -> str:
-    """The 、-separated item of its clause that holds the figure."""
+    """The 、-separated item of its clause that holds the figure; a 和/及 before another figure separates
+    items too (投入执勤2支国家消防队和15支政府专职消防队)."""
     start = f.clause.find(f.raw)
     if start < 0:
         return f.clause
-    left = max(f.clause.rfind(sep, 0, start) for sep in "、，,")
+    joins = list(JOINED.finditer(f.clause))
+    left = max([f.clause.rfind(sep, 0, start) for sep in "、，,"] + [m.end() - 1 for m in joins if m.end() <= start])
     rights = [i for i in (f.clause.find(sep, start) for sep in "、，,。；") if i >= 0]
+    rights += [m.start() for m in joins if m.start() > start]
     return f.clause[left + 1 : min(rights) if rights else len(f.clause)]
+
+
+JOINED = re.compile(r"(?:和|及|与|以及)(?=\d)")
 
 
 def noun_phrase(subject: str) -> str:

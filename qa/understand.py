@@ -98,6 +98,7 @@ class Query:
     excluded: tuple[str, ...] = ()  # terms of a part the question leaves out (不算第三方检查那部分)
     near: tuple = ()  # (doc, lines) of the paragraph that answered the ask before this one, if any
     base_year: int | None = None  # the tables' 基数 year: the year before the period the report covers
+    latest_years: tuple[tuple[str, int], ...] = ()  # (document, the latest year its tables give actual figures for)
 
 
 def normalise(text: str) -> str:
@@ -298,8 +299,9 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 
 GAZETTEER = tuple(sorted(LEXICON["gazetteer"]["names"], key=len, reverse=True))
-# 各镇/每镇/全镇 are all towns, or the town of the speaker: no particular one.
-TOWN = re.compile(r"[\u4e00-\u9fff]{1,2}[^城乡区村集市各每全本该些哪年\W](?:镇|街道)(?!区|[（(]区)")
+# 各镇/每镇/全镇 are all towns, or the town of the speaker: no particular one; nor is a name holding a
+# counting word or another 镇 (平均到11个区镇每个镇).
+TOWN = re.compile(r"(?:(?![每各个镇])[\u4e00-\u9fff]){1,2}[^城乡区村集市各每全本该些哪年个\W](?:镇|街道)(?!区|[（(]区)")
 
 
 def find_places(text: str) -> tuple[str, ...]:
@@ -378,9 +380,9 @@ YEAR_LIST = re.compile(
 # Nouns that name people (…人员, …队员, …员), and how a count of them is asked (…一共有多少).
 PERSON_NOUN = "人员|队员|员"
 PEOPLE_ASK_TAIL = "(?:一共|总共|共|总|都)?有?(?:多少|几)"
-# A person noun right before the question word, with no measure word after it (安全员有多少).
+# A person noun right before the question word, with no measure word after it (安全员有多少, 受伤的人有多少).
 PEOPLE_COUNTED = re.compile(
-    f"(?:{PERSON_NOUN}){PEOPLE_ASK_TAIL}(?![\u4e00-\u9fff])|(?:多少|几)(?:名|位|个)?(?:{PERSON_NOUN})(?![\u4e00-\u9fff])"
+    f"(?:{PERSON_NOUN}|的人){PEOPLE_ASK_TAIL}(?![\u4e00-\u9fff])|(?:多少|几)(?:名|位|个)?(?:{PERSON_NOUN})(?![\u4e00-\u9fff])"
 )
 # A part the question leaves out ("（不算第三方检查那部分）", "不含…的", "除去…"): its words are not asked.
 EXCLUDED = re.compile(

@@ -2134,3 +2134,113 @@ def test_a_lookup_for_another_year_is_not_served_from_the_memo_of_the_first(answ
     fresh = match_figures(query, answerer.figures, answerer.stats, year=2022, top=5)
     assert [(m.score, m.figures) for m in second] == [(m.score, m.figures) for m in fresh]
     assert [m.figures for m in first] != [m.figures for m in second]
+
+
+# ---- periods, kinds and items (from written-69…74) -----------------------------------------------
+
+
+def test_one_years_total_is_not_a_total_to_date(answerer):
+    # 一共 inside one year is that year's total; the report prints only a total since the period began.
+    assert_refused(answerer, "2021年事前行政处罚的处罚金额一共是多少万元")
+    assert "2021" not in str(figure(answerer, "累计完成事前行政处罚", "2993").sentence)
+
+
+def test_a_single_year_asked_is_not_a_total_to_a_years_end(answerer):
+    ans = answerer.ask("冶金等工贸企业2022年单年立案多少起")
+    assert ans.kind == "not_found" and "累计" in ans.answer
+
+
+def test_an_undated_figure_is_the_latest_years_not_an_earlier_ones(answerer):
+    f = figure(answerer, "高新技术企业数量达", "2264")
+    assert_refused(answerer, "2021年那会儿全市的高新技术企业是多少家")
+    assert_lead(answerer, "2022年全市的高新技术企业是多少家", f)
+
+
+def test_a_count_after_a_listing_in_the_clause_before_is_not_one_kinds(answerer):
+    ans = answerer.ask("监管人员业务能力提升培训这一项单独培训了多少人次")
+    assert ans.kind == "not_found" and "合计" in ans.answer
+
+
+def test_urban_is_not_rural(answerer):
+    assert_refused(answerer, "城市桥梁的限载标志一共设了多少座")
+    assert_lead(answerer, "农村公路桥梁的限载标志设了多少座", figure(answerer, "桥梁限载标志", "1343"))
+
+
+def test_money_spent_is_not_money_raised(answerer):
+    ans = answerer.ask("应急365平台建设到底花了多少钱")
+    assert ans.kind == "not_found" and "筹措" in ans.answer
+
+
+def test_people_asked_as_the_people_who_are_not_counted_in_accidents(answerer):
+    # "…的人有多少" counts people: a count of accidents (起) is not it, nor a count of deaths for the injured.
+    assert understand("去年事故里受伤的人有多少").units[:1] == ("人",)
+    assert_refused(answerer, "2022年生产安全事故受伤的人有多少")
+
+
+def test_each_of_two_items_joined_by_he_gets_its_own_figure(answerer):
+    first, second = (figure(answerer, "国家消防队和", raw) for raw in ("2支", "15支"))
+    ans = answerer.ask("投入执勤的国家消防队、政府专职消防队分别有几支")
+    assert ans.kind == "figure"
+    assert ans.answer.startswith(f"（1）{first.raw}；（2）{second.raw}")
+
+
+def test_a_pointing_jige_is_no_second_ask(answerer):
+    asks = split_asks("监管人员、网格员那几个业务培训，2022年一共培训多少人次", 2023)
+    assert len(asks) == 1
+
+
+def test_the_table_pointer_names_no_term(answerer):
+    query = answerer._read("2022年事故死了几个人？表2-1里那个数", 2023)
+    assert not query.unknown and "里数" not in query.terms
+
+
+def test_a_count_of_towns_is_not_a_town(answerer):
+    from qa.understand import find_places
+
+    assert find_places("平均分到11个区镇每个镇大约几个") == ()
+    assert find_places("张浦镇有几个") == ("张浦镇",)
+
+
+def test_an_average_per_town_uses_the_town_count_printed_elsewhere(answerer):
+    total = figure(answerer, "现场特色教学点", "500")
+    towns = figure(answerer, "覆盖全市11个区镇", "11")
+    assert_mean(answerer, "现场特色教学点平均每个区镇有几处", total, towns)
+
+
+def test_a_bare_clause_is_named_by_the_clause_after_it(answerer):
+    assert_lead(answerer, "2022年社会组织队伍的培训和装备拨了多少经费", figure(answerer, "2022年拨付", "26"))
+
+
+def test_an_item_the_sentence_never_names_is_not_one_of_its_items(answerer):
+    a, b = figure(answerer, "非农桥梁检测", "5898"), figure(answerer, "农村公路桥梁检测", "1119")
+    assert_sum(answerer, "非农桥梁检测加上农村公路桥梁检测一共多少座次", a.value, b.value)
+
+
+def test_halving_asks_for_the_change(answerer):
+    a, b = (record(answerer, "生产安全事故死亡人数", measure="actual", year=y) for y in (2021, 2022))
+    ans = answerer.ask("2022年事故死亡人数比2021年算不算砍半")
+    assert ans.kind == "computed" and f"{(a.value - b.value) / a.value * 100:.2f}%" in ans.answer[:20]
+
+
+def test_a_census_count_in_ge_answers_a_count_asked_in_fen(answerer):
+    row = record(answerer, "乡镇基础指标统计表")
+    ans = answerer.ask("普查的乡镇基础指标统计表一共填了几份")
+    assert ans.kind == "figure" and ans.answer.startswith(row.raw)
+
+
+def test_the_thing_counted_after_the_question_word_picks_its_own_clause(answerer):
+    f = figure(answerer, "检查车辆船舶", "15.3万")
+    assert_lead(answerer, "春雷行动、百日行动这类专项行动里检查了多少车辆船舶", f)
+
+
+def test_one_row_name_in_both_sides_of_a_comparison_is_not_two_items(answerer):
+    a, b = figure(answerer, "桥梁限载标志", "1343"), figure(answerer, "农村公路桥梁检测", "1119")
+    ans = answerer.ask("农村公路桥梁检测座次比农村公路桥梁限载标志设置数少多少")
+    assert ans.kind == "computed" and number(a.value - b.value) in ans.answer[:30]
+
+
+def test_the_second_item_of_a_multiple_is_asked_in_the_first_items_measure(answerer):
+    a, b = figure(answerer, "基地占地", "46.5"), figure(answerer, "基地占地面积", "10")
+    # The second item's clause prints a sum of money first (投资约1300万元，在千灯镇建成…基地): not its area.
+    ans = answerer.ask("千灯那个区域性战勤保障基地的占地是千灯化工安全技能实训基地的几倍")
+    assert ans.kind == "computed" and f"{a.value / b.value:.2f}倍" in ans.answer
