@@ -130,9 +130,9 @@ def _asked_of(query: Query, terms: tuple[str, ...], stats: TermStats) -> str:
     after = [t for t in terms if t in query.text[mark.end() :]]
     if after:
         first = min(after, key=lambda t: query.text.find(t, mark.end()))
-        gap = query.text.find(first, mark.end()) - mark.end()
+        near = query.text.find(first, mark.end()) - mark.end() <= 1  # a measure word may stand between
         rare = stats.idf(first) >= SPECIFIC_IDF and not WHICH_FIGURE.search(first)
-        return first if gap <= 1 and rare else ""
+        return first if near and rare else ""
     before = [t for t in terms if t in query.text[: mark.start()]]
     last = max(before, key=lambda t: query.text.rfind(t, 0, mark.start()), default="")
     gap = query.text[query.text.rfind(last, 0, mark.start()) + len(last) : mark.start()] if last else ""
