@@ -22,7 +22,7 @@ from .passage_answers import PassageAnswers
 from .quote import row_citation, untracked_indicators
 from .types import Answer, Figure, Hit, TableRecord
 from .understand import REPORT_YEAR, Query, add_words, content_terms, is_noun, normalise, resolve_followup, understand
-from .vocab import Vocabulary
+from .vocab import Vocabulary, readings
 
 PLACE_SUFFIX = re.compile(r"[市县省镇区州村乡]$")
 GAZETTEER = set(LEXICON["gazetteer"]["names"])
@@ -121,6 +121,7 @@ class Answerer(FigureAnswers, PassageAnswers):
         # Load the embedding model now, so the first question is not the one that waits for it.
         self.index.search("报告", 1)
         understand("2022年报告")  # and the tokenizer dictionaries
+        readings()  # and the character readings for typos that sound alike (~40 ms on first use)
         # The tables' 基数 column names the base year (比<基数年> asks for the change column).
         bases = Counter(r.year for r in index.records if r.measure == "base" and r.year)
         self.base_year = bases.most_common(1)[0][0] if bases else None

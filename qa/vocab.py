@@ -39,7 +39,7 @@ class TermCheck:
 
 
 @lru_cache(maxsize=1)
-def _readings() -> dict[int, str]:
+def readings() -> dict[int, str]:
     """pypinyin's readings of each character. Its data module is loaded alone: importing the package
     loads its phrase tables too (about 55 MB resident, against 12 MB for the characters)."""
     dist = metadata.distribution("pypinyin")
@@ -54,10 +54,10 @@ def _readings() -> dict[int, str]:
 
 def _syllables(ch: str) -> set[str]:
     """A character's readings without tones (占 -> {zhan})."""
-    readings = _readings().get(ord(ch), "")
+    said = readings().get(ord(ch), "")
     return {
         "".join(c for c in unicodedata.normalize("NFKD", r) if not unicodedata.combining(c))
-        for r in readings.split(",")
+        for r in said.split(",")
     }
 
 
