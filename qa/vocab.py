@@ -56,8 +56,7 @@ def _syllables(ch: str) -> set[str]:
     """A character's readings without tones (占 -> {zhan})."""
     said = readings().get(ord(ch), "")
     return {
-        "".join(c for c in unicodedata.normalize("NFKD", r) if not unicodedata.combining(c))
-        for r in said.split(",")
+        "".join(c for c in unicodedata.normalize("NFKD", r) if not unicodedata.combining(c)) for r in said.split(",")
     }
 
 
