@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .figures import BARE_CLAUSE, years_in
+from .figures import BARE_CLAUSE, ITEM_JOIN, years_in
 from .lexicon import LEXICON, any_of
 from .sentences import previous_clause
 from .types import Figure, TableRecord
@@ -75,6 +75,7 @@ OUTCOMES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["ou
 LEVELS = [re.compile("|".join(group)) for group in LEXICON["levels"]["exclusive"]]
 CAUSES = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["causes"]["exclusive"]]
 AREAS = [re.compile("|".join(map(re.escape, group))) for group in LEXICON["areas"]["exclusive"]]
+EXCLUSIVE = (OUTCOMES, LEVELS, CAUSES, AREAS)  # families of kinds counted apart, checked in this order
 # A change asked (提高了几个点, 下降了多少) and a level printed (提高至49.5%, 降到39家).
 CHANGE_VERB = "提高|增加|上升|下降|降低|减少|增长|提升|降"
 CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
@@ -238,12 +239,8 @@ def check(
         # "规划总长度" asked and "已建…3.21公里" printed: what is built is not what is planned.
         return Contradiction("status", f"报告给出的是已建成或已完成的数（“{clause.strip('，；。')}”），没有规划数")
     named = before + clause + previous_clause(sentence, clause)
-    kind = (
-        _kind_conflict(query.original, own, clause)
-        or _exclusive_conflict(OUTCOMES, query.original, named)
-        or _exclusive_conflict(LEVELS, query.original, named)
-        or _exclusive_conflict(CAUSES, query.original, named)
-        or _exclusive_conflict(AREAS, query.original, named)
+    kind = _kind_conflict(query.original, own, clause) or next(
+        filter(None, (_exclusive_conflict(g, query.original, named) for g in EXCLUSIVE)), None
     )
     if kind:
         return kind
@@ -484,7 +481,7 @@ def _one_of_listed(question: str, f: Figure) -> Contradiction | None:
 MEASURE_WORDS = sorted({u for units in LEXICON["units"].values() for u in units}, key=len, reverse=True)
 ITEM_NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿千]?余?(?:" + "|".join(map(re.escape, MEASURE_WORDS)) + ")?")
 # Items of a listing: 、, or 和/及 right before the next item's number (…459公里供水管线和1062座水闸).
-ITEM_SPLIT = re.compile(r"、|(?:和|及|以及)(?=\d)")
+ITEM_SPLIT = re.compile(rf"、|{ITEM_JOIN}")
 
 
 # The kinds a count is of, listed right before it (…液氨泄漏、防台防汛、…等各类应急预案演练183场; …119接警信息、

@@ -104,6 +104,8 @@ SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
 
 # A clause that is only a verb and its figure (投入9037.52万元，/ 2022年拨付26万元，): what it counts is said
 # in the clause before or after.
+# A joining word right before a number starts the next item of a listing (2支国家消防队和15支政府专职消防队).
+ITEM_JOIN = r"(?:和|及|以及)(?=\d)"
 BARE_CLAUSE = re.compile(r"(?:(?:19|20)\d{2}年(?:度)?)?(?:共|约|累计|共计)?[\u4e00-\u9fff]{1,3}(?:约|了)?$")
 
 

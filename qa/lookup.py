@@ -579,7 +579,7 @@ def names_the_figure(terms: tuple[str, ...], f: Figure) -> bool:
     after = f.clause[start + len(f.raw) : start + len(f.raw) + 10] if start >= 0 else ""
     if start >= 0 and BARE_CLAUSE.fullmatch(f.clause[:start]) and not re.search(r"[\u4e00-\u9fff]", after):
         # Only a verb and the figure (2022年拨付26万元，更新补社会组织队伍的…): the next clause says what it is for.
-        after = f.sentence[f.sentence.find(f.clause) + len(f.clause) :][:10]
+        after = next_clause(f.sentence, f.clause)[:10]
     for t in terms:
         for form in synonyms_of(t):
             if (

@@ -7,6 +7,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .figures import ITEM_JOIN
 from .sentences import sentences
 from .types import Citation, Figure, Hit, TableRecord
 from .understand import Query
@@ -38,7 +39,7 @@ def list_item(f: Figure) -> str:
     return f.clause[left + 1 : min(rights) if rights else len(f.clause)]
 
 
-JOINED = re.compile(r"(?:和|及|与|以及)(?=\d)")
+JOINED = re.compile(ITEM_JOIN)
 
 
 def noun_phrase(subject: str) -> str:
