@@ -400,7 +400,7 @@ class Answerer(FigureAnswers, PassageAnswers):
         if op and (
             query.intent == "compare"
             or op in ("remain", "gap", "reach", "sum", "diff", "ratio", "mean", "times")
-            or (op == "pct" and computed.CHANGED_BY.search(query.text))
+            or (op == "pct" and (computed.CHANGED_BY.search(query.text) or computed.OF_BASE.search(query.text)))
             or two_years
             or computed.ALL_YEARS.search(query.text)
         ):

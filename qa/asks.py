@@ -141,6 +141,18 @@ def split_asks(
         if all(GENERIC.search(w) for w in words[1:]):
             return [f"{words[0]}{w}" for w in words[1:]]
         return ["".join(words)]
+    # A bracketed aside that asks nothing ("（具体数，不是目标）") is one remark, not a clause of its own.
+    text = re.sub(
+        r"[（(][^）)]*[，,][^）)]*[）)]",
+        lambda m: m.group(0) if ASK_MARK.search(m.group(0)) else re.sub("[，,]", "", m.group(0)),
+        text,
+    )
+    if ASK_MARK.search(text):
+        text = re.sub(r"\s*(和|与|及|跟|、)\s*", r"\1", text)  # "A(点) 和 B 各几个": spaces around a join are typing
+    joined = ASKLESS_JOIN.search(text)
+    if joined and not ASK_MARK.search(text) and ASKED_MEASURE_END.search(text):
+        # Two measures named with no question word ("…执法检查家次和立案起数"): each is asked.
+        text = text[: joined.end(1)] + "和" + text[joined.end() :] + "分别是多少"
     pieces = _pieces(text)
     # (ask, is an item of an enumeration: names its own subject, the whole ask the item came from)
     asks: list[tuple[str, bool, str]] = []
@@ -432,7 +444,7 @@ def _subject(ask: str, strip_measure: bool = True) -> str:
         head = pieces[k] + (after if after and len(after) <= 6 and GENERIC_END.search(after) else "")
     head = re.sub(r"^(?:和|与|及|跟|、)", "", head)
     head = PLACE_VERB.sub("", head.strip("，,：: "))
-    head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要|还剩|还有|剩下|剩余|还)+$", "", head)
+    head = re.sub(r"(是|有|为|的|了|共|一共|总共|共有|达到|在|能|要|还剩|还有|剩下|剩余|还|百分之)+$", "", head)
     # A year said bare (…死亡率2020基数) is the ask's own, not part of what the next ask inherits.
     head = re.sub(r"(?<!\d)(?:19|20)\d{2}$", "", head)
     # What was asked of the subject (投入资金, 建筑面积) is not the subject.
@@ -464,6 +476,11 @@ ONLY_WHETHER = re.compile(
 )
 YEARS_ONLY = re.compile(f"(?:{YEAR_TEXT.pattern}|(?<!\\d)\\d{{2}}|[、和与及]|两年|三年)+")
 YEAR_PAIR = re.compile(f"({YEAR_WORDS.pattern})[^，,。？?]{{0,16}}?(比|较|和|与|相比)\\s*({YEAR_WORDS.pattern})")
+# A measure ending a noun phrase (…实际数, …家次, …金额) and the joining word after it.
+ASKED_MEASURE_END = re.compile(rf"(?:{GENERIC.pattern}|数|家次|人次)[？?。\s]*$")
+ASKLESS_JOIN = re.compile(
+    rf"((?:{GENERIC.pattern}|数|家次|人次))\s*(?:和|与|以及|及|还有|，|,)\s*(?=[\u4e00-\u9fff\d])"
+)
 GENERIC_END = re.compile(f"(?:{GENERIC.pattern})$")
 NEW_TOPIC = any_of("asks", "new_topic")
 PLACE_VERB = re.compile(f"(?:{any_of('asks', 'place_words').pattern})$")

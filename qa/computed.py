@@ -66,6 +66,10 @@ BY_INPUTS = re.compile(
 MEASURE_WORD = any_of("asks", "which_figure")
 # Words that only stress a part or a whole (已经完成的, 全部…): they name no figure.
 CHANGE_NAMED = re.compile(r"降幅|增幅|涨幅|跌幅|下降幅度|增长幅度")
+# "<year>比<year>降幅多少" asks the change from the one year to the other, not two printed changes compared
+# ("降幅22年比21年多了几个百分点").
+CHANGE_BETWEEN = re.compile(r"年(?:比|较|相比)[^，,。？?]{0,4}?年(?:的)?(?:降幅|增幅|涨幅|跌幅|下降幅度|增长幅度)")
+CHANGES_COMPARED = re.compile(r"百分点|多降|少降|多增|少增|相差|差了|差多少|差几|多了|少了")
 # A change of one year over the year before (同比降幅, 相对前年的降幅): computed from the two years' values, not
 # the table's changes against its base compared.
 SAME_PERIOD_CHANGE = re.compile(r"同比|环比|(?:相对|相比|较)(?:于)?(?:前年|上年|上一年)的?(?:降幅|增幅|涨幅|跌幅)")
@@ -148,6 +152,9 @@ class Operand:
     citation: Citation
 
 
+QUANTITY_ASKED = re.compile(r"多少|几|合计|一共|总共|等于|总数")
+
+
 def operation(query: Query) -> str | None:
     """The arithmetic the question asks for, or None."""
     if SAME_PERIOD_CHANGE.search(query.text):
@@ -179,6 +186,8 @@ def operation(query: Query) -> str | None:
         if op == "remain" and comparing and not any(w in query.text for w in LEXICON["operations"]["remain"]):
             continue
         said = [QUOTED_PCT.sub("", query.original), QUOTED_PCT.sub("", query.text)]
+        if not QUANTITY_ASKED.search(query.text):
+            said = [re.sub("[+＋]", "", s) for s in said]  # “网格+气象”是怎么搞的: a name, nothing to add
         if op == "reach":
             said = [s.replace("达标率", "") for s in said]  # a rate's name (达标率), not whether a target was met
         named = any(w in s for w in words for s in said)
@@ -204,7 +213,7 @@ def operation(query: Query) -> str | None:
 
 def answer(ctx, query: Query, op: str) -> Answer | None:
     """A computed answer for the question, or None when its inputs are not all in the report."""
-    if op in ("times", "ratio") and TARGET_WORD.search(query.text):
+    if (op in ("times", "ratio") or (op == "pct" and OF_BASE.search(query.text))) and TARGET_WORD.search(query.text):
         against = _of_target(ctx, query, op)
         if against is not None:
             return against
@@ -271,6 +280,13 @@ def _enumeration_sum(ctx, query: Query) -> Answer | None:
         return None
     if any(TOTAL.search(f.subject[-4:]) for f in figs):
         return None  # the report prints the total itself
+    f0 = figs[0]
+    scene = f"{f0.sentence}{f0.earlier}{f0.lead}{''.join(f0.section)}"
+    if query.terms and not lookup.present(max(query.terms, key=ctx.stats.idf), scene):
+        return None  # the paragraph lacks the question's rarest word (化工园区): its counts are of other things
+    named = [any(lookup.present(t, list_item(f)) for t in query.terms) for f in figs]
+    if any(named) and not all(named):
+        return None  # 老旧小区131个、自然村243个 asked of 老旧小区 alone: the other item is another thing
     if not any(lookup.present(t, figs[0].clause) for t in lookup.specific_terms(query.terms, ctx.stats)) and not all(
         lookup.names_the_figure(query.terms, f) for f in figs
     ):
@@ -332,6 +348,7 @@ def _over_years(ctx, query: Query, op: str, years: list[int], row) -> Answer | N
         and "change" in query.measures
         and CHANGE_NAMED.search(query.text)
         and not SAME_PERIOD_CHANGE.search(query.text)
+        and not (CHANGE_BETWEEN.search(query.text) and not CHANGES_COMPARED.search(query.text))
     ):
         # The changes themselves compared ("降幅去年比前年多几个百分点"): each year's change cell.
         # The base year named with them (22年比2020的降幅) is what each change is against, not a third change.
@@ -436,8 +453,11 @@ def _rejoined(ctx, text: str, items: list[str]) -> list[str]:
         joined = re.search(re.escape(out[-1]) + r"(以及|和|与|及|、)" + re.escape(item), text) if out else None
         if joined and hasattr(ctx, "sentences_with"):
             alone = ctx.sentences_with(out[-1].strip())
-            together = set(ctx.sentences_with(out[-1].strip()[-2:] + joined.group(1) + item.strip()[:2]))
-            if alone and set(alone) <= together:
+            seam = out[-1].strip()[-2:] + joined.group(1) + item.strip()[:2]
+            together = set(ctx.sentences_with(seam))
+            # …or the report prints the two only inside one quoted name (“瓶改管、瓶改电”).
+            quoted = re.search(f"“[^”]*{re.escape(seam)}[^“]*”", ctx.vocab.text) if hasattr(ctx, "vocab") else None
+            if (alone and set(alone) <= together) or (not alone and quoted):
                 out[-1] += joined.group(1) + item
                 continue
         out.append(item)
@@ -497,9 +517,11 @@ def _over_parts(ctx, query: Query, op: str, parts: list[str]) -> Answer | None:
     # item is a row's whole name already.
     shared = content_terms(parts[0])[:-1] if len(content_terms(parts[0])) > 1 and not whole else ()
     asked_of_first = re.search(r"的([\u4e00-\u9fff]{2,4})$", parts[0].strip(" ，,"))
-    if asked_of_first and any(MEASURE_WORD.fullmatch(f) for f in lookup.synonyms_of(asked_of_first.group(1))):
-        # "A的投资比B多": the words before 的 name A itself, not a scene B shares; B is asked the same measure.
-        shared = (asked_of_first.group(1),)
+    measure = asked_of_first.group(1) if asked_of_first else (content_terms(parts[0]) or ("",))[-1]
+    if any(MEASURE_WORD.fullmatch(f) for f in lookup.synonyms_of(measure)):
+        # "A(的)投资比B多": the words before the measure name A itself, not a scene B shares; B is asked the
+        # same measure.
+        shared = (measure,)
     scene_said = re.split(r"[，,：:]", parts[0])
     if shared and len(scene_said) > 1 and content_terms(scene_said[-1]):
         shared = content_terms("".join(scene_said[:-1]))  # "燃气瓶改这块，养老机构": the scene ends at its comma
@@ -777,8 +799,11 @@ def _remain(ctx, query: Query) -> Answer | None:
         if LEVEL_BEFORE.search(lead.clause[: lead.clause.find(lead.raw)]):
             return None  # 还剩几家 of what the report prints as fallen to a level (下降至14家): the level is left
     pair = _found_fixed(ctx, query, ranked)
+    quoted = _quoted_left(ctx, query)
+    if quoted is not None and pair is not None and not {_digits(f) for f in pair} <= _numbers_said(query.original):
+        return quoted  # the asker quotes a whole and a part of their own: what is left is between those
     if pair is None:
-        return _share_left(ctx, query, ranked)
+        return _share_left(ctx, query, ranked) or quoted
     found, fixed = pair
     a, b = _in_one_scale([_from_figure(found, ctx, "发现"), _from_figure(fixed, ctx, "已整改/完成")])
     if b.value > a.value:
@@ -791,6 +816,17 @@ def _remain(ctx, query: Query) -> Answer | None:
         f"{found.raw}−{fixed.raw}＝{format_number(left)}{unit}）"
     )
     return _computed(query, text, f"{a.raw} - {b.raw} = {format_number(left)}", [a, b])
+
+
+def _quoted_left(ctx, query: Query) -> Answer | None:
+    """A whole and a part the asker quotes, both printed ("490人里，除了272名…还剩多少人"): the one less the other."""
+    quoted = _quoted_pair(ctx, query) if len(COUNT_SAID.findall(query.original)) >= 2 else []
+    if not quoted:
+        return None
+    whole, part = sorted(quoted, key=lambda o: -o.value)
+    left, unit = _left(whole, part)
+    text = f"还剩{format_number(left)}{unit}（{whole.raw}−{part.raw}＝{format_number(left)}{unit}）"
+    return _computed(query, text, f"{whole.raw} - {part.raw} = {format_number(left)}", [whole, part])
 
 
 def _less_part(ctx, query: Query, whole: str, part: str) -> Answer | None:
@@ -1198,7 +1234,7 @@ def _quoted_pair(ctx, query: Query) -> list[Operand]:
             ops.append(_from_cell(cells[0], ctx, "表中"))
     if query.units:
         ops = [o for o in ops if base_unit(o.unit) in query.units]
-    return ops if len(ops) == 2 and len({base_unit(o.unit) for o in ops}) == 1 else []
+    return ops if len(ops) == 2 and _same_unit(ops[0].unit, ops[1].unit) else []
 
 
 def _found_fixed(ctx, query: Query, ranked: list | None = None) -> tuple[Figure, Figure] | None:
@@ -1265,6 +1301,10 @@ SERIES_BONUS = 0.8  # a yearly series printed sentence after sentence (measured:
 ACTUAL_NAMED = re.compile(r"实际|(?:19|20)\d{2}|\d{2}年|去年|前年|今年")
 
 
+# The base of a multiple or a share named with the target or the actual (目标值的百分之多少, 实际数的几倍).
+OF_BASE = re.compile(r"(规划目标|目标|实际)(?:值|数)?的(?:几倍|多少倍|百分之|几成)")
+
+
 def _of_target(ctx, query: Query, op: str) -> Answer | None:
     """A year's actual and its row's target as a multiple or a share, in the order the question names them
     (<目标>是<年>实际的几倍; <年>占<目标>的百分之几)."""
@@ -1283,6 +1323,10 @@ def _of_target(ctx, query: Query, op: str) -> Answer | None:
     act = _from_cell(actual, ctx, f"{year}年实际")
     aimed = TARGET_WORD.search(query.text)
     first, second = (goal, act) if not named or (aimed and aimed.start() < named.start()) else (act, goal)
+    base = OF_BASE.search(query.text)
+    if base:
+        # "目标是实际的几倍", "只有目标值的百分之多少": the one before 的 is what the other is measured by.
+        first, second = (act, goal) if TARGET_WORD.match(base.group(1)) else (goal, act)
     value = first.value / second.value
     inputs = f"{act.label}{act.raw}，{goal.label}{goal.raw}"
     formula = f"{format_number(first.value)} ÷ {format_number(second.value)} = {format_number(round(value, 4))}"
@@ -1299,10 +1343,14 @@ def _fall_level(base: float, raw: str, t) -> tuple[float, str, str]:
     return level, format_number(level), "低于" if t.sign == ">" else "不超过"
 
 
+LEVEL_ASKED = re.compile(r"(?:降|减|控制)(?:到|至|在)(?:多少|几)|上限是?多少|目标线是?多少")
+
+
 def target_level(ctx, query: Query, row: list[TableRecord]) -> Answer | None:
     """A fall target in per cent asked as a level in the row's own unit (按下降N%算，上限是多少<unit>):
     基数 × (1 − 20%), which the table does not print."""
-    asked = ASK_UNIT.search(query.text)  # asked in a measure word (多少起), not only implied by 人数
+    # Asked in a measure word (多少起), not only implied by 人数; or asked as the level itself (要降到多少).
+    asked = ASK_UNIT.search(query.text) or LEVEL_ASKED.search(query.text)
     # A per cent the question quotes (按下降20%算) is the target itself; a per cent asked is not a level.
     pct_asked = re.search(r"百分之|比例|占比|百分比|百分点|几成|(?<![\d.])%", query.text)
     if "target" not in query.measures or not asked or pct_asked:
@@ -1315,8 +1363,8 @@ def target_level(ctx, query: Query, row: list[TableRecord]) -> Answer | None:
     if not target.indicator.endswith("下降"):
         return None
     unit = base.unit or next(iter(implied_units(target.indicator)), "")
-    if unit not in query.units:
-        return None
+    if query.units and unit not in query.units:
+        return None  # a rate (万车死亡率) has no measure word: asked as a level, it is one
     _, shown, cap = _fall_level(base.value, base.raw, t)
     text = f"{cap}{shown}{unit}（规划目标下降{target.raw}：基数{base.raw}{unit}×(1-{t.digits}%)）"
     formula = f"{base.raw} × (1 - {t.digits}%) = {shown}"

@@ -51,7 +51,9 @@ SEVERITY = any_of("grades", "severity")
 ASKED_GRADE = re.compile(f"(?:{GRADE.pattern}|{SEVERITY.pattern})(?!及以上|以上)")
 FOUND_WORD = any_of("status", "stage_found")
 FIXED_WORD = any_of("status", "stage_fixed")
+REMOVAL_ASKED = any_of("status", "asked_removal")
 STOCK_ASKED = any_of("status", "asked_stock")
+ACTIVITY = any_of("status", "activities")
 # …the removing verb, not a level after it (减少至39家 is what is left).
 REMOVED = re.compile(f"(?:{any_of('status', 'removed').pattern})(?![至到为])")
 # The verb right before the question word: 整改/销号 (+了/完/完成) or 发现/查出 (+了) before 多少/几; not a
@@ -80,6 +82,12 @@ EXCLUSIVE = (OUTCOMES, LEVELS, CAUSES, AREAS)  # families of kinds counted apart
 CHANGE_VERB = "提高|增加|上升|下降|降低|减少|增长|提升|降"
 CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
 LEVEL_BEFORE = re.compile(rf"(?:{CHANGE_VERB})(?:至|到)$")
+# What is left undone asked (还剩多少个没整治, 还有多少未完成): a figure of work done does not answer it.
+UNDONE_ASKED = re.compile(
+    r"(?:还剩|剩下|剩余|还有|尚有|还差)[^，,。？?]{0,8}?(?<!有)(?:没有?|未|尚未|还没有?)(?!来)[\u4e00-\u9fff]"
+)
+UNDONE_PRINTED = re.compile(r"(?:没有?|未|尚未|还没有?|待|剩余|剩下|还有)[\u4e00-\u9fff]")
+LEVEL_STATED = re.compile(r"(?:数量|总数|总量|规模)(?:达到|达|为|共计|总计)$|(?:共有|总计|现有)$")
 # A year opening a sentence (…。2022年开展…): the scene of the sentences after it.
 SCENE_YEAR = re.compile(r"(?:^|[。；])\s*((?:19|20)\d{2})年(?!以来|来|至|到|—|-|、|和)")
 # A year's end asked (<year>年底…多少<unit>): a level at a date.
@@ -148,9 +156,15 @@ PART_OF_WHOLE = re.compile(
 )
 
 
+# "<whole>里<part>那部分…多少": the part pointed at as such.
+PART_POINTED = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?)(?:里|里面|里头|当中|之中|中)[，,]?([\u4e00-\u9fff]{2,10}?)[那这]一?部分"
+)
+
+
 def _part_of_whole(q: str) -> tuple[str, ...]:
     """The words of the part asked that the whole does not already say (抢险 of 专业抢险救援队里), or ()."""
-    m = PART_OF_WHOLE.search(q)
+    m = PART_OF_WHOLE.search(q) or PART_POINTED.search(q)
     if not m:
         return ()
     return tuple(t for t in content_terms(m.group(2)) if t not in m.group(1) and is_noun(t))
@@ -224,9 +238,13 @@ def check(
         return Contradiction("stage", f"报告中相近的数字（“{clause.strip('，；。')}”）不是整改或完成的数量")
     if a.stage == "found" and FIXED_WORD.search(own) and not FOUND_WORD.search(own):
         return Contradiction("stage", f"报告给出的是整改或完成的数量（“{clause.strip('，；。')}”），不是发现的数量")
-    if STOCK_ASKED.search(query.original) and not REMOVED.search(query.original) and REMOVED.search(own + clause):
-        # 还剩多少家 asked and 压减…204家 printed: what was taken out is not what is left.
+    item = _own_item(before, clause)  # a listing's other items (清退…568家、…罚款700.9万元) are not the figure's
+    if REMOVED.search(item) and not REMOVAL_ASKED.search(query.original.replace("多少", "")):
+        # 还剩多少家 or 在册车辆总共几辆 asked and 压减…204家 or 剔除3062辆 printed: what was taken out is not
+        # what is there.
         return Contradiction("stage", f"报告给出的是减少或关停的数量（“{clause.strip('，；。')}”），不是现有的数量")
+    if STOCK_ASKED.search(query.original) and ACTIVITY.search(item) and not ACTIVITY.search(query.original):
+        return Contradiction("stage", f"报告中的“{clause.strip('，；。')}”是开展工作的数量，不是总量")
     # A project's budget (投资2亿元建设…) in a sentence that says it is still planned (计划…竣工) is not
     # what was spent.
     if a.actual and (PLANNED.search(before) or (BUDGET_BEFORE.search(before) and PLANNED.search(sentence))):
@@ -279,6 +297,14 @@ def check(
                 "period", f"报告中的“{clause.strip('，；。')}”是{opening[0]}年的，没有{query.years[0]}年的"
             )
     return None
+
+
+def _own_item(before: str, clause: str) -> str:
+    """The figure's own words: its piece of the clause before the number and after it, up to a 、 or a stop."""
+    head = re.split(r"[，。；：,、]", before)[-1]
+    at = clause.find(head) + len(head) if head in clause else -1  # an empty head: the figure opens the clause
+    tail = re.split(r"[，。；：,、]", clause[at:])[0] if at >= 0 else ""
+    return head + tail
 
 
 # People or organisations asked by their kind (…人员多少人, …企业有多少家): the kind's words, then the
@@ -491,14 +517,17 @@ COUNTED_ITEM = re.compile(r"\d+(?:\.\d+)?[万亿千]?余?(?:" + "|".join(map(re.
 
 
 SEPARATELY = any_of("asks", "separately")
+LISTING_ASKED = re.compile(r"等|各类|各种|各项|这些|那些")
+KINDS_LISTED = re.compile(r"各类|各种|多种|各项|各级")
 
 
 def _one_of_listed_before(query: Query, f: Figure) -> Contradiction | None:
     """A count printed after a listing of kinds (A、B、C等各类演练183场; A信息、B信息143条) is not the count of the
     one kind a question asks by itself: it counts them together."""
     start = f.clause.find(f.raw)
-    if start < 0 or not SEPARATELY.search(query.original):
-        return None
+    separately = bool(SEPARATELY.search(query.original))
+    if start < 0 or (LISTING_ASKED.search(query.original) and not separately):
+        return None  # 液氨泄漏等各类演练 names one kind as an example of all of them
     listed = LISTED_BEFORE.search(f.clause[:start])
     if not listed and BARE_CLAUSE.fullmatch(f.clause[:start]):
         # Only a verb before the figure (…培训、…培训，2022年累计培训413人次): the listing is the clause before.
@@ -519,16 +548,30 @@ def _one_of_listed_before(query: Query, f: Figure) -> Contradiction | None:
     # The words that name one item only pick it (网格员 of 监管人员业务…培训、网格员业务…培训).
     words = [t for t in query.terms if len(t) >= 2 and t not in head and sum(t in i for i in items) == 1]
     named = [i for i in items if any(t in i for t in words)]
-    if len(named) == 1 and len(items) >= 2:
+    # Unless asked separately (单独), only a listing that says it lists kinds (A、B、C等各类演练) counts them
+    # together; an item after the first, whose words are the kind's own and not the verb leading to the list.
+    kinds = KINDS_LISTED.match(head) and named and named[0] != items[0]
+    if len(named) == 1 and len(items) >= 2 and (separately or kinds):
         listing = "、".join(items) + (f"等{head}" if head else "")
         return Contradiction("joint", f"报告中的{f.raw}是“{listing}”合计的数，没有“{named[0]}”单项的")
     return None
 
 
+def _item_tail(item: str) -> str:
+    """What a listed item counts: its last word before its number (…通达老旧小区131个 -> 小区), else the first
+    after it (1892座桥梁 -> 桥梁)."""
+    m = COUNTED_ITEM.search(item)  # a number with its measure word: 119 in 119接警信息 is a name
+    if not m:
+        return ""
+    before = content_terms(item[: m.start()])
+    after = content_terms(ITEM_NUMBER.sub(" ", item[m.start() :]))
+    return before[-1] if before else (after[0] if after else "")
+
+
 def _other_item(query: Query, f: Figure) -> Contradiction | None:
     """A listing (1642公里道路、1892座桥梁、…1095公里堤防) whose other item the question names while naming none
     of the figure's own item's words: the figure counts another item (道路 for 堤防)."""
-    if f.raw not in f.clause or len(ITEM_SPLIT.findall(f.clause)) < 2:
+    if f.raw not in f.clause or not ITEM_SPLIT.search(f.clause):
         return None
     items = ITEM_SPLIT.split(f.clause)
     if sum(bool(re.search(r"\d", i)) for i in items) < 2:
@@ -539,8 +582,16 @@ def _other_item(query: Query, f: Figure) -> Contradiction | None:
     def names(t: str, text: str) -> bool:
         return any(form in text for form in synonyms_of(t))
 
-    if not own or any(names(t, own_name) for t in query.terms):
-        return None
+    # Each item's noun right before its number (…新增通达老旧小区131个、自然村243个): a question naming another
+    # item's noun and not this one's asks for that item, whatever words the listing's lead shares with it.
+    tails = {i: _item_tail(i) for i in items if COUNTED_ITEM.search(i)}
+    own_tail = tails.get(own, "")
+    if own and own_tail and len(set(tails.values())) == len(tails):
+        said = [t for t in query.terms if any(names(t, tail) or tail in t for i, tail in tails.items() if i != own)]
+        if said and not any(names(t, own_tail) or own_tail in t for t in query.terms):
+            return Contradiction("kind", f"报告中的{f.raw}是“{own.strip('，；。')}”的，不是“{said[0]}”的")
+    if not own or len(ITEM_SPLIT.findall(f.clause)) < 2 or any(names(t, own_name) for t in query.terms):
+        return None  # two items may be two measures of one thing (100个项目、1650万元)
     others = [
         t for t in query.terms if is_noun(t) and any(names(t, ITEM_NUMBER.sub(" ", i)) for i in items if i != own)
     ]
@@ -583,6 +634,9 @@ def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
 
 
+INCLUDED = re.compile(r"[（(](?:含|包括|其中)[^）)]*[）)]")
+
+
 def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradiction | None:
     """check() for a prose figure: its words before the number, clause and sentence, under its paragraph;
     also a base-year figure asked of one printed with no year, and, for the figure to answer with (lead), one
@@ -593,9 +647,17 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
     if lead and number_of(f.raw) in given_numbers(query.original) and not VERIFY.search(query.original):
         # "…降到99家，开局时有多少家": the asker already has this number; it cannot answer what they ask.
         return Contradiction("given", f"问题中给出的{f.raw}就是报告印的数字，报告没有所问的另一个数")
-    if lead and CHANGE_ASKED.search(query.original) and LEVEL_BEFORE.search(f.clause[: f.clause.find(f.raw)]):
-        # "提高了几个点" asked and "提高至49.5%" printed: the level reached, not the change.
+    if (
+        lead
+        and CHANGE_ASKED.search(query.original)
+        and (before := f.clause[: f.clause.find(f.raw)])
+        and (LEVEL_BEFORE.search(before) or (LEVEL_STATED.search(before) and not re.search(CHANGE_VERB, before)))
+    ):
+        # "提高了几个点" asked and "提高至49.5%" or "数量达2264家" printed: the level reached, not the change.
         return Contradiction("change", f"报告只给出达到的数值（“{f.clause.strip('，；。')}”），没有变化了多少")
+    if lead and UNDONE_ASKED.search(query.original) and not UNDONE_PRINTED.search(f.subject + f.clause):
+        # "还剩多少个没整治" asked and "258个…完成…整治" printed: what was done, not what is left undone.
+        return Contradiction("stage", f"报告只给出已完成的数量（“{f.clause.strip('，；。')}”），没有尚未完成的")
     if (
         asked(query).one_year
         and query.base_year
@@ -620,6 +682,16 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
             "period",
             f"报告中的“{f.clause.strip('，；。')}”没有注明是{query.years[0]}年的，报告没有{query.years[0]}年的",
         )
+    if (
+        asked(query).one_year
+        and latest
+        and query.years[0] > latest
+        and str(query.years[0]) not in years_in(f.sentence + f.earlier)
+    ):
+        # The report's data end with its latest year: a figure not dated to a later year asked is not that year's.
+        return Contradiction(
+            "period", f"报告的数据截至{latest}年，“{f.clause.strip('，；。')}”不是{query.years[0]}年的数字"
+        )
     if asked(query).one_year and YEAR_END.search(query.original) and not years_in(f.sentence + f.earlier):
         # A count at a year's end (<year>年底…多少<unit>) is a level at a date; a figure in a paragraph naming no
         # year at all (分批推进101家…) cannot be dated to it.
@@ -639,7 +711,11 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
     if joint:
         return joint
     part = asked(query).part
-    own = f.subject + f.clause + previous_clause(f.sentence, f.clause)
+    # A part named in brackets as included (储备库（含粮食收纳库功能）) is inside the whole the figure counts.
+    own = INCLUDED.sub(
+        lambda m: m.group(0) if f.raw in m.group(0) else "",
+        f.subject + f.clause + previous_clause(f.sentence, f.clause),
+    )
     if part and not any(form in own for t in part for form in synonyms_of(t)):
         # The figure counts the whole (水、电、气、通讯等专业抢险救援队20支), not the part asked (电力的).
         whole = f.clause.strip("，；。,")

@@ -40,6 +40,7 @@ UNITS = sorted(
         "个月",
         "小时",
         "分钟",
+        "分",  # points of a score (信用记分225分); 分钟 is tried first
         "天",
         "周",
         "个",

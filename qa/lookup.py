@@ -264,6 +264,11 @@ def unit_fit(query: Query, unit: str) -> float:
     return 1.1 if base_unit(unit) in query.units or unit in query.units else 0.45
 
 
+def asked_unit(query: Query, unit: str) -> bool:
+    """The figure is counted in the very measure word asked (户 for 多少户), not one taken for it (个)."""
+    return bool(query.units) and query.units[0] in (unit, base_unit(unit))
+
+
 def rows_of(records: list[TableRecord]) -> dict[tuple, list[TableRecord]]:
     """Group cell records by their table row."""
     rows: dict[tuple, list[TableRecord]] = defaultdict(list)
@@ -495,7 +500,9 @@ def _constrained(
     constraints (the costly part) are checked down the list only as far as a clause could still enter them,
     its score before them being a bound of its score after (a figure ruled out only lowers the best unit).
     With with_sentence, the rest of the list is checked only for clauses of the best one's sentence."""
-    out: list[tuple[float, int, FigureMatch]] = []
+    # (score, (not in the measure asked, shortlist order), match): of two clauses scoring the same, the one
+    # counted in the measure word asked (3.5万户 for 多少户, not 131个) comes first.
+    out: list[tuple[float, tuple[bool, int], FigureMatch]] = []
     best: list[float] = []  # a min-heap of the top scores kept so far
     sentence = None  # (doc, lines, sentence) of the best clause, once no later one can outscore it
     for bound, order, base, figs, found in sorted(scored, key=lambda s: (-s[0], s[1])):
@@ -503,7 +510,7 @@ def _constrained(
             if not with_sentence:
                 break
             if sentence is None:
-                f0 = max(out, key=lambda x: (x[0], -x[1]))[2].figures[0]
+                f0 = min(out, key=lambda x: (-x[0], x[1]))[2].figures[0]
                 sentence = (f0.doc, f0.lines, f0.sentence)
             if (figs[0].doc, figs[0].lines, figs[0].sentence) != sentence:
                 continue
@@ -518,7 +525,7 @@ def _constrained(
                 ruled_out.append(FigureMatch(bound, figs, found))
             continue
         score = base * max(unit_fit(query, f.unit) for f in kept)
-        out.append((score, order, FigureMatch(score, kept, found)))
+        out.append((score, (not any(asked_unit(query, f.unit) for f in kept), order), FigureMatch(score, kept, found)))
         if sentence is not None:
             continue  # below the top: kept for the sentence only
         if top is not None:

@@ -41,7 +41,7 @@ INTENTS: dict[str, str] = LEXICON["intents"]
 # The measure words after a count a question quotes (17起, 2537家): asks and arithmetic read quoted counts by them.
 COUNT_MEASURE = "家次|人次|[个家起条人名次项处座支件户所套部张元吨亩种艘辆批轮场期%]"
 ASK_UNIT = re.compile(
-    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|人户|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|平|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
+    r"(?:多少|几)(?:[万亿千]余?)?(钱|人次|人户|家次|场次|艘次|辆次|批次|公里|分钟|小时|个月|平方米|平米|平方|平|分(?!之)|[人名家起条次场个项处栋座艘辆支件台份户期篇轮所套部张元吨米亩本种天])"
     # a second measure offered (多少条/期): either may be printed
     r"(?:[/／或]([条期次份篇个件项家户人]))?"
 )
@@ -348,6 +348,10 @@ def read_years(text: str, report_year: int) -> tuple[list[int], list[int], str]:
         r"(?<![\d.])(20[0-4]\d)(?=\s*(?:比|较|和|与|至|到|相比|、|基数|的基数)|$)|(?<=[比较和与至到、])(20[0-4]\d)(?![\d.年万个%])",
         lambda m: (m.group(1) or m.group(2)) + "年",
         text,
+    )
+    # Two short years compared ("22比21增加几家"): no count is compared with a bare number this way.
+    text = re.sub(
+        r"(?<![\d.])(1[5-9]|2\d|3[0-5])(比|较)(1[5-9]|2\d|3[0-5])(?![\d.年万个%％家人起条名项次])", r"\1年\2\3年", text
     )
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年(?:度)?", text):
         y = int(m.group(1))

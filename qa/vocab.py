@@ -22,6 +22,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 GLUE = "有是在为了和里中内离距比跟与占"  # verbs, particles, prepositions the tokenizer may glue to the character before
 CHANGE_AFTER = "多少增减降升"  # the start of a change said right after a word (事故少了几起)
 DETERMINERS = "每各全总该本这那此"
+# Characters naming an outlet of a trade (餐饮店, 娱乐厅): the trade word before them is what a report prints.
+OUTLET = "店馆铺厅摊"
 NAME_END = "率数额量"  # characters that end a quantity's name (检查率, 人数)
 VERB_AFTER = "到达是为有了在"  # a verb or particle jieba may glue to such a last character
 # jieba's count for a word people write on purpose; typos of report words (平装 for 瓶装: 6) are rarer.
@@ -119,6 +121,8 @@ class Vocabulary:
                 # Not a typo either: the tokenizer glued a word's last character to the next verb (停工单开 ->
                 # 停工/单开); the character goes back to its word, which the report prints.
                 known[-1] += t[0]
+            elif len(t) >= 3 and t[-1] in OUTLET and self.knows(t[:-1]):
+                known.append(t[:-1])  # 餐饮店 where the report says 餐饮场所/餐饮用户: the trade is what is named
             else:
                 unknown.append(t)
         return TermCheck(tuple(dict.fromkeys(known)), tuple(corrected), tuple(unknown))

@@ -2284,3 +2284,158 @@ def test_the_second_item_of_a_multiple_is_asked_in_the_first_items_measure(answe
     # The second item's clause prints a sum of money first (投资约1300万元，在千灯镇建成…基地): not its area.
     ans = answerer.ask("千灯那个区域性战勤保障基地的占地是千灯化工安全技能实训基地的几倍")
     assert ans.kind == "computed" and f"{a.value / b.value:.2f}倍" in ans.answer
+
+
+def test_a_count_taken_out_does_not_answer_a_count_there(answerer):
+    # 剔除 counts vehicles removed from the declarations; a question naming no removal asks for another count.
+    f = figure(answerer, "剔除", "3062")
+    assert_refused(answerer, "危险货物运输车辆总共申报了多少辆")
+    assert_lead(answerer, "平台比对剔除掉多少辆申报车辆", f)
+
+
+def test_work_done_on_part_of_a_network_is_not_its_total(answerer):
+    f = figure(answerer, "路况检测评定", "911")
+    ans = answerer.ask("农村公路的总长度有多少公里")
+    assert ans.kind == "not_found" and "总量" in ans.answer
+    assert_lead(answerer, "路况检测评定做了多少公里", f)
+
+
+def test_one_kind_of_a_listing_is_refused_without_being_asked_separately(answerer):
+    f = figure(answerer, "等各类应急预案演练", "183")
+    ans = answerer.ask("地面塌陷的应急预案演练开展了多少场")
+    assert ans.kind == "not_found" and "合计" in ans.answer
+    # One kind named as the example of all of them (…等各类) asks for the joint count.
+    assert_lead(answerer, "液氨泄漏等各类预案演练开展了几场", f)
+
+
+def test_a_part_pointed_at_is_not_the_whole_that_includes_it(answerer):
+    # 储备库（含粮食收纳库功能）: the investment is the whole depot's; the report has none for the part.
+    ans = answerer.ask("物资储备库里头粮食收纳库这部分的投资多少")
+    assert ans.kind == "not_found" and figure(answerer, "投入9037", "9037").raw in ans.answer
+    assert_lead(answerer, "市级物资储备库的投资是多少", figure(answerer, "投入9037", "9037"))
+
+
+def test_a_plus_inside_a_name_asks_for_no_sum(answerer):
+    assert answerer.ask("网格+气象是怎么弄的，网格员具体干什么").kind == "passage"
+    assert computed_text(answerer, "2021年+2022年的生产安全事故起数是多少").startswith("合计")
+
+
+def test_a_measure_closing_the_first_item_is_asked_of_the_second_alone(answerer):
+    # "A投资比B多多少": the words before 投资 name A; B is not looked up with them (新建 is no name).
+    depot = figure(answerer, "投入9037", "9037")
+    ans = computed_text(answerer, "战勤保障基地投资比新建的市级物资储备库多出多少钱")
+    assert depot.raw in ans
+
+
+def test_two_short_years_compared_read_as_years(answerer):
+    assert (
+        understand("投保家数22比21多了几家", 2023).years == (2022,)
+        or 2021
+        in understand("投保家数22比21多了几家", 2023).base_years + understand("投保家数22比21多了几家", 2023).years
+    )
+    a = figure(answerer, "2022年重点行业领域安全生产责任险投保", "296")
+    b = figure(answerer, "2021年重点行业领域安全生产责任险投保", "230")
+    assert f"{int(a.value - b.value)}家" in computed_text(answerer, "安责险投保家数22比21多了几家")[:12]
+
+
+def test_two_measures_named_without_a_question_word_are_both_answered(answerer):
+    ans = answerer.ask("2022年市镇两级执法检查家次以及事前处罚金额")
+    assert figure(answerer, "两级开展执法检查", "8826").raw in ans.answer
+    assert figure(answerer, "事前处罚金额", "9990").raw in ans.answer
+
+
+def test_what_the_asker_wants_or_is_doing_frames_the_question(answerer):
+    ans = answerer.ask("我想了解基层力量够不够：安全生产监管人员和行政执法人员各有多少人？")
+    assert ans.kind == "figure" and ans.answer.startswith(f"（1）{figure(answerer, '安全生产监管人员', '239').raw}")
+    ans = answerer.ask("2020年生产安全事故起数的基数是多少？我在做几个县市的对照表")
+    assert ans.kind == "figure"
+
+
+def test_an_undated_figure_is_not_a_year_after_the_reports_data(answerer):
+    assert_refused(answerer, "2023年全年培训三项岗位人员多少人次")
+
+
+def test_the_nations_target_is_not_the_citys(answerer):
+    assert_refused(answerer, "国家规划里亿元GDP生产安全事故死亡率的目标定的多少")
+    assert answerer.ask("国家综合性消防救援队配备了几个").kind == "figure"
+
+
+def test_a_level_reached_is_not_a_change(answerer):
+    ans = answerer.ask("这几年高新技术企业增加了多少家")
+    assert ans.kind == "not_found" and "达到的数值" in ans.answer
+
+
+def test_what_is_left_undone_is_not_what_was_done(answerer):
+    ans = answerer.ask("老旧小区的消防车通道还有多少个没有整治")
+    assert ans.kind == "not_found" and "已完成" in ans.answer
+
+
+def test_the_noun_before_a_listed_number_says_which_item_it_counts(answerer):
+    village = figure(answerer, "新增通达老旧小区", "243")
+    assert_lead(answerer, "天然气管道新增通达了多少个自然村", village)
+    # A total of one item asked is no sum of the listing (老旧小区131个、自然村243个).
+    assert not answerer.ask("全市老旧小区一共有多少个").answer.startswith("合计")
+
+
+def test_a_change_between_two_years_is_worked_out_from_their_values(answerer):
+    y21 = record(answerer, "生产安全事故死亡人数", year=2021, measure="actual")
+    y22 = record(answerer, "生产安全事故死亡人数", year=2022, measure="actual")
+    pct = (y21.value - y22.value) / y21.value * 100
+    assert f"{pct:.2f}%" in computed_text(answerer, "生产安全事故死亡人数22年比21年的降幅是多少")
+
+
+def test_the_base_of_a_multiple_is_the_one_before_de(answerer):
+    target = record(answerer, "亿元地区生产总值", measure="target")
+    actual = record(answerer, "亿元地区生产总值", year=2022, measure="actual")
+    goal = float(re.sub(r"[^\d.]", "", target.raw))
+    assert f"{goal / actual.value:.2f}倍" in computed_text(answerer, "22年亿元GDP死亡率，规划目标是实际数的几倍")
+    assert f"{actual.value / goal * 100:.2f}%" in computed_text(answerer, "22年亿元GDP死亡率只有目标值的百分之多少")
+
+
+def test_a_whole_and_a_part_the_asker_quotes_leave_their_difference(answerer):
+    whole = figure(answerer, "累计培养安全专业人才", "490")
+    part = figure(answerer, "共培养本科学员", "272")
+    for question in (
+        "累计培养的490名人才中，去掉272名本科学员，剩下的有多少人",
+        "培养的490人里，除了272名本科学员还剩几个人",
+    ):
+        assert f"{int(whole.value - part.value)}名" in computed_text(answerer, question)[:8]
+
+
+def test_money_named_by_its_verb_is_that_verbs_money(answerer):
+    raised = figure(answerer, "筹措", "3095")
+    planned = figure(answerer, "拟投入", "6448")
+    assert_sum(answerer, "应急365筹的钱加上城市生命线拟投的钱一共多少", raised.value, planned.value)
+
+
+def test_spaces_around_a_join_do_not_hide_the_items():
+    asks = split_asks("普查 救灾物资储备库(点) 和 应急避难场所 分别调查了几个", 2023)
+    assert len(asks) == 2
+
+
+def test_a_score_in_points_is_a_figure(answerer):
+    score = next(f for f in answerer.index.figures if "信用记分" in f.clause)
+    assert score.unit == "分"
+    assert_lead(answerer, "码头信用记分一共记了多少分", score)
+
+
+def test_an_outlet_of_a_trade_is_the_trade(answerer):
+    # 餐饮店 is not printed; 餐饮场所 is: the shop names the trade, not a thing the report lacks.
+    f = figure(answerer, "餐饮场所累计完成", "4981")
+    assert_lead(answerer, "餐饮店的瓶改管、瓶改电一共完成了多少家", f)
+
+
+def test_a_bracketed_aside_is_no_ask_and_what_it_rules_out_is_not_asked(answerer):
+    assert len(split_asks("2022年生产安全事故死亡人数是多少（要实际数，不是目标）", 2023)) == 1
+    actual = record(answerer, "生产安全事故死亡人数", year=2022, measure="actual")
+    ans = answerer.ask("2022年生产安全事故死亡人数是多少（要实际数，不是规划目标）")
+    assert ans.kind == "figure" and ans.answer.startswith(actual.raw)
+
+
+def test_that_line_after_a_fall_target_is_the_target_line(answerer):
+    base = record(answerer, "生产安全事故死亡人数", measure="base")
+    actual = record(answerer, "生产安全事故死亡人数", year=2022, measure="actual")
+    target = record(answerer, "生产安全事故死亡人数", measure="target")
+    line = base.value * (1 - float(re.sub(r"[^\d.]", "", target.raw)) / 100)
+    ans = computed_text(answerer, "生产安全事故死亡人数规划下降20%以上，2022年的实际比那条线少几个人")
+    assert f"目标线{number(line)}" in ans and f"少{number(line - actual.value)}" in ans
