@@ -31,6 +31,7 @@ from .understand import (
     Query,
     content_terms,
     is_noun,
+    names_something,
     normalise,
     pos_tags,
     synonyms_of,
@@ -154,6 +155,11 @@ PART_OF_WHOLE = re.compile(
     r"((?:\d+|[两三四五六七八九十]+)[个支家名项条座所处类种][\u4e00-\u9fff]{1,12}?)(?:里|里面|里头|当中|之中|中)[，,]?"
     r"([\u4e00-\u9fff]{2,10}?)(?:的|类的|方面的)(?:有|是)?(?:多少|几)"
 )
+# …or the part named bare before the question word and its measure word (274个学校里中小学多少个).
+PART_BARE = re.compile(
+    r"((?:\d+|[两三四五六七八九十]+)[个支家名项条座所处类种][\u4e00-\u9fff]{1,12}?)(?:里|里面|里头|当中|之中|中)[，,]?"
+    r"([^\W\d的_]{2,6}?)(?:有)?(?:多少|几)[个支家名项条座所处类种]"
+)
 
 
 # "<whole>里<part>那部分…多少": the part pointed at as such.
@@ -165,9 +171,13 @@ PART_POINTED = re.compile(
 def _part_of_whole(q: str) -> tuple[str, ...]:
     """The words of the part asked that the whole does not already say (抢险 of 专业抢险救援队里), or ()."""
     m = PART_OF_WHOLE.search(q) or PART_POINTED.search(q)
-    if not m:
-        return ()
-    return tuple(t for t in content_terms(m.group(2)) if t not in m.group(1) and is_noun(t))
+    if m:
+        return tuple(t for t in content_terms(m.group(2)) if t not in m.group(1) and is_noun(t))
+    m = PART_BARE.search(q)
+    if m:
+        # Named bare, the part may be an abbreviation (中小学, tagged j): anything naming a thing.
+        return tuple(t for t in content_terms(m.group(2)) if t not in m.group(1) and names_something(t))
+    return ()
 
 
 def _stage_asked(q: str) -> str:
@@ -240,7 +250,7 @@ def check(
         return Contradiction("stage", f"报告给出的是整改或完成的数量（“{clause.strip('，；。')}”），不是发现的数量")
     item = _own_item(before, clause)  # a listing's other items (清退…568家、…罚款700.9万元) are not the figure's
     if REMOVED.search(item) and not REMOVAL_ASKED.search(query.original.replace("多少", "")):
-        # 还剩多少家 or 在册车辆总共几辆 asked and 压减…204家 or 剔除3062辆 printed: what was taken out is not
+        # 还剩多少家 or 在册的有几辆 asked and 压减…204家 or 剔除3062辆 printed: what was taken out is not
         # what is there.
         return Contradiction("stage", f"报告给出的是减少或关停的数量（“{clause.strip('，；。')}”），不是现有的数量")
     if STOCK_ASKED.search(query.original) and ACTIVITY.search(item) and not ACTIVITY.search(query.original):
@@ -457,6 +467,8 @@ TOTAL_ASKED = re.compile(r"一共|总共|总数|合计|共有|全市共|全部�
 
 # 元 itself too: a row may name its unit (…金额（万元）).
 MONEY_ROW = re.compile(f"{any_of('money', 'nouns').pattern}|元")
+# A rate per sum of money (亿元地区生产总值…死亡率降至) is a rate, not a sum of money.
+RATE_ROW = re.compile(r"率(?:降至|下降|提高|上升|达到|不低于|不高于)?$")
 
 
 def _one_of_joined(query: Query, r0: TableRecord) -> Contradiction | None:
@@ -625,12 +637,17 @@ def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     """check() for a table row: its indicator and rendered row, under its table and section."""
     if PER_UNIT.match(r0.indicator) and TOTAL_ASKED.search(query.original) and "每" not in query.original:
         return Contradiction("total", f"报告只有“{r0.indicator}”这一按单位计的指标，没有总数")
-    if money_asked(query) and "元" not in r0.unit and not MONEY_ROW.search(r0.indicator):
+    money_row = MONEY_ROW.search(r0.indicator) and not RATE_ROW.search(r0.indicator)
+    if money_asked(query) and "元" not in r0.unit and not money_row:
         # A sum of money asked (多少保费) of a row that counts something else (投保率: 家).
         return Contradiction("unit", f"表中“{r0.indicator}”不是金额，报告没有所问的金额")
     joint = _one_of_joined(query, r0) or _rate_conflict(query, r0.indicator, r0.indicator)
     if joint:
         return joint
+    part = asked(query).part
+    if part and not any(form in r0.indicator + r0.context for t in part for form in synonyms_of(t)):
+        # "274个学校里中小学多少个": the row counts the whole (学校), not the part asked.
+        return Contradiction("part", f"表中只有“{r0.indicator}”的总数，没有其中“{'、'.join(part)}”的分项")
     return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
 
 

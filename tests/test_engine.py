@@ -2439,3 +2439,18 @@ def test_that_line_after_a_fall_target_is_the_target_line(answerer):
     line = base.value * (1 - float(re.sub(r"[^\d.]", "", target.raw)) / 100)
     ans = computed_text(answerer, "生产安全事故死亡人数规划下降20%以上，2022年的实际比那条线少几个人")
     assert f"目标线{number(line)}" in ans and f"少{number(line - actual.value)}" in ans
+
+
+def test_a_rate_per_sum_of_money_is_no_sum_of_money(answerer):
+    # 亿元地区生产总值…死亡率 names money, but counts deaths per money: a GDP asked is not in the report.
+    from qa.constraints import row_conflict
+
+    rate = record(answerer, "亿元地区生产总值", year=2022, measure="actual")
+    conflict = row_conflict(understand("昆山2022年地区生产总值死亡率对应的生产总值是多少亿元", 2023), rate)
+    assert conflict is not None and conflict.kind == "unit"
+
+
+def test_a_part_of_a_census_whole_is_not_the_whole(answerer):
+    schools = record(answerer, "学校", measure="count")
+    ans = answerer.ask(f"普查的{schools.raw}个学校里，小学多少个")
+    assert ans.kind == "not_found" and "学校" in ans.answer
