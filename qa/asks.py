@@ -477,10 +477,9 @@ ONLY_WHETHER = re.compile(
 YEARS_ONLY = re.compile(f"(?:{YEAR_TEXT.pattern}|(?<!\\d)\\d{{2}}|[、和与及]|两年|三年)+")
 YEAR_PAIR = re.compile(f"({YEAR_WORDS.pattern})[^，,。？?]{{0,16}}?(比|较|和|与|相比)\\s*({YEAR_WORDS.pattern})")
 # A measure ending a noun phrase (…实际数, …家次, …金额) and the joining word after it.
-ASKED_MEASURE_END = re.compile(rf"(?:{GENERIC.pattern}|数|家次|人次)[？?。\s]*$")
-ASKLESS_JOIN = re.compile(
-    rf"((?:{GENERIC.pattern}|数|家次|人次))\s*(?:和|与|以及|及|还有|，|,)\s*(?=[\u4e00-\u9fff\d])"
-)
+NAMED_MEASURE = rf"(?:{GENERIC.pattern}|数|家次|人次)"
+ASKED_MEASURE_END = re.compile(rf"{NAMED_MEASURE}[？?。\s]*$")
+ASKLESS_JOIN = re.compile(rf"({NAMED_MEASURE})\s*(?:和|与|以及|及|还有|，|,)\s*(?=[\u4e00-\u9fff\d])")
 GENERIC_END = re.compile(f"(?:{GENERIC.pattern})$")
 NEW_TOPIC = any_of("asks", "new_topic")
 PLACE_VERB = re.compile(f"(?:{any_of('asks', 'place_words').pattern})$")

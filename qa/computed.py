@@ -1301,7 +1301,7 @@ SERIES_BONUS = 0.8  # a yearly series printed sentence after sentence (measured:
 ACTUAL_NAMED = re.compile(r"实际|(?:19|20)\d{2}|\d{2}年|去年|前年|今年")
 
 
-# The base of a multiple or a share named with the target or the actual (目标值的百分之多少, 实际数的几倍).
+# The base of a multiple or a share named with the target or the actual (实际是目标的几成, 目标是实际数的几倍).
 OF_BASE = re.compile(r"(规划目标|目标|实际)(?:值|数)?的(?:几倍|多少倍|百分之|几成)")
 
 
@@ -1325,7 +1325,7 @@ def _of_target(ctx, query: Query, op: str) -> Answer | None:
     first, second = (goal, act) if not named or (aimed and aimed.start() < named.start()) else (act, goal)
     base = OF_BASE.search(query.text)
     if base:
-        # "目标是实际的几倍", "只有目标值的百分之多少": the one before 的 is what the other is measured by.
+        # "目标是实际的几倍", "实际是目标的几成": the one before 的 is what the other is measured by.
         first, second = (act, goal) if TARGET_WORD.match(base.group(1)) else (goal, act)
     value = first.value / second.value
     inputs = f"{act.label}{act.raw}，{goal.label}{goal.raw}"

@@ -83,7 +83,7 @@ EXCLUSIVE = (OUTCOMES, LEVELS, CAUSES, AREAS)  # families of kinds counted apart
 CHANGE_VERB = "提高|增加|上升|下降|降低|减少|增长|提升|降"
 CHANGE_ASKED = re.compile(rf"(?:{CHANGE_VERB})了?(?:多少|几)")
 LEVEL_BEFORE = re.compile(rf"(?:{CHANGE_VERB})(?:至|到)$")
-# What is left undone asked (还剩多少个没整治, 还有多少未完成): a figure of work done does not answer it.
+# What is left undone asked (还剩多少个没整治, 剩下几处未改): a figure of work done does not answer it.
 UNDONE_ASKED = re.compile(
     r"(?:还剩|剩下|剩余|还有|尚有|还差)[^，,。？?]{0,8}?(?<!有)(?:没有?|未|尚未|还没有?)(?!来)[\u4e00-\u9fff]"
 )
@@ -178,6 +178,11 @@ def _part_of_whole(q: str) -> tuple[str, ...]:
         # Named bare, the part may be an abbreviation (中小学, tagged j): anything naming a thing.
         return tuple(t for t in content_terms(m.group(2)) if t not in m.group(1) and names_something(t))
     return ()
+
+
+def _names_part(part: tuple[str, ...], text: str) -> bool:
+    """The text names the part asked, in any of its words' forms."""
+    return any(form in text for t in part for form in synonyms_of(t))
 
 
 def _stage_asked(q: str) -> str:
@@ -569,6 +574,7 @@ def _one_of_listed_before(query: Query, f: Figure) -> Contradiction | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _item_tail(item: str) -> str:
     """What a listed item counts: its last word before its number (…通达老旧小区131个 -> 小区), else the first
     after it (1892座桥梁 -> 桥梁)."""
@@ -645,7 +651,7 @@ def row_conflict(query: Query, r0: TableRecord) -> Contradiction | None:
     if joint:
         return joint
     part = asked(query).part
-    if part and not any(form in r0.indicator + r0.context for t in part for form in synonyms_of(t)):
+    if part and not _names_part(part, r0.indicator + r0.context):
         # "274个学校里中小学多少个": the row counts the whole (学校), not the part asked.
         return Contradiction("part", f"表中只有“{r0.indicator}”的总数，没有其中“{'、'.join(part)}”的分项")
     return check(query, r0.indicator, r0.context, r0.context, f"{r0.table} {' '.join(r0.section)}", by_year=True)
@@ -733,7 +739,7 @@ def figure_conflict(query: Query, f: Figure, lead: bool = False) -> Contradictio
         lambda m: m.group(0) if f.raw in m.group(0) else "",
         f.subject + f.clause + previous_clause(f.sentence, f.clause),
     )
-    if part and not any(form in own for t in part for form in synonyms_of(t)):
+    if part and not _names_part(part, own):
         # The figure counts the whole (水、电、气、通讯等专业抢险救援队20支), not the part asked (电力的).
         whole = f.clause.strip("，；。,")
         return Contradiction("part", f"报告只有总数（“{whole}”），没有其中“{'、'.join(part)}”的分项")
